@@ -1,0 +1,80 @@
+"""The library's front door: one Assistant object that the CLI and the app both call."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from .errors import NoIndexError
+from .index import Index, ingest, remove_documents
+from .retrieve import Retriever, validate_query
+from .settings import Settings, get_settings
+from .types import Answer, CheckReport, DocInfo, IngestReport, Passage, PromptSet, Turn
+
+log = logging.getLogger(__name__)
+
+
+class Assistant:
+    """Search, answer, prompt, check and manage the guidance library."""
+
+    def __init__(self, settings: Settings | None = None, retriever: Retriever | None = None):
+        self.settings = settings or get_settings()
+        self.retriever = retriever or Retriever(self.settings)
+        self._build_lock = threading.Lock()
+
+    # -- library
+    def has_index(self) -> bool:
+        try:
+            self.retriever.index
+            return True
+        except NoIndexError:
+            return False
+
+    def ensure_index(self, progress=True) -> IngestReport | None:
+        """Build the index from the corpus if there is none yet (first run)."""
+        with self._build_lock:
+            if self.has_index():
+                return None
+            log.info("No index yet: building it from %s", self.settings.corpus_path)
+            return self.ingest(progress=progress)
+
+    def ingest(self, paths: list[Path] | None = None, rebuild: bool = False, progress=True) -> IngestReport:
+        return ingest(self.settings, paths, rebuild=rebuild, progress=progress)
+
+    def remove(self, doc_ids: list[str], progress=False) -> IngestReport:
+        return remove_documents(self.settings, doc_ids, progress=progress)
+
+    def docs(self) -> list[DocInfo]:
+        return self.retriever.index.doc_infos()
+
+    @property
+    def index(self) -> Index:
+        return self.retriever.index
+
+    # -- capabilities
+    def search(self, query: str, k: int | None = None) -> list[Passage]:
+        return self.retriever.search(query, k)
+
+    def ask(self, question: str, history: list[Turn] | list[dict] | None = None) -> Answer:
+        from .answer import answer_question
+
+        question = validate_query(question, self.settings.max_question_chars)
+        turns = [t if isinstance(t, Turn) else Turn.model_validate(t) for t in (history or [])]
+        return answer_question(self.retriever, question, turns, self.settings)
+
+    def check(self, text: str) -> CheckReport:
+        from .verify import check_text
+
+        return check_text(self.retriever, validate_query(text, self.settings.max_text_chars, "text to check"))
+
+    def prompts(self, situation: str, setting: str = "adults", stage: str | None = None, n: int = 10) -> PromptSet:
+        from .prompts import generate
+
+        situation = validate_query(situation, self.settings.max_text_chars, "situation")
+        return generate(situation, setting=setting, stage=stage, n=n)
+
+    def reframe(self, text: str):
+        from .language import reframe
+
+        return reframe(validate_query(text, self.settings.max_text_chars, "text"))

@@ -1,0 +1,132 @@
+"""Hybrid retrieval: dense (Chroma, cosine) + BM25, fused into one score."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any
+
+import numpy as np
+from pydantic import ConfigDict
+
+from .embeddings import Embedder, get_embedder
+from .errors import InputError
+from .index import Index
+from .settings import Settings, get_settings
+from .textutil import clean_user_text
+from .types import Passage
+
+
+def validate_query(text: Any, limit: int, what: str = "question") -> str:
+    """Clean a user's query; raise InputError saying what to do if it cannot be used."""
+    if not isinstance(text, str):
+        raise InputError(f"The {what} must be text.")
+    text = clean_user_text(text).strip()
+    if not text:
+        raise InputError(f"The {what} is empty — type a few words about what you are looking for.")
+    if len(text) > limit:
+        raise InputError(f"The {what} is {len(text):,} characters long; the limit is {limit:,}. "
+                         "Shorten it to the part you want answered (or raise ASSISTANT_MAX_QUESTION_CHARS).")
+    return text
+
+
+class Retriever:
+    """Searches the live index generation; picks up a newer one as soon as an ingest publishes it."""
+
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
+        self.settings = settings or get_settings()
+        self._embedder = embedder
+        self._index: Index | None = None
+        self._lock = threading.Lock()
+        self._cache: dict[str, np.ndarray] = {}
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def index(self) -> Index:
+        with self._lock:
+            if self._index is None or self._index.is_stale():
+                self._index = Index.open(self.settings)
+            return self._index
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return self.embedder.encode(texts)
+
+    def embed_cached(self, texts: list[str]) -> np.ndarray:
+        """Vectors for short texts (sentences), remembered across calls: warm answers skip the model."""
+        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if todo:
+            for t, v in zip(todo, self.embedder.encode(todo)):
+                self._cache[t] = v
+            while len(self._cache) > 50_000:
+                self._cache.pop(next(iter(self._cache)))
+        return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, self.embedder.dim), np.float32)
+
+    def search(self, query: str, k: int | None = None, qvec: np.ndarray | None = None) -> list[Passage]:
+        """Best k passages for the query, with provenance and scores."""
+        query = validate_query(query, self.settings.max_question_chars, "search query")
+        k = k or self.settings.search_k
+        idx = self.index
+        if not idx.chunks:
+            return []
+        n = min(self.settings.candidate_k, len(idx.chunks))
+        qvec = self.embedder.encode_query(query) if qvec is None else qvec
+        res = idx.collection.query(query_embeddings=[qvec], n_results=n, include=["distances"])
+        dense = {cid: 1.0 - float(d) for cid, d in zip(res["ids"][0], res["distances"][0])}
+        lexical = {idx.chunks[i].chunk_id: s for i, s in idx.bm25.search(query, n)}
+        missing = [c for c in lexical if c not in dense]
+        if missing:  # strong keyword hits the dense search did not reach still get a real similarity
+            dense.update({c: float(v @ qvec) for c, v in idx.embeddings_for(missing).items()})
+        # Score fusion: cosine similarity plus a bounded lexical bonus (BM25 scaled to the best hit).
+        # Measured against reciprocal rank fusion on the dev questions: higher recall and MRR.
+        top_lex = max(lexical.values(), default=1.0) or 1.0
+        w = self.settings.lexical_weight
+        fused = {c: dense[c] + w * lexical.get(c, 0.0) / top_lex for c in dense}
+        top = sorted(fused, key=lambda c: (-fused[c], idx.position[c]))[:k]
+        return [self._passage(idx, r + 1, cid, fused[cid], dense.get(cid, 0.0), lexical.get(cid, 0.0))
+                for r, cid in enumerate(top)]
+
+    @staticmethod
+    def _passage(idx: Index, rank: int, cid: str, score: float, dense: float, lexical: float) -> Passage:
+        c = idx.by_id[cid]
+        return Passage(rank=rank, chunk_id=cid, doc_id=c.doc_id, title=c.title, publisher=c.publisher, url=c.url,
+                       text=c.text, score=round(score, 6), dense=round(dense, 4), lexical=round(lexical, 4),
+                       section=c.section, locator=c.locator, start=c.start, end=c.end)
+
+
+def as_langchain_retriever(retriever: Retriever, k: int | None = None):
+    """The same hybrid search as a LangChain BaseRetriever (documents carry full provenance metadata)."""
+    return _langchain_class()(retriever=retriever, k=k or retriever.settings.search_k)
+
+
+@functools.cache
+def _langchain_class():
+    from langchain_core.callbacks import CallbackManagerForRetrieverRun
+    from langchain_core.documents import Document as LCDocument
+    from langchain_core.retrievers import BaseRetriever
+
+    class GuidanceRetriever(BaseRetriever):
+        """LangChain retriever over the assistant's hybrid index."""
+
+        model_config = ConfigDict(arbitrary_types_allowed=True)
+        retriever: Any
+        k: int = 5
+
+        def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                    **kwargs: Any) -> list[LCDocument]:
+            k = kwargs.get("k", self.k)
+            return [LCDocument(page_content=p.text, metadata=p.model_dump(exclude={"text"}))
+                    for p in self.retriever.search(query, k=k)]
+
+    return GuidanceRetriever
+
+
+def __getattr__(name: str):
+    # LangChain is imported only when the adapter is used: keeps CLI start-up fast.
+    if name == "GuidanceRetriever":
+        return _langchain_class()
+    raise AttributeError(name)

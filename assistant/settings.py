@@ -1,0 +1,109 @@
+"""The one Settings object. Every setting is read here, from ASSISTANT_* environment variables."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import SettingsError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+
+# Offline for good: nothing in this product may wait on a model hub.
+for _var, _val in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
+                   ("HF_HUB_DISABLE_TELEMETRY", "1"), ("ANONYMIZED_TELEMETRY", "False"),
+                   ("GRADIO_ANALYTICS_ENABLED", "False"), ("TOKENIZERS_PARALLELISM", "false")):
+    os.environ.setdefault(_var, _val)
+
+
+def _default_home() -> Path:
+    # Running from a checkout: keep indexes beside the corpus. Installed elsewhere: a user dir.
+    if (REPO_DIR / "corpus").is_dir():
+        return REPO_DIR
+    return Path.home() / ".local" / "share" / "strengths-assistant"
+
+
+class Settings(BaseSettings):
+    """All settings; set any of them as ASSISTANT_<NAME> (e.g. ASSISTANT_SEARCH_K=8)."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid", validate_default=True)
+
+    home: Path = Field(default_factory=_default_home, description="Base folder for corpus/ and indexes/")
+    corpus_dir: Path | None = Field(default=None, description="Guidance folder ingested by default (home/corpus)")
+    index_dir: Path | None = Field(default=None, description="Where indexes are built (home/indexes)")
+    index_name: str = Field(default="default", description="Name of the index under index_dir")
+
+    model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description="Embedding model: the bundled all-MiniLM-L6-v2, a local path, a cached model name, or 'fake-hash' for tests",
+    )
+    embedding_backend: str = Field(default="auto", description="auto | torch | onnx (auto: ONNX when available)")
+    chunk_target_chars: int = Field(default=320, ge=80, le=4000, description="Aim for passages about this long")
+    chunk_max_chars: int = Field(default=520, ge=120, le=8000, description="Never make a passage longer than this unless one sentence is")
+
+    search_k: int = Field(default=5, ge=1, le=100, description="Passages returned by search")
+    candidate_k: int = Field(default=30, ge=5, le=500, description="Candidates taken from each retriever before fusion")
+    lexical_weight: float = Field(default=0.1, ge=0.0, le=2.0, description="Weight of the BM25 (keyword) score beside cosine similarity in hybrid search")
+    answer_max_sentences: int = Field(default=4, ge=1, le=12, description="Most sentences in an extractive answer")
+    abstain_threshold: float = Field(default=0.5, description="Answer only when a passage's similarity + weighted word coverage reaches this; else say the guidance does not cover it")
+    abstain_coverage_weight: float = Field(default=0.5, ge=0.0, description="Weight of the question's word coverage in that confidence")
+
+    llm_provider: str = Field(default="", description="'' (extractive, offline), 'openai' (any OpenAI-compatible server) or 'ollama'")
+    llm_model: str = Field(default="", description="Chat model name for the LLM backend")
+    llm_base_url: str = Field(default="", description="Base URL of the OpenAI-compatible server or Ollama")
+    llm_api_key: SecretStr = Field(default=SecretStr(""), description="API key for the LLM server, if it needs one")
+    llm_timeout: float = Field(default=60.0, description="Seconds to wait for the LLM")
+
+    chroma_host: str = Field(default="", description="Use a Chroma server at this host instead of the embedded store")
+    chroma_port: int = Field(default=8000, description="Port of the Chroma server")
+
+    max_question_chars: int = Field(default=2000, ge=10, description="Longest question or search query accepted")
+    max_text_chars: int = Field(default=60000, ge=100, description="Longest text accepted by check, prompts and reframe")
+    max_file_mb: float = Field(default=25.0, gt=0, description="Largest guidance file accepted for ingest/upload")
+
+    host: str = Field(default="127.0.0.1", description="Address the app binds to")
+    port: int = Field(default=7860, description="Port the app listens on")
+    auth_username: str = Field(default="", description="Username required by the app (needed to bind beyond loopback)")
+    auth_password: SecretStr = Field(default=SecretStr(""), description="Password required by the app")
+    allow_unauthenticated_remote: bool = Field(default=False, description="Bind beyond loopback without a password (logged loudly)")
+    log_user_text: bool = Field(default=False, description="Write questions and situations to logs (off: personal data stays out of logs)")
+    app_concurrency: int = Field(default=4, ge=1, description="Requests the app works on at once")
+
+    @property
+    def corpus_path(self) -> Path:
+        return self.corpus_dir or self.home / "corpus"
+
+    @property
+    def index_root(self) -> Path:
+        return self.index_dir or self.home / "indexes"
+
+
+def _check_unknown_env() -> None:
+    known = {f"ASSISTANT_{n.upper()}" for n in Settings.model_fields}
+    for key in os.environ:
+        if key.startswith("ASSISTANT_") and key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f" Did you mean {close[0]}?" if close else " See `assistant settings` for the list."
+            raise SettingsError(f"Unknown setting {key}.{hint}")
+
+
+def load_settings(**overrides) -> Settings:
+    """Build Settings from the environment plus explicit overrides, with readable errors."""
+    _check_unknown_env()
+    try:
+        return Settings(**overrides)
+    except ValidationError as e:
+        first = e.errors()[0]
+        name = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise SettingsError(f"Setting {name}: {first['msg']}.") from e
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,226 @@
+"""Typed records passed between pipeline stages.
+
+Pydantic models cross module and process boundaries (CLI JSON, the app, the
+batch protocol); plain dataclasses are used only for hot internal hits.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Setting = Literal["adults", "carers", "children-families", "community"]
+SETTINGS: tuple[str, ...] = ("adults", "carers", "children-families", "community")
+Verdict = Literal["supported", "misattributed", "unsupported", "contradicted"]
+QuoteStatus = Literal["verbatim", "altered", "not_found"]
+
+
+class Heading(BaseModel):
+    """A heading inside a cleaned document: where it starts and how deep it is."""
+
+    start: int
+    end: int
+    level: int
+    text: str
+
+
+class Document(BaseModel):
+    """One guidance document after loading and cleaning."""
+
+    doc_id: str = Field(description="Stable id: slug of the file name")
+    title: str
+    publisher: str = ""
+    author: str = ""
+    date: str = ""
+    url: str = ""
+    audience: list[str] = Field(default_factory=list)
+    jurisdiction: str = ""
+    doc_type: str = ""
+    aliases: list[str] = Field(default_factory=list, description="Other names users cite it by")
+    source_path: str = ""
+    text: str = Field(description="Cleaned text; every offset and quote refers to this")
+    pages: list[int] = Field(
+        default_factory=list,
+        description="For paged sources (PDF): character offset where page i+1 starts",
+    )
+
+    @property
+    def content_hash(self) -> str:
+        from .textutil import sha1
+
+        meta = "|".join([self.title, self.publisher, self.author, self.date, self.url])
+        return sha1(meta + "\n" + self.text)
+
+
+class Chunk(BaseModel):
+    """A passage of a few sentences: a verbatim span of its document's cleaned text."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    section: str = Field(default="", description="Heading path, ' > ' separated")
+    locator: str = Field(default="", description="Paragraph number such as 6.64, or page")
+    title: str = ""
+    publisher: str = ""
+    url: str = ""
+
+    @property
+    def content_hash(self) -> str:
+        from .textutil import sha1
+
+        return sha1(self.embed_text)
+
+    @property
+    def embed_text(self) -> str:
+        """What the embedding model sees: the passage with its title and section for context."""
+        head = self.title if not self.section else f"{self.title} — {self.section}"
+        return f"{head}\n{self.text}"
+
+
+class Passage(BaseModel):
+    """A retrieved chunk with its scores and rank."""
+
+    rank: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    publisher: str = ""
+    url: str = ""
+    text: str
+    score: float = Field(description="Fused retrieval score: cosine similarity plus the weighted, scaled BM25 score")
+    dense: float = Field(default=0.0, description="Cosine similarity to the query")
+    lexical: float = Field(default=0.0, description="BM25 score")
+    section: str = ""
+    locator: str = ""
+    start: int
+    end: int
+
+
+class Citation(BaseModel):
+    """A verbatim quote with full provenance, referenced by an inline marker."""
+
+    marker: str = ""
+    chunk_id: str
+    doc_id: str
+    title: str
+    publisher: str = ""
+    url: str = ""
+    quote: str
+    start: int
+    end: int
+    section: str = ""
+    locator: str = ""
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = Field(default_factory=list)
+    searched_query: str = Field(default="", description="The query actually searched (follow-ups rewritten)")
+    closest: list[Passage] = Field(default_factory=list, description="Closest passages when abstaining")
+    backend: str = "extractive"
+    notices: list[str] = Field(default_factory=list, description="What the user should know (removed sentences…)")
+
+
+class QuoteCheck(BaseModel):
+    text: str
+    status: QuoteStatus
+    doc_id: str | None = None
+    matched: str | None = Field(default=None, description="The closest span in the corpus")
+    changed: list[str] = Field(default_factory=list, description="Words that differ: 'claim → corpus'")
+
+
+class Evidence(BaseModel):
+    chunk_id: str
+    doc_id: str
+    title: str
+    quote: str
+    score: float
+    start: int = 0
+    end: int = 0
+    section: str = ""
+    locator: str = ""
+
+
+class ClaimResult(BaseModel):
+    text: str
+    verdict: Verdict
+    cited: str | None = None
+    cited_doc_ids: list[str] = Field(default_factory=list)
+    supporting_doc_ids: list[str] = Field(default_factory=list)
+    quote: QuoteCheck | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    signals: dict[str, float | bool | str | list[str]] = Field(
+        default_factory=dict, description="Why: similarity, lexical coverage, mismatches found"
+    )
+    reason: str = ""
+    fix: str = ""
+
+
+class CheckReport(BaseModel):
+    claims: list[ClaimResult]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for c in self.claims:
+            out[c.verdict] = out.get(c.verdict, 0) + 1
+        return out
+
+
+class Safeguarding(BaseModel):
+    flag: bool
+    reasons: list[str] = Field(default_factory=list)
+    guidance: str = ""
+
+
+class Prompt(BaseModel):
+    text: str
+    theme: str
+    stage: str
+    rationale: str
+    question_type: str = ""
+    approach: str = ""
+    prompt_id: str = ""
+    personalised: bool = False
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class PromptSet(BaseModel):
+    situation: str
+    setting: str
+    safeguarding: Safeguarding
+    prompts: list[Prompt]
+    details: dict[str, list[str]] = Field(default_factory=dict, description="Personal details picked up")
+
+
+class DocInfo(BaseModel):
+    """One line of `assistant docs`: what is indexed."""
+
+    doc_id: str
+    title: str
+    publisher: str = ""
+    date: str = ""
+    audience: list[str] = Field(default_factory=list)
+    chunks: int
+    added: str
+    source_path: str = ""
+
+
+class IngestReport(BaseModel):
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    skipped: dict[str, str] = Field(default_factory=dict, description="path -> reason")
+    chunks_embedded: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0

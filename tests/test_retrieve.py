@@ -1,0 +1,49 @@
+"""Hybrid search quality on the shipped corpus with the real bundled model."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.errors import InputError
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("munro 2011", "Munro review of child protection"),
+    ("Lyn Romeo", "Lyn Romeo"),
+    ("6.64 family friends", "6.64 of the Care Act guidance"),
+    ("SCIE TLAP Mayday", "Mayday Trust"),
+    ("Bexley voluntary sector", "London Borough of Bexley"),
+    ("What do strengths and asset-based approaches focus on?", "focus on what individuals and communities have"),
+])
+def test_keyword_and_natural_queries_find_the_passage(real_retriever, query, expected):
+    hits = real_retriever.search(query, k=3)
+    assert any(expected in h.text for h in hits), [h.text[:80] for h in hits]
+
+
+def test_results_carry_provenance_and_verbatim_offsets(real_retriever):
+    hits = real_retriever.search("co-production", k=5)
+    assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
+    assert hits == sorted(hits, key=lambda h: -h.score)
+    docs = real_retriever.index.documents
+    for h in hits:
+        assert docs[h.doc_id].text[h.start:h.end] == h.text
+        assert h.title and h.chunk_id and -1.0 <= h.dense <= 1.0
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t", "x" * 5000, None])
+def test_bad_queries_get_a_clear_message(real_retriever, bad):
+    with pytest.raises(InputError) as e:
+        real_retriever.search(bad)
+    assert "question" in str(e.value) or "query" in str(e.value)
+
+
+def test_control_characters_are_removed(real_retriever):
+    assert real_retriever.search("munro\x00\x07 2011", k=1)[0].doc_id.startswith("strengths-based-social-care")
+
+
+def test_langchain_retriever_returns_documents_with_metadata(real_retriever):
+    from assistant.retrieve import as_langchain_retriever
+
+    docs = as_langchain_retriever(real_retriever, k=2).invoke("Lyn Romeo")
+    assert len(docs) == 2 and "Lyn Romeo" in docs[0].page_content
+    assert {"doc_id", "title", "start", "end", "section"} <= set(docs[0].metadata)
