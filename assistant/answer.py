@@ -45,14 +45,16 @@ def rewrite_query(question: str, history: list[Turn]) -> str:
     return f"{question} {previous[-1]}"
 
 
-def answer_question(retriever: Retriever, question: str, history: list[Turn], settings: Settings) -> Answer:
+def answer_question(retriever: Retriever, question: str, history: list[Turn], settings: Settings,
+                    chat_model=None) -> Answer:
+    """Answer from the guidance: extractive by default, through the LLM when one is configured or given."""
     query = rewrite_query(question, history)
     qvec = retriever.embedder.encode_query(query)
     passages = retriever.search(query, k=max(8, settings.search_k), qvec=qvec)
-    if settings.llm_provider:
+    if settings.llm_provider or chat_model is not None:
         from .llm import llm_answer
 
-        return llm_answer(retriever, question, query, passages, settings)
+        return llm_answer(retriever, question, query, passages, settings, model=chat_model)
     if _should_abstain(retriever, question, query, passages, settings):
         return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, searched_query=query,
                       closest=passages[:3])

@@ -18,9 +18,10 @@ log = logging.getLogger(__name__)
 class Assistant:
     """Search, answer, prompt, check and manage the guidance library."""
 
-    def __init__(self, settings: Settings | None = None, retriever: Retriever | None = None):
+    def __init__(self, settings: Settings | None = None, retriever: Retriever | None = None, chat_model=None):
         self.settings = settings or get_settings()
         self.retriever = retriever or Retriever(self.settings)
+        self.chat_model = chat_model  # a LangChain chat model; None: from settings (or extractive)
         self._build_lock = threading.Lock()
 
     # -- library
@@ -61,7 +62,7 @@ class Assistant:
 
         question = validate_query(question, self.settings.max_question_chars)
         turns = [t if isinstance(t, Turn) else Turn.model_validate(t) for t in (history or [])]
-        return answer_question(self.retriever, question, turns, self.settings)
+        return answer_question(self.retriever, question, turns, self.settings, self.chat_model)
 
     def check(self, text: str) -> CheckReport:
         from .verify import check_text

@@ -81,11 +81,14 @@ class Retriever:
         missing = [c for c in lexical if c not in dense]
         if missing:  # strong keyword hits the dense search did not reach still get a real similarity
             dense.update({c: float(v @ qvec) for c, v in idx.embeddings_for(missing).items()})
-        # Score fusion: cosine similarity plus a bounded lexical bonus (BM25 scaled to the best hit).
-        # Measured against reciprocal rank fusion on the dev questions: higher recall and MRR.
-        top_lex = max(lexical.values(), default=1.0) or 1.0
-        w = self.settings.lexical_weight
-        fused = {c: dense[c] + w * lexical.get(c, 0.0) / top_lex for c in dense}
+        # Score fusion on standardised scores: in a focused corpus every passage is "about" the topic,
+        # so raw cosines bunch together; z-scores let a strong keyword match compete with them.
+        # Chosen over reciprocal rank fusion and raw-score sums on the dev questions (recall@5, MRR).
+        cids = list(dense)
+        d = np.array([dense[c] for c in cids])
+        lx = np.array([lexical.get(c, 0.0) for c in cids])
+        z = (d - d.mean()) / (d.std() + 1e-6) + self.settings.lexical_weight * (lx - lx.mean()) / (lx.std() + 1e-6)
+        fused = dict(zip(cids, z.tolist()))
         top = sorted(fused, key=lambda c: (-fused[c], idx.position[c]))[:k]
         return [self._passage(idx, r + 1, cid, fused[cid], dense.get(cid, 0.0), lexical.get(cid, 0.0))
                 for r, cid in enumerate(top)]

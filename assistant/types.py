@@ -90,7 +90,7 @@ class Passage(BaseModel):
     publisher: str = ""
     url: str = ""
     text: str
-    score: float = Field(description="Fused retrieval score: cosine similarity plus the weighted, scaled BM25 score")
+    score: float = Field(description="Fused retrieval score: standardised cosine similarity plus weighted standardised BM25")
     dense: float = Field(default=0.0, description="Cosine similarity to the query")
     lexical: float = Field(default=0.0, description="BM25 score")
     section: str = ""
