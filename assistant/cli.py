@@ -107,7 +107,7 @@ def _text_command(a, args) -> int:
     from .batch import run_batch
 
     if args.batch:
-        stream = sys.stdin if args.batch == "-" else _open_batch(args.batch)
+        stream = _stdin_text() if args.batch == "-" else _open_batch(args.batch)
         errors = run_batch(a, args.command, stream)
         return 1 if errors else 0
     value = getattr(args, TEXT_COMMANDS[args.command])
@@ -120,6 +120,13 @@ def _text_command(a, args) -> int:
     return render.RENDERERS[args.command](a, args, value)
 
 
+def _stdin_text():
+    """Standard input as UTF-8 whatever the locale says; undecodable bytes become U+FFFD, never a crash."""
+    import io
+
+    return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+
+
 def _open_batch(path: str):
     try:
         return open(path, encoding="utf-8", errors="replace")
@@ -129,7 +136,7 @@ def _open_batch(path: str):
 
 def _read_text_file(path: Path) -> str:
     if str(path) == "-":
-        return sys.stdin.read()
+        return _stdin_text().read()
     from .loaders import load_path
     from .errors import LoaderError
 

@@ -183,8 +183,11 @@ def add_to_library(settings: Settings, files: list[Path]) -> tuple[list[Path], d
 
 def safe_filename(name: str) -> str:
     """A file name with no path parts, no leading dots and only safe characters."""
-    base = Path(name.replace("\\", "/")).name
+    raw = Path(name.replace("\\", "/")).name
+    base = raw.lstrip(".")
     stem, ext = os.path.splitext(base)
+    if not ext and base != raw and "." not in base:  # "....md": the whole remaining name was the extension
+        stem, ext = "", "." + base
     stem = re.sub(r"[^A-Za-z0-9._ -]+", "_", stem).strip(" .") or "document"
     return f"{stem[:100]}{ext.lower()[:10]}"
 
