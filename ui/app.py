@@ -1,0 +1,203 @@
+"""The Gradio app: layout and wiring over the library (callbacks in callbacks.py, HTML in render.py)."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.core import Assistant
+from assistant.errors import SettingsError
+from assistant.settings import Settings
+from assistant.types import SETTINGS
+
+from . import render
+from .callbacks import Callbacks, api_endpoints
+
+log = logging.getLogger(__name__)
+TITLE = "Strengths-based practice assistant"
+PRIVACY = ("Private by design: this app runs on this computer, and your questions, notes and documents "
+           "never leave it.")
+EXAMPLES = [
+    "What do strengths and asset-based approaches focus on?",
+    "What does the Care Act 2014 say about family and friends providing support?",
+    "munro 2011",
+]
+STAGE_CHOICES = ["any", "opening", "exploring", "planning", "reviewing"]
+LIBRARY_TYPES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt"]
+CHECK_TYPES = [".docx", ".txt", ".md"]
+API_NAMES = ("ask", "search", "prompts", "check", "reframe", "docs")
+CSS = (Path(__file__).with_name("style.css")).read_text(encoding="utf-8")
+
+
+def _private(name: str) -> dict:
+    """UI events: named ui_* and hidden, so the public API names belong to the typed endpoints."""
+    return {"api_name": f"ui_{name}", "api_visibility": "private"}
+
+
+def build_app(assistant: Assistant) -> gr.Blocks:
+    """The whole app for one Assistant; queued so that many users are answered side by side."""
+    cb = Callbacks(assistant)
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        # The stylesheet rides in <head> through this component, so it applies however the app is launched.
+        gr.HTML(f'<header class="sa-header"><h1>{render.esc(TITLE)}</h1><p class="sa-privacy">{render.esc(PRIVACY)}'
+                "</p></header>", head=f"<style>{CSS}</style>", elem_id="sa-header")
+        with gr.Tabs():
+            with gr.Tab("Ask", id="ask"):
+                _ask_tab(cb)
+            with gr.Tab("Conversation prompts", id="prompts"):
+                _prompts_tab(cb)
+            with gr.Tab("Check citations", id="check"):
+                _check_tab(cb)
+            with gr.Tab("Reframe", id="reframe"):
+                _reframe_tab(cb)
+            with gr.Tab("Library", id="library"):
+                table, remove_choice = _library_tab(cb)
+        demo.load(cb.library_view, outputs=[table, remove_choice], **_private("library"))
+        for fn, name in zip(api_endpoints(assistant), API_NAMES):
+            gr.api(fn, api_name=name)
+    demo.queue(default_concurrency_limit=assistant.settings.app_concurrency)
+    return demo
+
+
+def _ask_tab(cb: Callbacks) -> None:
+    history, last = gr.State([]), gr.State(None)
+    with gr.Row():
+        with gr.Column(scale=3):
+            # No "share" button: it would offer to post the conversation off this machine.
+            chat = gr.Chatbot(label="Conversation", height=430, feedback_options=None, elem_id="sa-chat",
+                              buttons=["copy", "copy_all"],
+                              placeholder="Ask about the guidance: every answer quotes its sources.")
+            question = gr.Textbox(label="Your question", placeholder="e.g. What does the Care Act say about carers?",
+                                  lines=2, max_lines=6, elem_id="sa-question")
+            with gr.Row():
+                send = gr.Button("Send", variant="primary", elem_id="sa-send")
+                clear = gr.Button("New conversation", variant="secondary")
+            gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
+            with gr.Accordion("Was the last answer useful?", open=True):
+                note = gr.Textbox(label="Note (optional): what was wrong or missing?", lines=1, max_lines=3)
+                with gr.Row():
+                    fb = {k: gr.Button(lbl, size="sm", elem_id=f"sa-fb-{k}") for k, lbl in
+                          (("helpful", "👍 Helpful"), ("unhelpful", "👎 Not helpful"), ("wrong_citation", "Wrong citation"))}
+                fb_status = gr.HTML(elem_id="sa-fb-status")
+        with gr.Column(scale=2):
+            sources = gr.HTML(render.sources_panel(None, {}), elem_id="sa-sources")
+    outputs = [chat, history, sources, last, question, fb_status]
+    gr.on([send.click, question.submit], cb.ask, [question, history], outputs, **_private("ask"))
+    clear.click(cb.clear, None, outputs, **_private("clear"))
+    for kind, button in fb.items():
+        button.click(cb.feedback(kind), [last, note], [fb_status, note], **_private(f"feedback_{kind}"))
+
+
+def _prompts_tab(cb: Callbacks) -> None:
+    situation = gr.Textbox(label="Situation", lines=4, elem_id="sa-situation",
+                           placeholder="A few sentences about the person, family or community and what matters to them.")
+    with gr.Row():
+        setting = gr.Dropdown(list(SETTINGS), value="adults", label="Setting", elem_id="sa-setting")
+        stage = gr.Dropdown(STAGE_CHOICES, value="any", label="Conversation stage", elem_id="sa-stage")
+        go = gr.Button("Generate prompts", variant="primary", elem_id="sa-generate")
+    out = gr.HTML(elem_id="sa-prompts-out")
+    with gr.Accordion("Markdown to copy into your notes", open=False):
+        md = gr.Code(language="markdown", interactive=False, label="Markdown", elem_id="sa-prompts-md")
+    download = gr.DownloadButton("Download Markdown", interactive=False, elem_id="sa-prompts-download")
+    go.click(cb.prompts, [situation, setting, stage], [out, md, download], **_private("prompts"))
+
+
+def _check_tab(cb: Callbacks) -> None:
+    text = gr.Textbox(label="Text to check", lines=8, max_lines=30, elem_id="sa-check-text",
+                      placeholder="Paste text that cites the guidance, e.g. 'The Care Act says … (SCIE, 2015).'")
+    with gr.Row():
+        upload = gr.File(label="…or load a .docx, .txt or .md file", file_types=CHECK_TYPES, type="filepath",
+                         height=120, elem_id="sa-check-file")
+        with gr.Column():
+            go = gr.Button("Check", variant="primary", elem_id="sa-check")
+            download = gr.DownloadButton("Download report (Markdown)", interactive=False, elem_id="sa-check-download")
+    out = gr.HTML(elem_id="sa-check-out")
+    upload.upload(cb.load_check_file, [upload], [text, out], **_private("load_check_file"))
+    go.click(cb.check, [text], [out, download], **_private("check"))
+
+
+def _reframe_tab(cb: Callbacks) -> None:
+    gr.Markdown("Paste a case note or plan: deficit phrases are marked, with strengths-based alternatives.")
+    text = gr.Textbox(label="Text", lines=6, elem_id="sa-reframe-text")
+    go = gr.Button("Suggest strengths-based wording", variant="primary", elem_id="sa-reframe")
+    out = gr.HTML(elem_id="sa-reframe-out")
+    go.click(cb.reframe, [text], [out], **_private("reframe"))
+
+
+def _library_tab(cb: Callbacks):
+    table = gr.Dataframe(headers=render.DOC_COLUMNS, datatype="str", interactive=False, wrap=True,
+                         column_widths=["30%", "19%", "9%", "12%", "7%", "9%", "14%"],
+                         label="Indexed documents", elem_id="sa-docs")
+    with gr.Row():
+        query = gr.Textbox(label="Search the guidance", scale=4, elem_id="sa-search-text")
+        go = gr.Button("Search", elem_id="sa-search", scale=1)
+    results = gr.HTML(elem_id="sa-search-out")
+    with gr.Row():
+        with gr.Column():
+            files = gr.File(label="Add guidance (PDF, Word, HTML, Markdown, text)", file_count="multiple",
+                            file_types=LIBRARY_TYPES, type="filepath", elem_id="sa-upload")
+            add = gr.Button("Add to library", variant="primary", elem_id="sa-add")
+        with gr.Column():
+            remove_choice = gr.Dropdown([], label="Documents you added", elem_id="sa-remove-choice")
+            remove = gr.Button("Remove from library", variant="stop", elem_id="sa-remove")
+            rebuild = gr.Button("Rebuild index", variant="secondary", elem_id="sa-rebuild")
+    status = gr.HTML(elem_id="sa-library-status")
+    gr.on([go.click, query.submit], cb.search, [query], [results], **_private("search"))
+    add.click(cb.add_files, [files], [status, table, remove_choice, files], **_private("add_files"))
+    remove.click(cb.remove, [remove_choice], [status, table, remove_choice], **_private("remove"))
+    rebuild.click(cb.rebuild, None, [status, table, remove_choice], **_private("rebuild"))
+    return table, remove_choice
+
+
+# ---------------------------------------------------------------- serving
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve to anything
+
+
+def bind_options(settings: Settings, host: str | None = None, port: int | None = None) -> dict:
+    """launch() arguments for where to listen; refuse a non-loopback address without a password."""
+    host = host or settings.host
+    port = port or settings.port
+    opts: dict = {"server_name": host, "server_port": port}
+    if is_loopback(host):
+        return opts
+    password = settings.auth_password.get_secret_value()
+    if settings.auth_username and password:
+        return {**opts, "auth": (settings.auth_username, password)}
+    if settings.allow_unauthenticated_remote:
+        log.warning("!" * 72)
+        log.warning("LISTENING ON %s WITHOUT A PASSWORD: anyone who can reach this address can use the app "
+                    "and read what is typed into it (ASSISTANT_ALLOW_UNAUTHENTICATED_REMOTE=true).", host)
+        log.warning("!" * 72)
+        return opts
+    raise SettingsError(
+        f"Refusing to listen on {host} without a password: anyone on the network could use the app. "
+        "Set ASSISTANT_AUTH_USERNAME and ASSISTANT_AUTH_PASSWORD, or use --host 127.0.0.1 "
+        "(or set ASSISTANT_ALLOW_UNAUTHENTICATED_REMOTE=true if you accept the risk).")
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+    """Build the index if missing (progress on the console), then run the app until interrupted."""
+    opts = bind_options(settings, host, port)  # fail before the slow index build
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    assistant = Assistant(settings)
+    report = assistant.ensure_index(progress=True)
+    if report is not None:
+        print(f"Built the index: {report.chunks_total} passages from {len(report.added)} documents "
+              f"in {report.seconds:.0f} s.", flush=True)
+    demo = build_app(assistant)
+    print(f"{TITLE}: open http://{'127.0.0.1' if opts['server_name'] in ('0.0.0.0', '::') else opts['server_name']}"
+          f":{opts['server_port']} in your browser (Ctrl+C to stop).", flush=True)
+    demo.launch(**opts, share=False, inbrowser=False, show_error=False,
+                max_file_size=f"{settings.max_file_mb:g}mb", quiet=True)

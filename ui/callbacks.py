@@ -1,0 +1,240 @@
+"""Gradio callbacks and API endpoints: parse input, call the library, render. No product logic here."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import tempfile
+import uuid
+from pathlib import Path
+
+import gradio as gr
+
+from assistant import feedback
+from assistant.core import Assistant
+from assistant.errors import AssistantError, InputError
+from assistant.index import add_to_library, library_dir
+from assistant.types import Answer
+
+from . import render
+
+log = logging.getLogger(__name__)
+FEEDBACK_LABELS = {"helpful": "👍 helpful", "unhelpful": "👎 not helpful", "wrong_citation": "wrong citation"}
+GENERIC_ERROR = "Something went wrong on our side; the details are in the app's console log. Please try again."
+
+
+def _message(e: Exception) -> str:
+    if isinstance(e, AssistantError):
+        return str(e)
+    log.exception("unexpected error in the app")  # the traceback goes to the console, never to the page
+    return GENERIC_ERROR
+
+
+def guarded(fallback):
+    """Run a UI callback; on error show its message (toast + inline via `fallback`), never a traceback."""
+    def deco(fn):
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as e:  # noqa: BLE001 — every failure becomes a readable message
+                msg = _message(e)
+                gr.Warning(msg)
+                return fallback(render.notice(msg))
+        return inner
+    return deco
+
+
+def api_guarded(fn):
+    """API endpoints: library errors reach the client as gr.Error with the user-facing message."""
+    @functools.wraps(fn)
+    def inner(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as e:  # noqa: BLE001
+            raise gr.Error(_message(e), print_exception=False) from None
+    return inner
+
+
+def _skips(n: int) -> tuple:
+    return tuple(gr.skip() for _ in range(n))
+
+
+def _progress_adapter(progress):
+    """The library's progress(done, total, message) as a gr.Progress update."""
+    def update(done: int, total: int, message: str) -> None:
+        progress((done, total) if total else None, desc=message)
+    return update
+
+
+class Callbacks:
+    """The UI's event handlers, bound to one Assistant."""
+
+    def __init__(self, assistant: Assistant):
+        self.a = assistant
+        self.settings = assistant.settings
+        self.downloads = Path(tempfile.mkdtemp(prefix="sa-downloads-"))
+
+    def doc_texts(self, doc_ids) -> dict[str, str]:
+        docs = self.a.index.documents
+        return {d: docs[d].text for d in set(doc_ids) if d in docs}
+
+    def _write_download(self, stem: str, text: str) -> str:
+        path = self.downloads / f"{stem}-{uuid.uuid4().hex[:8]}.md"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    # ------------------------------------------------------------ ask
+
+    @guarded(lambda err: (gr.skip(), gr.skip(), err, gr.skip(), gr.skip(), ""))
+    def ask(self, question: str, history: list[dict]):
+        """-> chatbot, history, sources html, last answer, cleared textbox, feedback status."""
+        history = list(history or [])
+        turns = [t for h in history for t in ({"role": "user", "content": h["question"]},
+                                               {"role": "assistant", "content": h["answer"]["answer"]})]
+        ans = self.a.ask(question, history=turns[-8:])
+        history.append({"question": ans.question, "answer": ans.model_dump()})
+        chat = [m for h in history for m in ({"role": "user", "content": render.esc(h["question"])},
+                                             {"role": "assistant",
+                                              "content": render.answer_message(Answer.model_validate(h["answer"]))})]
+        cited = [c.doc_id for c in ans.citations]
+        return chat, history, render.sources_panel(ans, self.doc_texts(cited)), ans.model_dump(), "", ""
+
+    def clear(self):
+        return [], [], render.sources_panel(None, {}), None, "", ""
+
+    def feedback(self, kind: str):
+        @guarded(lambda err: (err, gr.skip()))
+        def handler(last: dict | None, note: str):
+            if not last:
+                raise InputError("Ask a question first: feedback is about the last answer.")
+            ans = Answer.model_validate(last)
+            feedback.record(self.settings, kind, ans.question, ans, note or "")
+            msg = f"Thank you: recorded as {FEEDBACK_LABELS[kind]} for “{ans.question}”."
+            return render.notice(msg, "info"), ""
+        return handler
+
+    # ------------------------------------------------------------ prompts
+
+    @guarded(lambda err: (err, gr.skip(), gr.skip()))
+    def prompts(self, situation: str, setting: str, stage: str):
+        ps = self.a.prompts(situation, setting=setting, stage=None if stage in (None, "", "any") else stage)
+        from assistant.prompts import to_markdown
+
+        md = to_markdown(ps)
+        path = self._write_download("conversation-prompts", md)
+        return render.prompts_html(ps), md, gr.DownloadButton(value=path, interactive=True)
+
+    # ------------------------------------------------------------ check and reframe
+
+    @guarded(lambda err: (gr.skip(), err))
+    def load_check_file(self, file):
+        """Put an uploaded .docx/.txt/.md file's text into the text box."""
+        if not file:
+            return gr.skip(), ""
+        from assistant.loaders import load_path
+
+        doc = load_path(Path(file), self.settings.max_file_mb)
+        return doc.text, render.notice(f"Loaded {Path(file).name}: {len(doc.text):,} characters. "
+                                       "Press Check to check it.", "info")
+
+    @guarded(lambda err: (err, gr.skip()))
+    def check(self, text: str):
+        report = self.a.check(text)
+        from assistant.verify import to_markdown
+
+        ids = [d for c in report.claims for d in [e.doc_id for e in c.evidence[:1]]]
+        path = self._write_download("citation-check", to_markdown(report))
+        return render.check_html(report, self.doc_texts(ids)), gr.DownloadButton(value=path, interactive=True)
+
+    @guarded(lambda err: err)
+    def reframe(self, text: str):
+        return render.reframe_html(self.a.reframe(text))
+
+    # ------------------------------------------------------------ library
+
+    def library_view(self):
+        """-> table rows, remove-dropdown update."""
+        infos = self.a.docs() if self.a.has_index() else []
+        lib = library_dir(self.settings).resolve()
+        mine = [i.doc_id for i in infos if i.source_path and Path(i.source_path).resolve().parent == lib]
+        return render.doc_rows(infos), gr.Dropdown(choices=mine, value=None)
+
+    @guarded(lambda err: err)
+    def search(self, query: str):
+        hits = self.a.search(query)
+        return render.passages_list(hits, f"Passages for “{query.strip()}”")
+
+    @guarded(lambda err: (err, gr.skip(), gr.skip(), gr.skip()))
+    def add_files(self, files, progress=gr.Progress()):
+        paths = [Path(f if isinstance(f, str) else f.name) for f in (files or [])]
+        if not paths:
+            raise InputError("Choose one or more guidance files (PDF, Word, HTML, Markdown or text) first.")
+        copied, refused = add_to_library(self.settings, paths)
+        report = self.a.ingest(progress=_progress_adapter(progress)) if copied else None
+        rows = [(name, "skipped", why) for name, why in refused.items()]
+        rows += [self._outcome(dest, report) for dest in copied]
+        return (render.ingest_result(rows), *self.library_view(), None)
+
+    def _outcome(self, dest: Path, report) -> tuple[str, str, str]:
+        """What happened to one copied file: added, updated, unchanged or skipped (with the loader's reason)."""
+        for where, why in report.skipped.items():
+            if Path(where).resolve() == dest.resolve():
+                dest.unlink(missing_ok=True)  # a file the index refused should not linger in the library
+                return dest.name, "skipped", why
+        for doc_id, meta in self.a.index.manifest["docs"].items():
+            if Path(meta["source_path"]).resolve() == dest.resolve():
+                status = ("added" if doc_id in report.added else "updated" if doc_id in report.updated
+                          else "unchanged")
+                return dest.name, status, f"{meta['chunks']} passages; id {doc_id}; searchable now"
+        return dest.name, "skipped", "it was not indexed"
+
+    @guarded(lambda err: (err, gr.skip(), gr.skip()))
+    def remove(self, doc_id: str | None):
+        if not doc_id:
+            raise InputError("Choose a document you added from the list first.")
+        report = self.a.remove([doc_id])
+        msg = f"Removed {', '.join(report.removed) or doc_id}; {report.chunks_total} passages indexed."
+        return (render.notice(msg, "info"), *self.library_view())
+
+    @guarded(lambda err: (err, gr.skip(), gr.skip()))
+    def rebuild(self, progress=gr.Progress()):
+        report = self.a.ingest(rebuild=True, progress=_progress_adapter(progress))
+        msg = f"Rebuilt the index: {report.chunks_total} passages from {len(self.a.docs())} documents in {report.seconds:.0f} s."
+        return (render.notice(msg, "info"), *self.library_view())
+
+
+def api_endpoints(a: Assistant) -> list:
+    """Typed, JSON-returning functions for gr.api (gradio_client and scripts)."""
+
+    def ask(question: str, history: list[dict] | None = None) -> dict:
+        """Ask a question; returns the Answer (answer text with [n] markers, citations, abstained, closest)."""
+        return a.ask(question, history=history or []).model_dump()
+
+    def search(query: str, k: int = 5) -> dict:
+        """Hybrid search over the guidance; returns the top k passages with provenance."""
+        return {"query": query, "results": [p.model_dump() for p in a.search(query, k)]}
+
+    def prompts(situation: str, setting: str = "adults", stage: str = "any", n: int = 10) -> dict:
+        """Strengths-focused conversation prompts for a situation, with safeguarding and Markdown."""
+        from assistant.prompts import to_markdown
+
+        ps = a.prompts(situation, setting=setting, stage=None if stage in ("", "any") else stage, n=n)
+        return {**ps.model_dump(), "markdown": to_markdown(ps)}
+
+    def check(text: str) -> dict:
+        """Check the claims and citations in a text; returns each claim's verdict and evidence."""
+        from assistant.verify import to_markdown
+
+        report = a.check(text)
+        return {**report.model_dump(), "counts": report.counts(), "markdown": to_markdown(report)}
+
+    def reframe(text: str) -> dict:
+        """Deficit phrases in a text with strengths-based alternatives and a suggested rewrite."""
+        return a.reframe(text).model_dump()
+
+    def docs() -> dict:
+        """The indexed documents."""
+        return {"documents": [i.model_dump() for i in a.docs()]}
+
+    return [api_guarded(f) for f in (ask, search, prompts, check, reframe, docs)]

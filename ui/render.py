@@ -1,0 +1,271 @@
+"""HTML and Markdown for the app. Every document text and user input passes through esc() first."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+
+from assistant.prompts import STAGES
+from assistant.types import Answer, CheckReport, ClaimResult, DocInfo, Passage, PromptSet, QuoteCheck
+
+CONTEXT_CHARS = 600  # most text shown either side of a quote when its paragraph is very long
+VERDICTS = {  # label, symbol: the verdict is written out, never shown by colour alone
+    "supported": ("Supported", "✓"),
+    "misattributed": ("Misattributed", "⚠"),
+    "unsupported": ("Unsupported", "?"),
+    "contradicted": ("Contradicted", "✗"),
+}
+
+
+def esc(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def notice(message: str, kind: str = "error") -> str:
+    """An inline message (errors, empty results) that screen readers announce."""
+    role = "alert" if kind == "error" else "status"
+    return f'<div class="sa-notice sa-{kind}" role="{role}">{esc(message)}</div>'
+
+
+def where(item) -> str:
+    """'Publisher · Section › para 6.64' for anything with provenance fields."""
+    loc = getattr(item, "locator", "") or ""
+    if loc and loc[0].isdigit():
+        loc = f"para {loc}"
+    parts = [getattr(item, "publisher", "") or "", getattr(item, "section", "") or "", loc]
+    return " · ".join(p for p in parts if p)
+
+
+# ---------------------------------------------------------------- quotes in context
+
+
+def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The paragraph(s) around [start, end): from the blank line before to the blank line after."""
+    before = text.rfind("\n\n", 0, start)
+    after = text.find("\n\n", end)
+    lo = 0 if before < 0 else before + 2
+    hi = len(text) if after < 0 else after
+    return max(lo, start - CONTEXT_CHARS), min(hi, end + CONTEXT_CHARS)
+
+
+def quote_in_context(doc_text: str | None, quote: str, start: int, end: int) -> str:
+    """The quote marked inside its paragraph; the bare quote if the offsets no longer match the document."""
+    if not doc_text or doc_text[start:end] != quote:
+        return f'<p class="sa-context"><mark>{esc(quote)}</mark></p>'
+    lo, hi = paragraph_bounds(doc_text, start, end)
+    head = ("… " if lo > 0 and doc_text[lo - 1] not in "\n" else "") + doc_text[lo:start]
+    tail = doc_text[end:hi] + (" …" if hi < len(doc_text) and doc_text[hi] not in "\n" else "")
+    return (f'<p class="sa-context">{_lines(head)}<mark>{_lines(quote)}</mark>{_lines(tail)}</p>')
+
+
+def _lines(text: str) -> str:
+    """Escaped text keeping paragraph breaks and list lines; other single newlines are just wrapping."""
+    out = esc(text).replace("\n\n", "<br><br>")
+    return _LIST_LINE.sub("<br>", out)
+
+
+_LIST_LINE = re.compile(r"\n(?=[ \t]*(?:[-•*]|\d+[.)])\s)")
+
+
+# ---------------------------------------------------------------- ask
+
+
+def answer_message(ans: Answer) -> str:
+    """The chat bubble: answer text with its markers, then follow-up and notice lines."""
+    parts = [esc(ans.answer)]
+    if ans.searched_query and ans.searched_query.strip() != ans.question.strip():
+        parts.append(f"*Searched for: {esc(ans.searched_query)}*")
+    parts += [f"> Note: {esc(n)}" for n in ans.notices]
+    if ans.citations:
+        parts.append("*Sources are listed beside the chat; open one to see the quote in its paragraph.*")
+    return "\n\n".join(parts)
+
+
+def sources_panel(ans: Answer | None, doc_texts: dict[str, str]) -> str:
+    """Citation cards (quote marked in its paragraph), or the closest passages when the answer abstained."""
+    if ans is None:
+        return '<div class="sa-sources"><p class="sa-muted">Sources for each answer appear here.</p></div>'
+    out = ['<div class="sa-sources">']
+    if ans.searched_query and ans.searched_query.strip() != ans.question.strip():
+        out.append(f'<p class="sa-searched">Searched for: <q>{esc(ans.searched_query)}</q></p>')
+    if ans.abstained:
+        out.append('<p class="sa-abstained" role="status">The guidance in the library does not answer this '
+                   'question, so no answer is given.</p>')
+        out.append(passages_list(ans.closest, "Closest passages (they do not answer the question)"))
+    else:
+        out.append(f"<h3>Sources ({len(ans.citations)})</h3>")
+        for i, c in enumerate(ans.citations):
+            out.append(citation_card(c, doc_texts.get(c.doc_id), opened=i == 0))
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def citation_card(c, doc_text: str | None, opened: bool = False) -> str:
+    """One citation as a <details> card: summary says where, the body shows the marked paragraph."""
+    marker = esc(c.marker or "•")
+    anchor = re.sub(r"\W", "", c.marker or "") or "x"
+    link = f' · <a href="{esc(c.url)}" rel="noopener noreferrer" target="_blank">link</a>' if _safe_url(c.url) else ""
+    return (f'<details class="sa-cite" id="cite-{anchor}"{" open" if opened else ""}>'
+            f'<summary><span class="sa-marker">{marker}</span> <strong>{esc(c.title)}</strong>'
+            f'<span class="sa-where">{esc(where(c))}</span></summary>'
+            f'{quote_in_context(doc_text, c.quote, c.start, c.end)}'
+            f'<p class="sa-meta">Document <code>{esc(c.doc_id)}</code>, characters {c.start}–{c.end}{link}</p>'
+            f"</details>")
+
+
+def _safe_url(url: str) -> bool:
+    return bool(url) and url.lower().startswith(("https://", "http://"))
+
+
+def passages_list(passages: list[Passage], heading: str) -> str:
+    if not passages:
+        return f"<h3>{esc(heading)}</h3><p class='sa-muted'>No passages found.</p>"
+    items = [f'<li class="sa-passage"><strong>{esc(p.title)}</strong> <span class="sa-where">'
+             f'{esc(" · ".join(x for x in (where(p), f"similarity {p.dense:.2f}") if x))}</span>'
+             f'<p class="sa-text">{_lines(p.text)}</p></li>' for p in passages]
+    return f'<h3>{esc(heading)}</h3><ol class="sa-passages">{"".join(items)}</ol>'
+
+
+# ---------------------------------------------------------------- prompts
+
+
+def safeguarding_banner(ps: PromptSet) -> str:
+    sg = ps.safeguarding
+    if not sg.flag:
+        return ""
+    reasons = "".join(f"<li>{esc(r)}</li>" for r in sg.reasons)
+    return (f'<div class="sa-safeguarding" role="alert"><h3>⚠ Safeguarding: act on this first</h3>'
+            f"<p>{esc(sg.guidance)}</p><ul>{reasons}</ul></div>")
+
+
+def prompts_html(ps: PromptSet) -> str:
+    """Banner, details picked up, then prompts grouped by stage with rationale and citations."""
+    out = [safeguarding_banner(ps)]
+    picked = [(k, v) for k, v in ps.details.items() if v]
+    details = "; ".join(f"{esc(k)}: {esc(', '.join(v))}" for k, v in picked) or "none"
+    out.append(f'<p class="sa-details"><strong>Details picked up:</strong> {details}</p>')
+    number = 0
+    for stage in STAGES:
+        group = [p for p in ps.prompts if p.stage == stage]
+        if not group:
+            continue
+        out.append(f'<section class="sa-stage"><h3>{esc(stage.capitalize())}</h3><ol start="{number + 1}">')
+        for p in group:
+            number += 1
+            out.append(_prompt_item(p))
+        out.append("</ol></section>")
+    return f'<div class="sa-prompts">{"".join(out)}</div>'
+
+
+def _prompt_item(p) -> str:
+    kind = ", ".join(x for x in (p.theme, p.question_type, p.approach) if x)
+    mine = ' <span class="sa-tag">uses a detail you gave</span>' if p.personalised else ""
+    cites = "".join(f'<li><strong>{esc(c.title)}</strong> <span class="sa-where">{esc(where(c))}</span>'
+                    f"<blockquote>{esc(c.quote)}</blockquote></li>" for c in p.citations)
+    guidance = (f"<details><summary>Guidance behind this ({len(p.citations)})</summary><ul>{cites}</ul></details>"
+                if p.citations else "")
+    return (f'<li class="sa-prompt"><p class="sa-question">{esc(p.text)}{mine}</p>'
+            f'<p class="sa-rationale">{esc(p.rationale)} <span class="sa-kind">({esc(kind)})</span></p>{guidance}</li>')
+
+
+# ---------------------------------------------------------------- check
+
+
+def check_html(report: CheckReport, doc_texts: dict[str, str]) -> str:
+    counts = report.counts()
+    summary = " ".join(f'<span class="sa-count sa-v-{v}">{esc(VERDICTS[v][0])}: {counts.get(v, 0)}</span>'
+                       for v in VERDICTS)
+    if not report.claims:
+        return notice("No claims found: paste sentences that state something about the guidance.", "info")
+    cards = "".join(claim_card(n, c, doc_texts) for n, c in enumerate(report.claims, 1))
+    return (f'<div class="sa-check"><p class="sa-summary" role="status"><strong>{len(report.claims)} '
+            f'claim{"s" if len(report.claims) != 1 else ""} checked.</strong> {summary}</p>{cards}</div>')
+
+
+def claim_card(n: int, c: ClaimResult, doc_texts: dict[str, str]) -> str:
+    label, symbol = VERDICTS[c.verdict]
+    rows = []
+    if c.cited:
+        rows.append(f"<dt>Cited</dt><dd>{esc(c.cited)}</dd>")
+    if c.quote:
+        rows.append(f"<dt>Quotation</dt><dd>{quote_check(c.quote)}</dd>")
+    if c.reason:
+        rows.append(f"<dt>Why</dt><dd>{esc(c.reason)}</dd>")
+    if c.fix:
+        rows.append(f"<dt>What to do</dt><dd>{esc(c.fix)}</dd>")
+    if c.evidence:
+        e = c.evidence[0]
+        rows.append(f'<dt>Evidence</dt><dd><strong>{esc(e.title)}</strong> <span class="sa-where">{esc(where(e))}'
+                    f"</span>{quote_in_context(doc_texts.get(e.doc_id), e.quote, e.start, e.end)}</dd>")
+    return (f'<article class="sa-claim sa-v-{c.verdict}"><header><span class="sa-verdict">{symbol} {label}</span>'
+            f' <span class="sa-n">Claim {n}</span></header><blockquote>{esc(c.text)}</blockquote>'
+            f'<dl>{"".join(rows)}</dl></article>')
+
+
+def quote_check(q: QuoteCheck) -> str:
+    status = {"verbatim": "word for word in the guidance", "altered": "altered: words differ from the guidance",
+              "not_found": "not found in the guidance"}[q.status]
+    out = f"<strong>{esc(status)}</strong>"
+    if q.status == "altered" and q.matched:
+        out += f'<p class="sa-diff">{word_diff(q.text, q.matched)}</p>'
+    if q.changed:
+        out += f'<p class="sa-changed">Changed: {esc("; ".join(q.changed))}</p>'
+    return out
+
+
+def word_diff(given: str, source: str) -> str:
+    """The quote as given, with words it changed struck out (<del>) and the guidance's words inserted (<ins>)."""
+    a, b = given.split(), source.split()
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(esc(" ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(f"<del>{esc(' '.join(a[i1:i2]))}</del>")
+        if j2 > j1:
+            out.append(f"<ins>{esc(' '.join(b[j1:j2]))}</ins>")
+    return " ".join(out)
+
+
+# ---------------------------------------------------------------- reframe
+
+
+def reframe_html(r) -> str:
+    """The text with deficit phrases marked (hover for why), a phrase table and the suggested rewrite."""
+    if not r.hits:
+        return notice("No deficit phrases found in this text.", "info")
+    marked, pos = [], 0
+    for h in r.hits:
+        marked.append(_lines(r.text[pos:h.start]))
+        marked.append(f'<mark class="sa-deficit" title="{esc(h.reason)}">{_lines(r.text[h.start:h.end])}</mark>')
+        pos = h.end
+    marked.append(_lines(r.text[pos:]))
+    rows = "".join(f"<tr><td>{esc(h.phrase)}</td><td>{esc(' / '.join(h.alternatives))}</td><td>{esc(h.reason)}</td></tr>"
+                   for h in r.hits)
+    return (f'<div class="sa-reframe"><h3>Your text ({len(r.hits)} phrase{"s" if len(r.hits) != 1 else ""} '
+            f'marked)</h3><p class="sa-marked">{"".join(marked)}</p>'
+            f'<table class="sa-table"><thead><tr><th>Phrase</th><th>Try instead</th><th>Why</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table><h3>Suggested rewrite</h3><p class="sa-suggested">{_lines(r.suggested)}</p></div>')
+
+
+# ---------------------------------------------------------------- library
+
+
+DOC_COLUMNS = ["Title", "Publisher", "Date", "Audience", "Passages", "Added", "Id"]
+
+
+def doc_rows(infos: list[DocInfo]) -> list[list]:
+    """Rows for the library table (a Dataframe shows text as text, so no escaping here)."""
+    return [[i.title, i.publisher, i.date, ", ".join(i.audience), i.chunks, i.added[:10], i.doc_id] for i in infos]
+
+
+def ingest_result(rows: list[tuple[str, str, str]]) -> str:
+    """Per-file upload outcome: name, status, detail."""
+    if not rows:
+        return notice("No files were given: choose one or more guidance files first.", "info")
+    body = "".join(f'<tr class="sa-{esc(s)}"><td>{esc(n)}</td><td><strong>{esc(s)}</strong></td><td>{esc(d)}</td></tr>'
+                   for n, s, d in rows)
+    return (f'<table class="sa-table sa-ingest"><thead><tr><th>File</th><th>Result</th><th>Detail</th></tr></thead>'
+            f"<tbody>{body}</tbody></table>")
