@@ -1,7 +1,7 @@
-"""Turn the scraped seed pages (../shared/seeds) into corpus/guidance/*.md with front matter.
+"""Turn the scraped seed pages (corpus/seeds, copied from ../shared/seeds) into corpus/guidance/*.md with front matter.
 
-Run once when the seeds change: `python scripts/import_seeds.py [SEED_DIR]` (default ../shared/seeds
-beside the repository). tests/test_corpus.py checks the corpus is what this script makes.
+Run once when the seeds change: `python scripts/import_seeds.py [SEED_DIR]` (default corpus/seeds).
+tests/test_corpus.py checks the corpus is what this script makes.
 Cleaning is assistant.loaders.clean_text (the same used for user uploads); the
 metadata below is what each page itself states — nothing is invented (no URL
 is given where the page did not show one).
@@ -76,7 +76,7 @@ def convert(seed: Path, spec: dict) -> str:
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n\n" + text + "\n"
 
 
-DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+DEFAULT_SEED_DIR = Path(__file__).resolve().parents[1] / "corpus" / "seeds"
 
 
 def main(seed_dir: str | Path = DEFAULT_SEED_DIR) -> None:

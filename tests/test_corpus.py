@@ -13,7 +13,7 @@ from assistant.textutil import sentence_spans
 from assistant.types import SETTINGS
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS_DIR = REPO / "corpus" / "seeds"
 GUIDANCE_DIR = REPO / "corpus" / "guidance"
 
 
@@ -50,10 +50,10 @@ def is_furniture(line: str) -> bool:
 
 def seed_path(name: str) -> Path:
     if not SEEDS_DIR.is_dir():
-        pytest.skip(f"seed pages not found at {SEEDS_DIR} (they live in the shared workspace, not the repo)")
+        pytest.fail(f"seed pages not found at {SEEDS_DIR}")
     path = SEEDS_DIR / name
     if not path.is_file():
-        pytest.skip(f"seed {name} not found in {SEEDS_DIR}")
+        pytest.fail(f"seed {name} not found in {SEEDS_DIR}")
     return path
 
 
