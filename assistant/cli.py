@@ -47,10 +47,18 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default=None)
     sv.add_argument("--port", type=int, default=None)
     ev = sub.add_parser("eval", help="run evaluation sets and print metrics")
-    ev.add_argument("--set", dest="set_dir", type=Path, default=None, help="folder with questions/claims/scenarios .jsonl")
-    ev.add_argument("--json", action="store_true")
+    ev.add_argument("--set", dest="set_dir", type=Path, action="append", default=None, metavar="DIR",
+                    help="folder with questions/claims/scenarios .jsonl; repeatable (default: eval/dev, eval/holdout)")
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument("--min", action="append", default=[], metavar="METRIC=VALUE",
-                    help="fail (exit 1) when METRIC is below VALUE; repeatable")
+                    help="fail (exit 1) when METRIC is below VALUE, e.g. recall@5=0.9; repeatable")
+    ev.add_argument("--max", action="append", default=[], metavar="METRIC=VALUE",
+                    help="fail (exit 1) when a lower-is-better METRIC is above VALUE, e.g. check.false_accept=0.05")
+    ev.add_argument("--only", choices=("questions", "claims", "scenarios"), help="run one part of each set")
+    ev.add_argument("-k", "--k", dest="k", type=int, default=5, help="passages counted for recall@k and MRR@k")
+    fb = sub.add_parser("feedback", help="turn app feedback into eval cases")
+    fb.add_argument("action", choices=("export",), help="export: add 👎 / wrong-citation questions to OUT_DIR")
+    fb.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="eval set folder (questions.jsonl is added to)")
     sub.add_parser("settings", help="list every setting, its value and what it does")
     return p
 
@@ -79,6 +87,10 @@ def _dispatch(args) -> int:
         from ui.app import serve
 
         return serve(settings, host=args.host, port=args.port) or 0
+    if args.command == "feedback":
+        from .evaluate import export_feedback_command
+
+        return export_feedback_command(settings, args.out_dir)
     if args.command == "reframe":
         from .language import reframe
 
