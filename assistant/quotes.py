@@ -22,8 +22,10 @@ _QUOTES = re.compile(
     # closing before a non-letter; apostrophes inside ("person’s") are allowed.
     r"|(?:(?<=^)|(?<=[\s(\[—–]))‘(?P<single>(?:[^‘’]|’(?=[A-Za-z]))+)’(?![A-Za-z])")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
-_WORD = re.compile(r"[a-z0-9]+(?:['.\-][a-z0-9]+)*")
+_WORD = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*")
 _EDGE_PUNCT = " .,;:!?'\"()[]"
+# Dashes and hyphens normalise() leaves alone (one character for one, so offsets hold).
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2012\u2015\u2212\ufe58\ufe63\uff0d"})
 
 
 @dataclass
@@ -57,7 +59,7 @@ _cache_lock = threading.Lock()
 
 def fold(text: str) -> tuple[str, list[int]]:
     """normalise() (quote marks, dashes, whitespace, case, ellipses) plus spaces around dashes dropped, with offsets."""
-    norm, idx = normalise_with_map(text)
+    norm, idx = normalise_with_map(text.translate(_DASHES))
     out: list[str] = []
     omap: list[int] = []
     for i, ch in enumerate(norm):
