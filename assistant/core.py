@@ -73,7 +73,12 @@ class Assistant:
         from .prompts import generate
 
         situation = validate_query(situation, self.settings.max_text_chars, "situation")
-        return generate(situation, setting=setting, stage=stage, n=n)
+        model = self.chat_model
+        if model is None and self.settings.llm_provider:  # optional: extra prompts, each checked before shown
+            from .llm import chat_model
+
+            model = chat_model(self.settings)
+        return generate(situation, setting=setting, stage=stage, n=n, chat_model=model)
 
     def reframe(self, text: str):
         from .language import reframe

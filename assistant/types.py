@@ -200,6 +200,7 @@ class PromptSet(BaseModel):
     safeguarding: Safeguarding
     prompts: list[Prompt]
     details: dict[str, list[str]] = Field(default_factory=dict, description="Personal details picked up")
+    notices: list[str] = Field(default_factory=list, description="What the optional LLM proposed but was not shown")
 
 
 class DocInfo(BaseModel):

@@ -52,6 +52,12 @@ def test_reframe_replaces_each_phrase_with_its_first_alternative():
     assert len(result.hits) == 7
 
 
+def test_a_burden_reads_naturally_once_reframed():
+    assert reframe("She is a burden.").suggested == "She is reliant on support."
+    assert reframe("He feels a burden to his son.").suggested == "He feels reliant on his son."
+    assert reframe("The burden of caring is heavy.").suggested == "The pressure of caring is heavy."
+
+
 def test_reframe_dumps_to_json():
     dumped = reframe("He is a frequent flyer.").model_dump(mode="json")
     text = json.dumps(dumped)

@@ -275,3 +275,80 @@ def test_markdown_groups_by_stage_with_reminder_first():
         c = p.citations[0]
         assert f"**{p.text}**" in md and f"“{c.quote}”" in md and c.title in md
     assert md.count("Why:") == len(ps.prompts)
+
+
+# ------------------------------------------------------------------ optional LLM extras
+
+GOOD = "You mentioned the choir — who would you love to sing alongside in the next few months?"
+PROPOSALS = "\n".join([
+    f"1. {GOOD} [1]",
+    "2. Do you still enjoy singing in the choir? [1]",  # closed
+    "3. What makes you so vulnerable when the choir is not meeting? [2]",  # deficit language
+    "4. Which songs from the choir bring back the happiest memories?",  # no citation
+    '5. Where could "strengths are what people lack" take us next? [1]',  # a quote not in the guidance
+    "6. Which choir friends would you like to see more of? [99]",  # cites a quote it was never given
+])
+
+
+def test_llm_extras_only_show_proposals_that_pass_every_check(docs):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    situation = "Pat loves the choir and sees her granddaughter on Sundays."
+    plain = generate(situation, "adults")
+    fake = FakeListChatModel(responses=[PROPOSALS, "unused"])
+    ps = generate(situation, "adults", chat_model=fake)
+    assert fake.i == 1  # asked once
+    extra = [p for p in ps.prompts if p.prompt_id == "llm"]
+    assert [p.text for p in extra] == [GOOD]
+    assert extra[0].personalised and extra[0].citations
+    for c in extra[0].citations:
+        _check_citation(c, docs)
+    assert [p.text for p in ps.prompts if p.prompt_id != "llm"] == [p.text for p in plain.prompts]
+    assert len(ps.prompts) == len(plain.prompts) + 1 <= 12
+    order = [STAGES.index(p.stage) for p in ps.prompts]
+    assert order == sorted(order)
+    joined = " ".join(ps.notices)
+    assert len(ps.notices) == 5
+    for why in ("yes/no", "deficit language ('vulnerable')", "does not cite", "not in the cited guidance"):
+        assert why in joined, why
+    assert "Notes:" in to_markdown(ps) and "does not cite" in to_markdown(ps)
+
+
+def test_llm_is_not_asked_when_safeguarding_is_flagged_or_the_set_is_full():
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    fake = FakeListChatModel(responses=[f"{GOOD} [1]", "unused"])
+    ps = generate("Her partner hits her and she is scared to go home. She loves the choir.", "adults", chat_model=fake)
+    assert ps.safeguarding.flag and fake.i == 0
+    assert not any(p.prompt_id == "llm" for p in ps.prompts) and "Safeguarding" in ps.notices[0]
+    full = generate("Pat loves the choir.", "adults", n=12, chat_model=fake)
+    assert fake.i == 0 and len(full.prompts) == 12
+
+
+def test_llm_situation_is_redacted_and_a_failing_model_leaves_the_library_set():
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from assistant.prompt_llm import build_messages, numbered_quotes
+
+    base = generate("Pat loves the choir.", "adults")
+    msgs = build_messages("Mrs Jones of 12 High Street, SW1A 1AA, loves the choir.", numbered_quotes(base.prompts), 2)
+    assert "SW1A 1AA" not in msgs[1].content and '<quote number="1"' in msgs[1].content
+
+    class Broken(FakeListChatModel):
+        def _call(self, *args, **kwargs):
+            raise ConnectionError("server down")
+
+    ps = generate("Pat loves the choir.", "adults", chat_model=Broken(responses=["x"]))
+    assert [p.text for p in ps.prompts] == [p.text for p in base.prompts]
+    assert "did not answer" in ps.notices[0]
+
+
+def test_the_assistant_passes_its_chat_model_to_the_prompt_generator():
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from assistant.core import Assistant
+
+    fake = FakeListChatModel(responses=[f"{GOOD} [1]\nDo you like it? [1]", "unused"])
+    ps = Assistant(chat_model=fake).prompts("Pat loves the choir and sees her granddaughter on Sundays.")
+    assert fake.i == 1 and [p.text for p in ps.prompts if p.prompt_id == "llm"] == [GOOD]
+    assert len(ps.notices) == 1 and "yes/no" in ps.notices[0]
