@@ -39,6 +39,7 @@ class Retriever:
         self._index: Index | None = None
         self._lock = threading.Lock()
         self._cache: dict[str, np.ndarray] = {}
+        self._chunk_cache: dict[tuple[str, str], np.ndarray] = {}
 
     @property
     def embedder(self) -> Embedder:
@@ -66,6 +67,16 @@ class Retriever:
                 self._cache.pop(next(iter(self._cache)))
         return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, self.embedder.dim), np.float32)
 
+    def chunk_vectors(self, idx: Index, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored passage vectors, remembered per index generation (a store lookup costs milliseconds)."""
+        key = str(idx.path)
+        todo = [c for c in chunk_ids if (key, c) not in self._chunk_cache]
+        if todo:
+            if len(self._chunk_cache) > 20_000:
+                self._chunk_cache.clear()
+            self._chunk_cache.update({(key, c): v for c, v in idx.embeddings_for(todo).items()})
+        return {c: self._chunk_cache[(key, c)] for c in chunk_ids if (key, c) in self._chunk_cache}
+
     def search(self, query: str, k: int | None = None, qvec: np.ndarray | None = None) -> list[Passage]:
         """Best k passages for the query, with provenance and scores."""
         query = validate_query(query, self.settings.max_question_chars, "search query")
@@ -80,7 +91,7 @@ class Retriever:
         lexical = {idx.chunks[i].chunk_id: s for i, s in idx.bm25.search(query, n)}
         missing = [c for c in lexical if c not in dense]
         if missing:  # strong keyword hits the dense search did not reach still get a real similarity
-            dense.update({c: float(v @ qvec) for c, v in idx.embeddings_for(missing).items()})
+            dense.update({c: float(v @ qvec) for c, v in self.chunk_vectors(idx, missing).items()})
         # Score fusion on standardised scores: in a focused corpus every passage is "about" the topic,
         # so raw cosines bunch together; z-scores let a strong keyword match compete with them.
         # Chosen over reciprocal rank fusion and raw-score sums on the dev questions (recall@5, MRR).
@@ -92,6 +103,21 @@ class Retriever:
         top = sorted(fused, key=lambda c: (-fused[c], idx.position[c]))[:k]
         return [self._passage(idx, r + 1, cid, fused[cid], dense.get(cid, 0.0), lexical.get(cid, 0.0))
                 for r, cid in enumerate(top)]
+
+    def keyword_hits(self, query: str, n: int, qvec: np.ndarray | None = None) -> list[Passage]:
+        """The n best BM25 passages alone (no fusion), with their real cosine similarity to the query.
+
+        A long passage holding the one distinctive word of a question can rank low after fusion when its
+        other sentences are about something else; the answerer looks at these as well."""
+        idx = self.index
+        hits = idx.bm25.search(query, n)
+        if not hits:
+            return []
+        qvec = self.embedder.encode_query(query) if qvec is None else qvec
+        cids = [idx.chunks[i].chunk_id for i, _ in hits]
+        vecs = self.chunk_vectors(idx, cids)
+        return [self._passage(idx, r + 1, cid, lx, float(vecs[cid] @ qvec) if cid in vecs else 0.0, lx)
+                for r, (cid, (_, lx)) in enumerate(zip(cids, hits))]
 
     @staticmethod
     def _passage(idx: Index, rank: int, cid: str, score: float, dense: float, lexical: float) -> Passage:

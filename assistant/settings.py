@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     candidate_k: int = Field(default=30, ge=5, le=500, description="Candidates taken from each retriever before fusion")
     lexical_weight: float = Field(default=0.5, ge=0.0, le=5.0, description="Weight of the standardised BM25 (keyword) score beside standardised cosine similarity in hybrid search")
     answer_max_sentences: int = Field(default=4, ge=1, le=12, description="Most sentences in an extractive answer")
-    abstain_threshold: float = Field(default=0.5, description="Answer only when a passage's similarity + weighted word coverage reaches this; else say the guidance does not cover it")
+    abstain_threshold: float = Field(default=0.25, description="Answer only when a passage's similarity + weighted word coverage reaches this (after the name, number and answer-type checks); else say the guidance does not cover it. Calibrated on the dev questions")
     abstain_coverage_weight: float = Field(default=0.5, ge=0.0, description="Weight of the question's word coverage in that confidence")
 
     llm_provider: str = Field(default="", description="'' (extractive, offline), 'openai' (any OpenAI-compatible server) or 'ollama'")

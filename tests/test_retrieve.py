@@ -47,3 +47,19 @@ def test_langchain_retriever_returns_documents_with_metadata(real_retriever):
     docs = as_langchain_retriever(real_retriever, k=2).invoke("Lyn Romeo")
     assert len(docs) == 2 and "Lyn Romeo" in docs[0].page_content
     assert {"doc_id", "title", "start", "end", "section"} <= set(docs[0].metadata)
+
+
+def test_keyword_hits_are_the_bm25_best_with_real_similarity(real_retriever):
+    """The answerer's extra candidates: keyword order, verbatim offsets, cosine similarity to the query."""
+    query = "rapidly growing interest"
+    hits = real_retriever.keyword_hits(query, 3)
+    assert 1 <= len(hits) <= 3 and [h.rank for h in hits] == list(range(1, len(hits) + 1))
+    assert "rapidly growing interest" in hits[0].text
+    assert [h.lexical for h in hits] == sorted((h.lexical for h in hits), reverse=True)
+    docs = real_retriever.index.documents
+    qvec = real_retriever.embedder.encode_query(query)
+    for h in hits:
+        assert docs[h.doc_id].text[h.start:h.end] == h.text
+        assert 0.0 < h.dense <= 1.0
+    assert abs(hits[0].dense - float(real_retriever.embed([hits[0].text])[0] @ qvec)) < 0.1
+    assert real_retriever.keyword_hits("zzzz qqqq", 3) == []
