@@ -120,9 +120,11 @@ def _candidates(text: str) -> Iterator[PIIHit]:
 def find_pii(text: str) -> list[PIIHit]:
     """Personal details in text: non-overlapping, in order of position."""
     priority = {k: i for i, k in enumerate(KINDS)}
+    taken = bytearray(len(text))  # 1 where a higher-priority detection already sits: linear in the text
     chosen: list[PIIHit] = []
     for hit in sorted(_candidates(text), key=lambda h: (priority[h.kind], h.start)):
-        if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
+        if taken.find(1, hit.start, hit.end) < 0:
+            taken[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
             chosen.append(hit)
     return sorted(chosen, key=lambda h: h.start)
 
@@ -136,14 +138,18 @@ def redact(text: str) -> str:
     return "".join(out) + text[pos:]
 
 
-def warning(text: str) -> str | None:
-    """A one-line warning naming the kinds of personal detail found, or None when there are none."""
+def warning(text: str, external: bool = False) -> str | None:
+    """A one-line warning naming the kinds of personal detail found, or None when there are none.
+
+    external: the text is about to go to an external LLM (it is redacted first, and the warning says so).
+    """
     kinds = list(dict.fromkeys(h.kind for h in find_pii(text)))
     if not kinds:
         return None
     listed = ", ".join(KINDS[k][1] for k in kinds)
-    return (f"This looks like it contains personal details ({listed}). The assistant keeps everything on "
-            "this machine; remove them before sharing outputs.")
+    where = ("They are replaced by placeholders before anything is sent to the language model"
+             if external else "The assistant keeps everything on this machine")
+    return f"This looks like it contains personal details ({listed}). {where}; remove them before sharing outputs."
 
 
 def safe_log_text(text: str, settings: Settings | None = None) -> str:

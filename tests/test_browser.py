@@ -156,24 +156,57 @@ def test_ask_shows_cited_answer_and_highlighted_source(page, real_app):
     quote = " ".join(first_mark.inner_text().split())
     assert quote and quote in " ".join(answer.split()), "the highlighted quote is verbatim in the answer"
     assert "Care Act 2014" in page.locator("#sa-sources details.sa-cite summary").first.inner_text()
+    markers = page.locator("#sa-chat a.sa-ref")
+    assert markers.count() >= 2, "the answer's [n] markers are links to their sources"
+    last = markers.nth(markers.count() - 1)
+    n = last.inner_text().strip("[]")
+    last.click()  # selecting a marker opens its source card: title, where, and the quote marked in its paragraph
+    card = page.locator(f"#sa-sources details#cite-0-{n}")
+    expect(card).to_have_attribute("open", "")
+    expect(card).to_have_class(re.compile("sa-selected"))
+    expect(card.locator("mark")).to_be_visible()
+    expect(card.locator("summary")).to_contain_text(f"[{n}]")
+    assert card.locator(".sa-where").inner_text().strip(), "publisher, section and paragraph are shown"
+    assert page.locator("#sa-sources details.sa-cite[open]").count() == 1
     cards = page.locator("#sa-sources details.sa-cite")
-    if cards.count() > 1:  # opening another citation shows its source, highlighted in its paragraph
-        cards.nth(1).locator("summary").click()
-        expect(cards.nth(1).locator("mark")).to_be_visible()
+    cards.first.locator("summary").click()  # the cards also open by hand
+    expect(cards.first.locator("mark")).to_be_visible()
     _shot(page, "ask")
 
     page.locator("#sa-question textarea").fill("and what about for children?")
     page.locator("#sa-send").click()
     expect(page.locator("#sa-sources .sa-searched")).to_contain_text("Searched for:", timeout=WAIT)
+    expect(page.locator("#sa-sources .sa-for")).to_contain_text("and what about for children?")
+    page.locator("#sa-chat a.sa-ref[href='#cite-0-1']").click()  # a marker in the FIRST answer
+    expect(page.locator("#sa-sources .sa-for")).to_contain_text("family and friends", timeout=WAIT)
+    expect(page.locator("#sa-sources details#cite-0-1")).to_have_attribute("open", "", timeout=WAIT)
+    page.locator("#sa-chat a.sa-ref[href^='#cite-1-']").first.click()  # back to the follow-up's sources
+    expect(page.locator("#sa-sources .sa-for")).to_contain_text("and what about for children?", timeout=WAIT)
 
     page.locator("#sa-fb-wrong_citation").click()
     expect(page.locator("#sa-fb-status")).to_contain_text("wrong citation", timeout=WAIT)
     lines = (settings.index_root / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(lines[-1])["question"] == "and what about for children?"
+    export = page.locator("#sa-fb-export")
+    expect(export).to_be_enabled(timeout=WAIT)
+    with page.expect_download() as download:
+        export.click()
+    cases = [json.loads(l) for l in Path(download.value.path()).read_text(encoding="utf-8").splitlines()]
+    assert any(c["question"] == "and what about for children?" and c["gold"] == [] for c in cases)
 
 
 def test_ask_abstains_and_explains_bad_input(page, real_app):
     _open(page, real_app[0])
+    page.locator("#sa-question textarea").press_sequentially("Can Mrs Patel (NHS 943 476 5919) get help")
+    expect(page.locator("#sa-pii-question")).to_contain_text("personal details (a name, an NHS number)",
+                                                             timeout=WAIT)
+    page.locator("#sa-send").click()
+    expect(page.locator("#sa-chat")).to_contain_text("Mrs Patel", timeout=WAIT)
+    expect(page.locator("#sa-pii-question")).to_contain_text("personal details")  # still shown beside the answer
+    page.locator("#sa-question textarea").press_sequentially("What is")
+    expect(page.locator("#sa-pii-question")).to_be_empty(timeout=WAIT)
+    page.get_by_role("button", name="New conversation").click()
+    expect(page.locator("#sa-chat")).not_to_contain_text("Mrs Patel", timeout=WAIT)
     page.locator("#sa-question textarea").fill("How do I fix a puncture on a bicycle tyre?")
     page.locator("#sa-send").click()
     expect(page.locator("#sa-sources")).to_contain_text(
@@ -204,6 +237,7 @@ def test_prompts_show_open_questions_and_safeguarding_banner(page, real_app):
     expect(page.locator("#sa-prompts-download")).to_be_enabled()
 
     page.locator("#sa-situation textarea").fill(SAFEGUARDING)
+    expect(page.locator("#sa-pii-situation")).to_contain_text("a name", timeout=WAIT)
     _choose(page, "sa-setting", "adults")
     page.locator("#sa-generate").click()
     banner = page.locator("#sa-prompts-out [role=alert].sa-safeguarding")
@@ -233,6 +267,10 @@ def test_check_labels_every_verdict(page, real_app, tmp_path):
     expect(page.locator("#sa-check-out ins").first).to_contain_text("collaborative")
     expect(page.locator("#sa-check-out .sa-summary")).to_contain_text("5 claims checked")
     expect(page.locator("#sa-check-download")).to_be_enabled()
+    with page.expect_download() as download:
+        page.locator("#sa-check-download").click()
+    report = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Citation check" in report and report.lower().count("contradicted") >= 1
     _shot(page, "check")
 
     from docx import Document as Docx
@@ -304,3 +342,10 @@ def test_upload_then_find_it_and_nothing_in_it_runs(page, fresh_app, tmp_path):
     expect(page.locator("#sa-library-status")).to_contain_text("Removed zephyr-lantern", timeout=WAIT)
     expect(page.locator("#sa-docs")).not_to_contain_text("Zephyr Lantern Visiting Guidance")
     assert page.evaluate("() => typeof window.__pwned") == "undefined"
+
+    page.locator("#sa-rebuild").click()
+    expect(page.locator("#sa-library-status")).to_contain_text("Rebuilt the index", timeout=WAIT)
+    expect(page.locator("#sa-docs")).to_contain_text("harbour")  # the other upload (its id) stays
+    page.locator("#sa-search-text textarea, #sa-search-text input").first.fill("harbour befriending volunteers")
+    page.locator("#sa-search").click()
+    expect(page.locator("#sa-search-out .sa-passage").first).to_contain_text("Harbour befriending", timeout=WAIT)

@@ -168,3 +168,60 @@ def test_library_calls_at_debug_level_log_no_question(fake_index, caplog):
         a.prompts(QUESTION)
     logged = "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records)
     assert not _leaks(logged)
+
+
+def test_warning_says_what_happens_when_an_llm_is_configured():
+    w = warning("Mrs Patel asked about respite", external=True)
+    assert w.startswith("This looks like it contains personal details (a name).")
+    assert "replaced by placeholders before anything is sent to the language model" in w
+
+
+def test_pathological_text_is_still_linear():
+    import time
+
+    text = "Mrs Patel 12 Oak Road LS1 4AB " * 3500  # 100 KB packed with overlapping detections
+    t0 = time.perf_counter()
+    hits = find_pii(text)
+    assert len(hits) == 3 * 3500 and all(a.end <= b.start for a, b in zip(hits, hits[1:]))
+    assert time.perf_counter() - t0 < 10  # was quadratic: about a minute at 1 MB
+
+
+# ---------------------------------------------------------------- (b) nothing personal reaches an external LLM
+
+
+def test_personal_details_never_reach_the_llm(real_settings):
+    """The whole ask path with a recording chat model: it sees placeholders, never the details."""
+    from langchain_core.language_models.chat_models import BaseChatModel
+    from langchain_core.messages import AIMessage
+    from langchain_core.outputs import ChatGeneration, ChatResult
+
+    from assistant.core import Assistant
+    from assistant.llm import NOT_COVERED
+
+    class Recorder(BaseChatModel):
+        seen: list = []
+
+        @property
+        def _llm_type(self) -> str:
+            return "recorder"
+
+        def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+            self.seen.append("\n".join(str(m.content) for m in messages))
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=NOT_COVERED))])
+
+    model = Recorder(seen=[])
+    a = Assistant(real_settings, chat_model=model)
+    details = ["Mrs Amira Patel", "943 476 5919", "AB 12 34 56 C", "07700 900123", "amira.patel@example.org",
+               "14 Elm Close", "LS6 2AB", "03/03/1946"]
+    first = (f"{details[0]} (NHS {details[1]}, NI {details[2]}, born {details[7]}) lives at {details[5]}, Leeds "
+             f"{details[6]}; her daughter's number is {details[3]} and email {details[4]}. "
+             "What does the Care Act say about carers' assessments?")
+    ans = a.ask(first)
+    follow = a.ask("and what about Mrs Amira Patel's daughter?", history=[
+        {"role": "user", "content": first}, {"role": "assistant", "content": ans.answer}])
+    assert len(model.seen) == 2 and follow.abstained
+    for prompt in model.seen:
+        leaked = [d for d in details + ["Amira", "Patel"] if d in prompt]
+        assert not leaked, f"sent to the LLM: {leaked}"
+    assert "[NAME]" in model.seen[0] and "[NHS NUMBER]" in model.seen[0] and "[POSTCODE]" in model.seen[0]
+    assert "carers' assessments" in model.seen[0]  # the question itself still reaches the model

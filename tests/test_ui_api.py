@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -236,3 +237,187 @@ def test_rendering_escapes_document_text_and_user_input():
     assert "<b>T</b>" not in out
     assert "<i>" not in render.answer_message(ans)
     assert render.word_diff("a <x> b", "a <y> b") == "a <del>&lt;x&gt;</del> <ins>&lt;y&gt;</ins> b"
+
+
+# ------------------------------------------------------------ input limits, personal details and logs through the API
+
+PERSONAL = "Mrs Patel (NHS 943 476 5919) cares for her husband: what does the Care Act say about carers?"
+
+
+def test_input_limits_through_the_api(client):
+    from gradio_client.exceptions import AppError
+
+    megabyte = "carers " * 150_000  # about 1 MB
+    for args, api in (((megabyte,), "/ask"), ((megabyte, 3), "/search"), ((megabyte,), "/check"),
+                      ((megabyte, "adults", "any", 10), "/prompts"), ((megabyte,), "/reframe")):
+        with pytest.raises(AppError) as e:
+            client.predict(*args, api_name=api)
+        message = str(e.value)
+        assert "limit" in message and len(message) < 400 and "Traceback" not in message, (api, message[:400])
+    r = client.predict("munro\x00 2011\x07\x1b \u202e\u200b\x7f", api_name="/ask")  # control characters
+    assert not r["abstained"] and any("Munro" in c["quote"] for c in r["citations"])
+    assert "\x00" not in r["question"] and "\x1b" not in r["question"]
+    hits = client.predict("munro\x1b[0m 2011\x7f", 3, api_name="/search")["results"]
+    assert "Munro" in hits[0]["text"]
+    with pytest.raises(AppError, match="empty"):
+        client.predict("\x00\x07  \t", api_name="/check")
+
+
+def test_api_warns_about_personal_details(client):
+    r = client.predict(PERSONAL, api_name="/ask")
+    assert "an NHS number" in r["privacy_warning"] and "a name" in r["privacy_warning"]
+    assert client.predict("What does the Care Act say about carers?", api_name="/ask")["privacy_warning"] is None
+    p = client.predict("Mr Lee lives at 14 Elm Close and loves his allotment.", "adults", "any", 10,
+                       api_name="/prompts")
+    assert "a street address" in p["privacy_warning"]
+    assert "a phone number" in client.predict("Ring Jo on 07700 900123 (Care Act 2014).",
+                                              api_name="/check")["privacy_warning"]
+
+
+def test_the_app_logs_no_question_text(served, capfd, caplog):
+    """(c) At DEBUG, nothing the practitioner typed reaches a log record or the server's console."""
+    from gradio_client import Client
+
+    c = Client(served[0], verbose=False)
+    with caplog.at_level(logging.DEBUG):
+        c.predict(PERSONAL, api_name="/ask")
+        c.predict(PERSONAL, 3, api_name="/search")
+        c.predict(PERSONAL, "carers", "any", 10, api_name="/prompts")
+        c.predict(PERSONAL, api_name="/check")
+        c.predict(PERSONAL, api_name="/reframe")
+    out, err = capfd.readouterr()
+    logged = "\n".join(f"{r.getMessage()} {r.args!r} {r.exc_text or ''}" for r in caplog.records)
+    assert caplog.records, "DEBUG logging was on, so something should have been recorded"
+    for secret in ("943 476 5919", "Patel", "her husband"):
+        assert secret not in logged and secret not in out and secret not in err
+
+
+def test_feedback_through_the_api_becomes_eval_cases(client):
+    question = "What should local authorities identify about a person's strengths? (feedback test)"
+    ans = client.predict(question, api_name="/ask")
+    stored = client.predict("wrong_citation", ans, "the second source is about children", api_name="/feedback")
+    assert stored["stored"]["kind"] == "wrong_citation" and stored["stored"]["citations"] == [
+        {k: c[k] for k in ("marker", "doc_id", "chunk_id", "title", "quote", "start", "end", "section", "locator")}
+        for c in ans["citations"]]
+    cases = client.predict(api_name="/feedback_cases")["cases"]
+    mine = [c for c in cases if c["question"] == question]
+    assert len(mine) == 1 and mine[0]["gold"] == [] and "children" in mine[0]["note"]
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="helpful"):
+        client.predict("love it", ans, "", api_name="/feedback")
+
+
+# ------------------------------------------------------------ exposure, for real
+
+
+def test_a_password_protected_app_refuses_clients_without_it(real_index_dir):
+    from gradio_client import Client
+
+    settings = load_settings(corpus_dir=CORPUS, index_dir=real_index_dir, home=real_index_dir,
+                             auth_username="team", auth_password="correct-horse-battery")
+    opts = bind_options(settings, host="0.0.0.0", port=free_port())
+    assert opts["auth"] == ("team", "correct-horse-battery")
+    demo = build_app(Assistant(settings))
+    # Served on loopback here: the test proves the password is enforced without exposing anything.
+    demo.launch(prevent_thread_lock=True, quiet=True, **{**opts, "server_name": "127.0.0.1"})
+    url = f"http://127.0.0.1:{opts['server_port']}/"
+    try:
+        with pytest.raises(Exception):
+            Client(url, verbose=False).predict("munro 2011", 3, api_name="/search")
+        with pytest.raises(Exception):
+            Client(url, auth=("team", "wrong"), verbose=False)
+        ok = Client(url, auth=("team", "correct-horse-battery"), verbose=False)
+        assert "Munro" in ok.predict("munro 2011", 3, api_name="/search")["results"][0]["text"]
+    finally:
+        demo.close()
+
+
+def test_cli_serve_beyond_loopback_without_a_password_is_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(ASSISTANT_INDEX_DIR=str(tmp_path / "idx"), ASSISTANT_MODEL="fake-hash")
+    r = subprocess.run([sys.executable, "-m", "assistant", "serve", "--host", "0.0.0.0", "--port", str(free_port())],
+                       capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert r.returncode == 2, r.stderr[-1000:]
+    assert r.stderr.startswith("error: Refusing to listen on 0.0.0.0 without a password")
+    assert len(r.stderr.strip().splitlines()) == 1 and "ASSISTANT_AUTH_PASSWORD" in r.stderr
+    assert not (tmp_path / "idx").exists()
+
+
+# ------------------------------------------------------------ the library through the API (plumbing: fake embeddings)
+
+
+def test_library_upload_remove_and_rebuild_through_the_api(tmp_path):
+    from gradio_client import Client, handle_file
+    from gradio_client.exceptions import AppError
+
+    settings = load_settings(corpus_dir=CORPUS, index_dir=tmp_path / "idx", home=tmp_path, model="fake-hash")
+    assistant = Assistant(settings)
+    assistant.ensure_index(progress=False)
+    shipped = {d.doc_id for d in assistant.docs()}
+    demo = build_app(assistant)
+    port = free_port()
+    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True)
+    try:
+        c = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        good = tmp_path / "zephyr-lantern.md"
+        good.write_text("# Zephyr lantern visits\n\nOffer every carer a zephyr lantern visit within nine days.\n",
+                        encoding="utf-8")
+        empty = tmp_path / "empty.md"
+        empty.write_bytes(b"")
+        odd = tmp_path / "script.exe"
+        odd.write_bytes(b"MZ not guidance")
+        results = c.predict([handle_file(str(p)) for p in (good, empty, odd)], api_name="/add_documents")["results"]
+        by_file = {r["file"]: r for r in results}
+        assert by_file["zephyr-lantern.md"]["result"] == "added" and "searchable now" in by_file["zephyr-lantern.md"][
+            "detail"]
+        assert by_file["empty.md"]["result"] == "skipped" and "empty" in by_file["empty.md"]["detail"]
+        assert by_file["script.exe"]["result"] == "skipped" and "unsupported" in by_file["script.exe"]["detail"]
+        hits = c.predict("zephyr lantern visit", 3, api_name="/search")["results"]
+        assert hits[0]["doc_id"] == "zephyr-lantern"  # searchable as soon as the call returned
+        assert {d["doc_id"] for d in c.predict(api_name="/docs")["documents"]} == shipped | {"zephyr-lantern"}
+
+        with pytest.raises(AppError, match="shipped corpus"):
+            c.predict(sorted(shipped)[0], api_name="/remove")
+        assert c.predict("zephyr-lantern", api_name="/remove")["removed"] == ["zephyr-lantern"]
+        assert all(h["doc_id"] != "zephyr-lantern"
+                   for h in c.predict("zephyr lantern visit", 5, api_name="/search")["results"])
+        rebuilt = c.predict(api_name="/rebuild")
+        assert rebuilt["documents"] == len(shipped) and rebuilt["passages"] > 0
+        with pytest.raises(AppError, match="Choose one or more"):
+            c.predict([], api_name="/add_documents")
+        # A client cannot make the server read a file of its own: only uploads are accepted.
+        secret = tmp_path / "server-secret.md"
+        secret.write_text("# Secret\n\nThe server's private kestrel note.\n", encoding="utf-8")
+        body = json.dumps({"data": [[{"path": str(secret), "meta": {"_type": "gradio.FileData"}}]]}).encode()
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/gradio_api/call/add_documents", data=body,
+                                     headers={"Content-Type": "application/json"})
+        event = json.loads(urllib.request.urlopen(req, timeout=30).read())["event_id"]
+        stream = urllib.request.urlopen(f"http://127.0.0.1:{port}/gradio_api/call/add_documents/{event}",
+                                        timeout=60).read().decode()
+        assert "event: error" in stream
+        assert "server-secret" not in {d["doc_id"] for d in c.predict(api_name="/docs")["documents"]}
+        assert not (tmp_path / "idx" / "library" / "server-secret.md").exists()
+    finally:
+        demo.close()
+
+
+def test_check_tab_file_loading_handles_bad_files(tmp_path):
+    """The 'load a file' box of the Check tab: odd encodings load, broken files get one line, never a traceback."""
+    from ui.callbacks import Callbacks
+
+    cb = Callbacks(Assistant(load_settings(index_dir=tmp_path / "idx", model="fake-hash")))
+    latin = tmp_path / "note.txt"
+    latin.write_bytes("The café group meets on Fridays (Care Act 2014).".encode("latin-1"))
+    text, notice = cb.load_check_file(str(latin))
+    assert "Fridays (Care Act 2014)" in text and "Loaded note.txt" in notice
+    for name, data in (("empty.md", b""), ("fake.docx", b"plain text, not a Word file" * 10)):
+        (tmp_path / name).write_bytes(data)
+        out = cb.load_check_file(str(tmp_path / name))
+        message = out[1]
+        assert 'class="sa-notice sa-error"' in message and "Traceback" not in message
+        assert message.count("\n") == 0 and len(message) < 400

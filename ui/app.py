@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 TITLE = "Strengths-based practice assistant"
 PRIVACY = ("Private by design: this app runs on this computer, and your questions, notes and documents "
            "never leave it.")
+PRIVACY_LLM = ("Your questions go to the language model at {where} with names, NHS numbers and other personal "
+               "details replaced by placeholders; your notes and documents stay on this computer.")
 EXAMPLES = [
     "What do strengths and asset-based approaches focus on?",
     "What does the Care Act 2014 say about family and friends providing support?",
@@ -28,8 +30,39 @@ EXAMPLES = [
 STAGE_CHOICES = ["any", "opening", "exploring", "planning", "reviewing"]
 LIBRARY_TYPES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt"]
 CHECK_TYPES = [".docx", ".txt", ".md"]
-API_NAMES = ("ask", "search", "prompts", "check", "reframe", "docs")
+API_NAMES = ("ask", "search", "prompts", "check", "reframe", "docs", "feedback", "feedback_cases", "add_documents",
+             "remove", "rebuild")
+ICONS = Path(__file__).with_name("icons")  # drawn as SVG: emoji are missing from many work PCs' fonts
 CSS = (Path(__file__).with_name("style.css")).read_text(encoding="utf-8")
+# Selecting an answer's [n] marker (click, or Enter on the focused link) opens that source's card beside the
+# chat. The chat's select event swaps in that answer's sources first, so the card may take a moment to appear.
+MARKER_JS = """
+if (!window.saMarkerLinks) {
+  window.saMarkerLinks = true;
+  document.addEventListener('click', function (ev) {
+    var link = ev.target && ev.target.closest ? ev.target.closest('a.sa-ref') : null;
+    if (!link) return;
+    ev.preventDefault();
+    var id = (link.getAttribute('href') || '').slice(1), tries = 0;
+    (function open() {
+      var card = document.getElementById(id);
+      if (!card) { if (tries++ < 50) setTimeout(open, 100); return; }
+      document.querySelectorAll('#sa-sources details.sa-cite').forEach(function (d) {
+        d.open = d === card; d.classList.toggle('sa-selected', d === card);
+      });
+      card.scrollIntoView({block: 'nearest'});
+      card.querySelector('summary').focus({preventScroll: true});
+    })();
+  }, true);
+}
+"""
+
+
+def privacy_line(settings: Settings) -> str:
+    """What the header promises: everything local, or (LLM configured) what is sent where, redacted."""
+    if not settings.llm_provider:
+        return PRIVACY
+    return PRIVACY_LLM.format(where=settings.llm_base_url or f"the {settings.llm_provider} default address")
 
 
 def _private(name: str) -> dict:
@@ -42,11 +75,12 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     cb = Callbacks(assistant)
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         # The stylesheet rides in <head> through this component, so it applies however the app is launched.
-        gr.HTML(f'<header class="sa-header"><h1>{render.esc(TITLE)}</h1><p class="sa-privacy">{render.esc(PRIVACY)}'
-                "</p></header>", head=f"<style>{CSS}</style>", elem_id="sa-header")
+        promise = render.esc(privacy_line(assistant.settings))
+        gr.HTML(f'<header class="sa-header"><h1>{render.esc(TITLE)}</h1><p class="sa-privacy">{promise}'
+                "</p></header>", head=f"<style>{CSS}</style>", js_on_load=MARKER_JS, elem_id="sa-header")
         with gr.Tabs():
             with gr.Tab("Ask", id="ask"):
-                _ask_tab(cb)
+                export = _ask_tab(cb)
             with gr.Tab("Conversation prompts", id="prompts"):
                 _prompts_tab(cb)
             with gr.Tab("Check citations", id="check"):
@@ -55,14 +89,23 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 _reframe_tab(cb)
             with gr.Tab("Library", id="library"):
                 table, remove_choice = _library_tab(cb)
-        demo.load(cb.library_view, outputs=[table, remove_choice], **_private("library"))
-        for fn, name in zip(api_endpoints(assistant), API_NAMES):
+        demo.load(cb.on_load, outputs=[table, remove_choice, export], **_private("load"))
+        for fn, name in zip(api_endpoints(assistant, cb), API_NAMES, strict=True):
             gr.api(fn, api_name=name)
     demo.queue(default_concurrency_limit=assistant.settings.app_concurrency)
     return demo
 
 
-def _ask_tab(cb: Callbacks) -> None:
+def _privacy_box(cb: Callbacks, box: gr.Textbox, name: str, event: str = "change") -> gr.HTML:
+    """A warning under a text box that appears as soon as what is typed holds personal details."""
+    notice = gr.HTML(elem_id=f"sa-pii-{name}")
+    getattr(box, event)(cb.privacy(external=name == "question"), [box], [notice], show_progress="hidden",
+                        trigger_mode="always_last",
+                        queue=False, **_private(f"privacy_{name}"))
+    return notice
+
+
+def _ask_tab(cb: Callbacks) -> gr.DownloadButton:
     history, last = gr.State([]), gr.State(None)
     with gr.Row():
         with gr.Column(scale=3):
@@ -72,28 +115,36 @@ def _ask_tab(cb: Callbacks) -> None:
                               placeholder="Ask about the guidance: every answer quotes its sources.")
             question = gr.Textbox(label="Your question", placeholder="e.g. What does the Care Act say about carers?",
                                   lines=2, max_lines=6, elem_id="sa-question")
+            # .input, not .change: clearing the box after sending keeps the warning beside the answer.
+            pii = _privacy_box(cb, question, "question", "input")
             with gr.Row():
                 send = gr.Button("Send", variant="primary", elem_id="sa-send")
                 clear = gr.Button("New conversation", variant="secondary")
             gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
-            with gr.Accordion("Was the last answer useful?", open=True):
+            with gr.Accordion("Was this answer useful?", open=True):
                 note = gr.Textbox(label="Note (optional): what was wrong or missing?", lines=1, max_lines=3)
                 with gr.Row():
-                    fb = {k: gr.Button(lbl, size="sm", elem_id=f"sa-fb-{k}") for k, lbl in
-                          (("helpful", "👍 Helpful"), ("unhelpful", "👎 Not helpful"), ("wrong_citation", "Wrong citation"))}
+                    fb = {k: gr.Button(lbl, icon=ICONS / icon, size="sm", elem_id=f"sa-fb-{k}") for k, lbl, icon in
+                          (("helpful", "Helpful", "thumb-up.svg"), ("unhelpful", "Not helpful", "thumb-down.svg"),
+                           ("wrong_citation", "Wrong citation", "flag.svg"))}
                 fb_status = gr.HTML(elem_id="sa-fb-status")
+                export = gr.DownloadButton("Download 'not helpful' and 'wrong citation' feedback as eval cases",
+                                           interactive=False, size="sm", elem_id="sa-fb-export")
         with gr.Column(scale=2):
             sources = gr.HTML(render.sources_panel(None, {}), elem_id="sa-sources")
-    outputs = [chat, history, sources, last, question, fb_status]
+    outputs = [chat, history, sources, last, question, fb_status, pii]
     gr.on([send.click, question.submit], cb.ask, [question, history], outputs, **_private("ask"))
     clear.click(cb.clear, None, outputs, **_private("clear"))
+    chat.select(cb.select_answer, [history], [sources, last], show_progress="hidden", **_private("select_answer"))
     for kind, button in fb.items():
-        button.click(cb.feedback(kind), [last, note], [fb_status, note], **_private(f"feedback_{kind}"))
+        button.click(cb.feedback(kind), [last, note], [fb_status, note, export], **_private(f"feedback_{kind}"))
+    return export
 
 
 def _prompts_tab(cb: Callbacks) -> None:
     situation = gr.Textbox(label="Situation", lines=4, elem_id="sa-situation",
                            placeholder="A few sentences about the person, family or community and what matters to them.")
+    _privacy_box(cb, situation, "situation")
     with gr.Row():
         setting = gr.Dropdown(list(SETTINGS), value="adults", label="Setting", elem_id="sa-setting")
         stage = gr.Dropdown(STAGE_CHOICES, value="any", label="Conversation stage", elem_id="sa-stage")
@@ -108,6 +159,7 @@ def _prompts_tab(cb: Callbacks) -> None:
 def _check_tab(cb: Callbacks) -> None:
     text = gr.Textbox(label="Text to check", lines=8, max_lines=30, elem_id="sa-check-text",
                       placeholder="Paste text that cites the guidance, e.g. 'The Care Act says … (SCIE, 2015).'")
+    _privacy_box(cb, text, "check")
     with gr.Row():
         upload = gr.File(label="…or load a .docx, .txt or .md file", file_types=CHECK_TYPES, type="filepath",
                          height=120, elem_id="sa-check-file")
@@ -122,6 +174,7 @@ def _check_tab(cb: Callbacks) -> None:
 def _reframe_tab(cb: Callbacks) -> None:
     gr.Markdown("Paste a case note or plan: deficit phrases are marked, with strengths-based alternatives.")
     text = gr.Textbox(label="Text", lines=6, elem_id="sa-reframe-text")
+    _privacy_box(cb, text, "reframe")
     go = gr.Button("Suggest strengths-based wording", variant="primary", elem_id="sa-reframe")
     out = gr.HTML(elem_id="sa-reframe-out")
     go.click(cb.reframe, [text], [out], **_private("reframe"))
@@ -188,9 +241,9 @@ def bind_options(settings: Settings, host: str | None = None, port: int | None =
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Build the index if missing (progress on the console), then run the app until interrupted."""
-    opts = bind_options(settings, host, port)  # fail before the slow index build
-    if not logging.getLogger().handlers:
+    if not logging.getLogger().handlers:  # first, so the no-password warning below is printed in full
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    opts = bind_options(settings, host, port)  # fail before the slow index build
     assistant = Assistant(settings)
     report = assistant.ensure_index(progress=True)
     if report is not None:

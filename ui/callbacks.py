@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import tempfile
 import uuid
 from pathlib import Path
 
 import gradio as gr
+from gradio.data_classes import FileData  # module level: gr.api resolves the type hints here
 
 from assistant import feedback
 from assistant.core import Assistant
@@ -19,7 +21,7 @@ from assistant.types import Answer
 from . import render
 
 log = logging.getLogger(__name__)
-FEEDBACK_LABELS = {"helpful": "👍 helpful", "unhelpful": "👎 not helpful", "wrong_citation": "wrong citation"}
+FEEDBACK_LABELS = {"helpful": "helpful", "unhelpful": "not helpful", "wrong_citation": "wrong citation"}
 GENERIC_ERROR = "Something went wrong on our side; the details are in the app's console log. Please try again."
 
 
@@ -86,33 +88,62 @@ class Callbacks:
 
     # ------------------------------------------------------------ ask
 
-    @guarded(lambda err: (gr.skip(), gr.skip(), err, gr.skip(), gr.skip(), ""))
+    @guarded(lambda err: (gr.skip(), gr.skip(), err, gr.skip(), gr.skip(), "", gr.skip()))
     def ask(self, question: str, history: list[dict]):
-        """-> chatbot, history, sources html, last answer, cleared textbox, feedback status."""
+        """-> chatbot, history, sources html, last answer, cleared textbox, feedback status, privacy notice."""
         history = list(history or [])
         turns = [t for h in history for t in ({"role": "user", "content": h["question"]},
                                                {"role": "assistant", "content": h["answer"]["answer"]})]
         ans = self.a.ask(question, history=turns[-8:])
         history.append({"question": ans.question, "answer": ans.model_dump()})
-        chat = [m for h in history for m in ({"role": "user", "content": render.esc(h["question"])},
-                                             {"role": "assistant",
-                                              "content": render.answer_message(Answer.model_validate(h["answer"]))})]
-        cited = [c.doc_id for c in ans.citations]
-        return chat, history, render.sources_panel(ans, self.doc_texts(cited)), ans.model_dump(), "", ""
+        sources = render.sources_panel(ans, self._cited_texts(ans), turn=len(history) - 1)
+        warn = render.privacy_notice(question, bool(self.settings.llm_provider))
+        return self._chat(history), history, sources, ans.model_dump(), "", "", warn
+
+    def _chat(self, history: list[dict]) -> list[dict]:
+        return [m for n, h in enumerate(history) for m in (
+            {"role": "user", "content": render.esc(h["question"])},
+            {"role": "assistant", "content": render.answer_message(Answer.model_validate(h["answer"]), turn=n)})]
+
+    def _cited_texts(self, ans: Answer) -> dict[str, str]:
+        return self.doc_texts([c.doc_id for c in ans.citations])
+
+    def select_answer(self, history: list[dict], evt: gr.SelectData):
+        """Selecting a message (or one of its [n] markers) shows that answer's sources."""
+        history = history or []
+        index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        turn = int(index or 0) // 2
+        if not 0 <= turn < len(history):
+            return gr.skip(), gr.skip()
+        ans = Answer.model_validate(history[turn]["answer"])
+        return render.sources_panel(ans, self._cited_texts(ans), turn=turn), ans.model_dump()
 
     def clear(self):
-        return [], [], render.sources_panel(None, {}), None, "", ""
+        return [], [], render.sources_panel(None, {}), None, "", "", ""
+
+    def privacy(self, external: bool = False):
+        """The personal-details warning for what is typed so far (shown as the user types)."""
+        return lambda text: render.privacy_notice(text, external and bool(self.settings.llm_provider))
 
     def feedback(self, kind: str):
-        @guarded(lambda err: (err, gr.skip()))
+        @guarded(lambda err: (err, gr.skip(), gr.skip()))
         def handler(last: dict | None, note: str):
             if not last:
                 raise InputError("Ask a question first: feedback is about the last answer.")
             ans = Answer.model_validate(last)
             feedback.record(self.settings, kind, ans.question, ans, note or "")
             msg = f"Thank you: recorded as {FEEDBACK_LABELS[kind]} for “{ans.question}”."
-            return render.notice(msg, "info"), ""
+            return render.notice(msg, "info"), "", self.feedback_export()
         return handler
+
+    def feedback_export(self):
+        """The download button for feedback turned into eval cases (JSONL), enabled once there are any."""
+        cases = feedback.export_eval_cases(self.settings)
+        if not cases:
+            return gr.DownloadButton(value=None, interactive=False)
+        path = self.downloads / f"feedback-eval-cases-{uuid.uuid4().hex[:8]}.jsonl"
+        path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+        return gr.DownloadButton(value=str(path), interactive=True)
 
     # ------------------------------------------------------------ prompts
 
@@ -153,6 +184,10 @@ class Callbacks:
 
     # ------------------------------------------------------------ library
 
+    def on_load(self):
+        """Per page view: the library table, the remove list and the feedback export button."""
+        return (*self.library_view(), self.feedback_export())
+
     def library_view(self):
         """-> table rows, remove-dropdown update."""
         infos = self.a.docs() if self.a.has_index() else []
@@ -168,13 +203,17 @@ class Callbacks:
     @guarded(lambda err: (err, gr.skip(), gr.skip(), gr.skip()))
     def add_files(self, files, progress=gr.Progress()):
         paths = [Path(f if isinstance(f, str) else f.name) for f in (files or [])]
+        rows = self.add_paths(paths, _progress_adapter(progress))
+        return (render.ingest_result(rows), *self.library_view(), None)
+
+    def add_paths(self, paths: list[Path], progress=False) -> list[tuple[str, str, str]]:
+        """Copy files into the library and index them: (file name, added/updated/unchanged/skipped, detail)."""
         if not paths:
             raise InputError("Choose one or more guidance files (PDF, Word, HTML, Markdown or text) first.")
         copied, refused = add_to_library(self.settings, paths)
-        report = self.a.ingest(progress=_progress_adapter(progress)) if copied else None
+        report = self.a.ingest(progress=progress) if copied else None
         rows = [(name, "skipped", why) for name, why in refused.items()]
-        rows += [self._outcome(dest, report) for dest in copied]
-        return (render.ingest_result(rows), *self.library_view(), None)
+        return rows + [self._outcome(dest, report) for dest in copied]
 
     def _outcome(self, dest: Path, report) -> tuple[str, str, str]:
         """What happened to one copied file: added, updated, unchanged or skipped (with the loader's reason)."""
@@ -186,7 +225,8 @@ class Callbacks:
             if Path(meta["source_path"]).resolve() == dest.resolve():
                 status = ("added" if doc_id in report.added else "updated" if doc_id in report.updated
                           else "unchanged")
-                return dest.name, status, f"{meta['chunks']} passages; id {doc_id}; searchable now"
+                n = meta["chunks"]
+                return dest.name, status, f"{n} passage{'s' if n != 1 else ''}; id {doc_id}; searchable now"
         return dest.name, "skipped", "it was not indexed"
 
     @guarded(lambda err: (err, gr.skip(), gr.skip()))
@@ -204,37 +244,79 @@ class Callbacks:
         return (render.notice(msg, "info"), *self.library_view())
 
 
-def api_endpoints(a: Assistant) -> list:
-    """Typed, JSON-returning functions for gr.api (gradio_client and scripts)."""
+def api_endpoints(a: Assistant, cb: Callbacks | None = None) -> list:
+    """Typed, JSON-returning functions for gr.api (gradio_client and scripts).
+
+    Each text endpoint also returns `privacy_warning`: a one-line warning when the text holds personal
+    details (names, NHS numbers, …), else null.
+    """
+    from assistant.privacy import warning
+
+    cb = cb or Callbacks(a)
 
     def ask(question: str, history: list[dict] | None = None) -> dict:
         """Ask a question; returns the Answer (answer text with [n] markers, citations, abstained, closest)."""
-        return a.ask(question, history=history or []).model_dump()
+        ans = a.ask(question, history=history or [])
+        return {**ans.model_dump(), "privacy_warning": warning(question, bool(a.settings.llm_provider))}
 
     def search(query: str, k: int = 5) -> dict:
         """Hybrid search over the guidance; returns the top k passages with provenance."""
-        return {"query": query, "results": [p.model_dump() for p in a.search(query, k)]}
+        return {"query": query, "results": [p.model_dump() for p in a.search(query, k)],
+                "privacy_warning": warning(query)}
 
     def prompts(situation: str, setting: str = "adults", stage: str = "any", n: int = 10) -> dict:
         """Strengths-focused conversation prompts for a situation, with safeguarding and Markdown."""
         from assistant.prompts import to_markdown
 
         ps = a.prompts(situation, setting=setting, stage=None if stage in ("", "any") else stage, n=n)
-        return {**ps.model_dump(), "markdown": to_markdown(ps)}
+        return {**ps.model_dump(), "markdown": to_markdown(ps), "privacy_warning": warning(situation)}
 
     def check(text: str) -> dict:
         """Check the claims and citations in a text; returns each claim's verdict and evidence."""
         from assistant.verify import to_markdown
 
         report = a.check(text)
-        return {**report.model_dump(), "counts": report.counts(), "markdown": to_markdown(report)}
+        return {**report.model_dump(), "counts": report.counts(), "markdown": to_markdown(report),
+                "privacy_warning": warning(text)}
 
     def reframe(text: str) -> dict:
         """Deficit phrases in a text with strengths-based alternatives and a suggested rewrite."""
-        return a.reframe(text).model_dump()
+        return {**a.reframe(text).model_dump(), "privacy_warning": warning(text)}
 
     def docs() -> dict:
         """The indexed documents."""
         return {"documents": [i.model_dump() for i in a.docs()]}
 
-    return [api_guarded(f) for f in (ask, search, prompts, check, reframe, docs)]
+    def give_feedback(kind: str, answer: dict, note: str = "") -> dict:
+        """Record helpful / unhelpful / wrong_citation for an answer returned by /ask (stored locally as JSONL)."""
+        from assistant.types import Answer as AnswerModel
+
+        fields = {k: v for k, v in (answer or {}).items() if k in AnswerModel.model_fields}
+        try:
+            ans = AnswerModel.model_validate(fields)
+        except ValueError as e:
+            raise InputError("Pass the answer exactly as /ask returned it.") from e
+        return {"stored": feedback.record(a.settings, kind, ans.question, ans, note or "")}
+
+    def feedback_cases() -> dict:
+        """Answers marked unhelpful or 'wrong citation', as eval cases (id, question, empty gold, note)."""
+        return {"cases": feedback.export_eval_cases(a.settings)}
+
+    def add_documents(files: list[FileData]) -> dict:
+        """Add guidance files (PDF, Word, HTML, Markdown, text) to the library; searchable as soon as this returns."""
+        paths = [Path(f["path"] if isinstance(f, dict) else getattr(f, "path", f)) for f in files or []]
+        rows = cb.add_paths(paths)
+        return {"results": [{"file": n, "result": r, "detail": d} for n, r, d in rows]}
+
+    def remove(doc_id: str) -> dict:
+        """Remove a document you added (by its id from /docs) from the library and the index."""
+        report = a.remove([doc_id])
+        return {"removed": report.removed, "passages": report.chunks_total}
+
+    def rebuild() -> dict:
+        """Re-embed the whole library from scratch."""
+        report = a.ingest(rebuild=True, progress=False)
+        return {"documents": len(a.docs()), "passages": report.chunks_total, "seconds": round(report.seconds, 1)}
+
+    return [api_guarded(f) for f in (ask, search, prompts, check, reframe, docs, give_feedback, feedback_cases,
+                                     add_documents, remove, rebuild)]

@@ -9,6 +9,7 @@ import re
 from assistant.prompts import STAGES
 from assistant.types import Answer, CheckReport, ClaimResult, DocInfo, Passage, PromptSet, QuoteCheck
 
+PRIVACY_SCAN_CHARS = 100_000  # the live personal-details warning reads this much of a text box
 CONTEXT_CHARS = 600  # most text shown either side of a quote when its paragraph is very long
 VERDICTS = {  # label, symbol: the verdict is written out, never shown by colour alone
     "supported": ("Supported", "✓"),
@@ -71,22 +72,39 @@ _LIST_LINE = re.compile(r"\n(?=[ \t]*(?:[-•*]|\d+[.)])\s)")
 # ---------------------------------------------------------------- ask
 
 
-def answer_message(ans: Answer) -> str:
-    """The chat bubble: answer text with its markers, then follow-up and notice lines."""
-    parts = [esc(ans.answer)]
+def answer_message(ans: Answer, turn: int = 0) -> str:
+    """The chat bubble: answer text with its markers as links to their sources, then follow-up and notice lines."""
+    parts = [_marker_links(esc(ans.answer), turn, {c.marker for c in ans.citations})]
     if ans.searched_query and ans.searched_query.strip() != ans.question.strip():
         parts.append(f"*Searched for: {esc(ans.searched_query)}*")
     parts += [f"> Note: {esc(n)}" for n in ans.notices]
     if ans.citations:
-        parts.append("*Sources are listed beside the chat; open one to see the quote in its paragraph.*")
+        parts.append("*Select a marker such as [1] to see its source, quoted in its paragraph.*")
     return "\n\n".join(parts)
 
 
-def sources_panel(ans: Answer | None, doc_texts: dict[str, str]) -> str:
+def cite_id(turn: int, marker: str) -> str:
+    """The HTML id of a citation card: one per answer (turn) and marker, so older answers' markers still work."""
+    tail = re.sub(r"\W", "", marker or "") or "x"
+    return f"cite-{turn}-{tail}"
+
+
+def _marker_links(escaped: str, turn: int, markers: set[str]) -> str:
+    def link(m: re.Match) -> str:
+        marker = m.group(0)
+        if marker not in markers:
+            return marker
+        return (f'<a href="#{cite_id(turn, marker)}" class="sa-ref" title="Show source {marker[1:-1]}">'
+                f"{marker}</a>")
+    return re.sub(r"\[\d+\]", link, escaped)
+
+
+def sources_panel(ans: Answer | None, doc_texts: dict[str, str], turn: int = 0, selected: str | None = None) -> str:
     """Citation cards (quote marked in its paragraph), or the closest passages when the answer abstained."""
     if ans is None:
         return '<div class="sa-sources"><p class="sa-muted">Sources for each answer appear here.</p></div>'
     out = ['<div class="sa-sources">']
+    out.append(f'<p class="sa-for">Sources for: <q>{esc(ans.question)}</q></p>')
     if ans.searched_query and ans.searched_query.strip() != ans.question.strip():
         out.append(f'<p class="sa-searched">Searched for: <q>{esc(ans.searched_query)}</q></p>')
     if ans.abstained:
@@ -95,18 +113,18 @@ def sources_panel(ans: Answer | None, doc_texts: dict[str, str]) -> str:
         out.append(passages_list(ans.closest, "Closest passages (they do not answer the question)"))
     else:
         out.append(f"<h3>Sources ({len(ans.citations)})</h3>")
-        for i, c in enumerate(ans.citations):
-            out.append(citation_card(c, doc_texts.get(c.doc_id), opened=i == 0))
+        chosen = selected or (ans.citations[0].marker if ans.citations else None)
+        for c in ans.citations:
+            out.append(citation_card(c, doc_texts.get(c.doc_id), opened=c.marker == chosen, turn=turn))
     out.append("</div>")
     return "\n".join(out)
 
 
-def citation_card(c, doc_text: str | None, opened: bool = False) -> str:
+def citation_card(c, doc_text: str | None, opened: bool = False, turn: int = 0) -> str:
     """One citation as a <details> card: summary says where, the body shows the marked paragraph."""
     marker = esc(c.marker or "•")
-    anchor = re.sub(r"\W", "", c.marker or "") or "x"
     link = f' · <a href="{esc(c.url)}" rel="noopener noreferrer" target="_blank">link</a>' if _safe_url(c.url) else ""
-    return (f'<details class="sa-cite" id="cite-{anchor}"{" open" if opened else ""}>'
+    return (f'<details class="sa-cite" id="{cite_id(turn, c.marker)}"{" open" if opened else ""}>'
             f'<summary><span class="sa-marker">{marker}</span> <strong>{esc(c.title)}</strong>'
             f'<span class="sa-where">{esc(where(c))}</span></summary>'
             f'{quote_in_context(doc_text, c.quote, c.start, c.end)}'
@@ -269,3 +287,17 @@ def ingest_result(rows: list[tuple[str, str, str]]) -> str:
                    for n, s, d in rows)
     return (f'<table class="sa-table sa-ingest"><thead><tr><th>File</th><th>Result</th><th>Detail</th></tr></thead>'
             f"<tbody>{body}</tbody></table>")
+
+
+# ---------------------------------------------------------------- personal details
+
+
+def privacy_notice(text: str | None, external: bool = False) -> str:
+    """A visible warning when typed text holds personal details (names, NHS numbers, …); empty otherwise."""
+    from assistant.privacy import warning
+
+    message = warning((text or "")[:PRIVACY_SCAN_CHARS], external)  # longer text is refused on submit anyway
+    if not message:
+        return ""
+    return (f'<div class="sa-notice sa-warning sa-pii" role="status"><strong>Personal details:</strong> '
+            f"{esc(message)}</div>")
