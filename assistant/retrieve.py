@@ -22,11 +22,14 @@ def validate_query(text: Any, limit: int, what: str = "question") -> str:
     if not isinstance(text, str):
         raise InputError(f"The {what} must be text.")
     text = clean_user_text(text).strip()
+    short = what in ("question", "query", "search query")
     if not text:
-        raise InputError(f"The {what} is empty — type a few words about what you are looking for.")
+        hint = "type a few words about what you are looking for" if short else f"paste or type the {what}"
+        raise InputError(f"The {what} is empty — {hint}.")
     if len(text) > limit:
+        setting = "ASSISTANT_MAX_QUESTION_CHARS" if short else "ASSISTANT_MAX_TEXT_CHARS"
         raise InputError(f"The {what} is {len(text):,} characters long; the limit is {limit:,}. "
-                         "Shorten it to the part you want answered (or raise ASSISTANT_MAX_QUESTION_CHARS).")
+                         f"Shorten it to the part you need (or raise {setting}).")
     return text
 
 

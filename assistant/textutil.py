@@ -140,6 +140,10 @@ def normalise_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out_chars), index
 
 
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+
+
 def clean_user_text(text: str) -> str:
-    """Strip control characters (keeping newlines and tabs) from text a user typed or pasted."""
+    """Strip terminal escape sequences and control characters (keeping newlines and tabs) from pasted text."""
+    text = _ANSI.sub("", text)
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")

@@ -63,3 +63,22 @@ def test_keyword_hits_are_the_bm25_best_with_real_similarity(real_retriever):
         assert 0.0 < h.dense <= 1.0
     assert abs(hits[0].dense - float(real_retriever.embed([hits[0].text])[0] @ qvec)) < 0.1
     assert real_retriever.keyword_hits("zzzz qqqq", 3) == []
+
+
+def test_limit_messages_name_the_setting_that_applies():
+    from assistant.errors import InputError
+    from assistant.retrieve import validate_query
+
+    with pytest.raises(InputError, match="ASSISTANT_MAX_QUESTION_CHARS"):
+        validate_query("x" * 50, 10)
+    with pytest.raises(InputError, match="ASSISTANT_MAX_TEXT_CHARS"):
+        validate_query("x" * 50, 10, "text to check")
+    with pytest.raises(InputError, match="paste or type the situation"):
+        validate_query(" \t\n", 10, "situation")
+
+
+def test_pasted_terminal_colour_codes_are_removed_whole():
+    from assistant.textutil import clean_user_text
+
+    assert clean_user_text("munro\x1b[31m 2011\x1b[0m") == "munro 2011"
+    assert clean_user_text("a\x1b]0;title\x07b\tc\n") == "ab\tc\n"
