@@ -276,7 +276,8 @@ DOC_COLUMNS = ["Title", "Publisher", "Date", "Audience", "Passages", "Added", "I
 
 def doc_rows(infos: list[DocInfo]) -> list[list]:
     """Rows for the library table (a Dataframe shows text as text, so no escaping here)."""
-    return [[i.title, i.publisher, i.date, ", ".join(i.audience), i.chunks, i.added[:10], i.doc_id] for i in infos]
+    return [[i.title, i.publisher or "not stated", i.date or "not stated", ", ".join(i.audience) or "—", i.chunks,
+             i.added[:10], i.doc_id] for i in infos]
 
 
 def ingest_result(rows: list[tuple[str, str, str]]) -> str:
