@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import sentence_index
 from .chunking import chunk_document
 from .embeddings import get_embedder, model_fingerprint
 from .errors import IndexBusyError, InputError, LoaderError, NoIndexError
@@ -253,7 +254,8 @@ def _ingest_locked(settings, root, paths, rebuild, progress) -> IngestReport:
             chunks.extend(chunk_document(d, settings.chunk_target_chars, settings.chunk_max_chars))
             (report.updated if prev else report.added).append(d.doc_id)
     report.removed = sorted(set(old_docs) - {d.doc_id for d in docs})
-    if old and not (report.added or report.updated or report.removed) and not paths:
+    if (old and not (report.added or report.updated or report.removed) and not paths
+            and sentence_index.up_to_date(settings, old.path)):
         report.chunks_total = len(old.chunks)
         report.seconds = time.perf_counter() - t0
         return report  # nothing changed: keep the live generation as it is
@@ -261,6 +263,7 @@ def _ingest_locked(settings, root, paths, rebuild, progress) -> IngestReport:
     (root / gen).mkdir()
     vectors = _vectors(settings, old, chunks, report, progress)
     _write_generation(settings, root, gen, docs, chunks, vectors, old_docs)
+    sentence_index.write(settings, root / gen, old.path if old else None, chunks, docs, progress)
     _publish(root, gen)
     _cleanup(settings, root, keep={gen, old.gen if old else gen})
     report.chunks_total = len(chunks)

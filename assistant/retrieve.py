@@ -12,6 +12,7 @@ from pydantic import ConfigDict
 from .embeddings import Embedder, get_embedder
 from .errors import InputError
 from .index import Index
+from .sentence_index import SentenceVectors
 from .settings import Settings, get_settings
 from .textutil import clean_user_text
 from .types import Passage
@@ -43,6 +44,7 @@ class Retriever:
         self._lock = threading.Lock()
         self._cache: dict[str, np.ndarray] = {}
         self._chunk_cache: dict[tuple[str, str], np.ndarray] = {}
+        self._sentences: tuple[str, SentenceVectors | None] | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -80,6 +82,15 @@ class Retriever:
             self._chunk_cache.update({(key, c): v for c, v in idx.embeddings_for(todo).items()})
         return {c: self._chunk_cache[(key, c)] for c in chunk_ids if (key, c) in self._chunk_cache}
 
+    def sentence_vectors(self, idx: Index) -> SentenceVectors | None:
+        """The generation's sentence vectors (loaded once per generation); None when off or not built."""
+        if not self.settings.sentence_vectors:
+            return None
+        key = str(idx.path)
+        if self._sentences is None or self._sentences[0] != key:
+            self._sentences = (key, SentenceVectors.load(idx.path, [c.chunk_id for c in idx.chunks]))
+        return self._sentences[1]
+
     def search(self, query: str, k: int | None = None, qvec: np.ndarray | None = None) -> list[Passage]:
         """Best k passages for the query, with provenance and scores."""
         query = validate_query(query, self.settings.max_question_chars, "search query")
@@ -92,16 +103,27 @@ class Retriever:
         res = idx.collection.query(query_embeddings=[qvec], n_results=n, include=["distances"])
         dense = {cid: 1.0 - float(d) for cid, d in zip(res["ids"][0], res["distances"][0])}
         lexical = {idx.chunks[i].chunk_id: s for i, s in idx.bm25.search(query, n)}
-        missing = [c for c in lexical if c not in dense]
+        sentences = self.sentence_vectors(idx)
+        best = sentences.best(qvec) if sentences is not None else None
+        if best is not None:  # passages whose one sentence matches well join the candidates too
+            for i in np.argpartition(-best, n - 1)[:n] if n < len(best) else range(len(best)):
+                dense.setdefault(idx.chunks[i].chunk_id, None)
+        missing = [c for c in lexical if c not in dense] + [c for c, v in dense.items() if v is None]
         if missing:  # strong keyword hits the dense search did not reach still get a real similarity
             dense.update({c: float(v @ qvec) for c, v in self.chunk_vectors(idx, missing).items()})
+            dense = {c: v for c, v in dense.items() if v is not None}
         # Score fusion on standardised scores: in a focused corpus every passage is "about" the topic,
         # so raw cosines bunch together; z-scores let a strong keyword match compete with them.
         # Chosen over reciprocal rank fusion and raw-score sums on the dev questions (recall@5, MRR).
         cids = list(dense)
-        d = np.array([dense[c] for c in cids])
         lx = np.array([lexical.get(c, 0.0) for c in cids])
-        z = (d - d.mean()) / (d.std() + 1e-6) + self.settings.lexical_weight * (lx - lx.mean()) / (lx.std() + 1e-6)
+        z = _z(np.array([dense[c] for c in cids]))
+        if best is not None:
+            # A passage's best sentence, standardised the same way: paraphrases of one sentence in a
+            # three-sentence passage match that sentence far better than the passage's blended vector.
+            w = self.settings.sentence_weight
+            z = (1 - w) * z + w * _z(best[[idx.position[c] for c in cids]])
+        z = z + self.settings.lexical_weight * _z(lx)
         fused = dict(zip(cids, z.tolist()))
         top = sorted(fused, key=lambda c: (-fused[c], idx.position[c]))[:k]
         return [self._passage(idx, r + 1, cid, fused[cid], dense.get(cid, 0.0), lexical.get(cid, 0.0))
@@ -128,6 +150,10 @@ class Retriever:
         return Passage(rank=rank, chunk_id=cid, doc_id=c.doc_id, title=c.title, publisher=c.publisher, url=c.url,
                        text=c.text, score=round(score, 6), dense=round(dense, 4), lexical=round(lexical, 4),
                        section=c.section, locator=c.locator, start=c.start, end=c.end)
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    return (x - x.mean()) / (x.std() + 1e-6)
 
 
 def as_langchain_retriever(retriever: Retriever, k: int | None = None):

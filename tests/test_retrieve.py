@@ -82,3 +82,92 @@ def test_pasted_terminal_colour_codes_are_removed_whole():
 
     assert clean_user_text("munro\x1b[31m 2011\x1b[0m") == "munro 2011"
     assert clean_user_text("a\x1b]0;title\x07b\tc\n") == "ab\tc\n"
+
+
+# ---------------------------------------------------------------- sentence vectors
+
+
+def test_pronoun_led_sentences_carry_their_antecedent():
+    from assistant.sentence_index import units
+    from assistant.types import Chunk, Document
+
+    text = "Carers know the person well. It may also help delay further needs.\n\nOther section text."
+    doc = Document(doc_id="d", title="T", text=text, source_path="d.md", content_hash="h")
+    a = Chunk(chunk_id="a", doc_id="d", text=text[:28], start=0, end=28, section="S")
+    b = Chunk(chunk_id="b", doc_id="d", text=text[29:67], start=29, end=67, section="S")
+    o = text.index("Other")
+    c = Chunk(chunk_id="c", doc_id="d", text=text[o:], start=o, end=len(text), section="Other")
+    assert units([a, b, c], {"d": doc}) == [
+        ["Carers know the person well."],
+        ["Carers know the person well. It may also help delay further needs."],  # antecedent from the passage before
+        ["Other section text."]]  # a new section never borrows
+
+
+def _gen_files(settings):
+    from assistant.index import Index
+
+    idx = Index.open(settings)
+    return idx, sorted(p.name for p in idx.path.iterdir())
+
+
+def test_sentence_vectors_are_built_reused_and_follow_the_setting(fake_model, tmp_path):
+    from assistant import sentence_index
+    from assistant.index import ingest
+    from assistant.retrieve import Retriever
+    from assistant.sentence_index import META, SentenceVectors
+    from assistant.settings import load_settings
+
+    off = load_settings(sentence_vectors=False)
+    ingest(off, progress=False)
+    idx_off, files = _gen_files(off)
+    assert META not in files and Retriever(off).search("family friends")  # built without: chunk vectors only
+    on = load_settings()
+    assert Retriever(on).sentence_vectors(idx_off) is None and Retriever(on).search("family friends")
+    rep = ingest(on, progress=False)  # nothing changed in the corpus, but the setting now wants sentences
+    idx_on, files = _gen_files(on)
+    assert idx_on.gen != idx_off.gen and META in files and rep.chunks_embedded == 0
+    sv = SentenceVectors.load(idx_on.path, [c.chunk_id for c in idx_on.chunks])
+    assert sv is not None and len(sv.starts) == len(idx_on.chunks) and len(sv.matrix) >= len(idx_on.chunks)
+    ingest(on, progress=False)
+    assert _current_gen(on) == idx_on.gen  # up to date: no new generation
+    docs = list(idx_on.documents.values())
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    assert sentence_index.write(on, fresh, idx_on.path, idx_on.chunks, docs) == 0  # all reused by hash
+    assert (fresh / "sentences.npy").read_bytes() == (idx_on.path / "sentences.npy").read_bytes()
+    assert sentence_index.write(on, fresh, None, idx_on.chunks, docs) == len(sv.matrix)  # nothing to reuse
+    ingest(off, progress=False)
+    assert _current_gen(off) == idx_on.gen  # turning them off needs no rebuild: search just ignores them
+    assert Retriever(off).sentence_vectors(idx_on) is None
+
+
+def _current_gen(settings) -> str:
+    from assistant.index import Index
+
+    return Index.open(settings).gen
+
+
+def test_sentence_vectors_of_another_generation_are_refused(fake_model):
+    from assistant.index import ingest
+    from assistant.sentence_index import SentenceVectors
+    from assistant.settings import load_settings
+
+    s = load_settings()
+    ingest(s, progress=False)
+    idx, _ = _gen_files(s)
+    ids = [c.chunk_id for c in idx.chunks]
+    assert SentenceVectors.load(idx.path, ids[:-1]) is None  # passages differ: never mix
+    (idx.path / "sentences.npy").write_bytes(b"damaged")
+    assert SentenceVectors.load(idx.path, ids) is None
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("Do people facing big problems still have strengths?", "these people always have strengths and resources too"),
+    ("Do staff need time to learn about community resources?", "familiarisation with community resources"),
+    ("Could building on strengths put off further needs developing?", "help delay the development of further needs"),
+])
+def test_paraphrase_of_one_sentence_ranks_its_passage_first(real_retriever, query, expected):
+    """Each passage has two or three sentences; the question paraphrases one (its best sentence decides)."""
+    assert real_retriever.settings.sentence_vectors
+    top = real_retriever.search(query, k=3)[0]
+    assert expected in top.text, top.text[:80]

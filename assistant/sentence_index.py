@@ -1,0 +1,163 @@
+"""Sentence vectors: one embedding per sentence of every passage, so a passage can be found by its best sentence.
+
+A passage's own vector mixes two or three sentences; a question paraphrasing one of them matches
+that sentence far better than the blend. Each sentence is embedded alone, except that a sentence
+opening with a pronoun or connective ("It may also…", "This means…") carries the sentence before
+it, which holds what it refers to.
+
+Stored in each index generation beside chunks.jsonl, written before the generation is published
+(so crash safety is the generation's):
+
+    sentences.npy     float32 matrix, one row per sentence, rows grouped by passage in chunks.jsonl order
+    sentences.json    {"recipe", "chunk_ids": [...], "counts": [...], "hashes": [...]}
+
+Vectors are reused by the hash of the exact text embedded (recipe version included), like passages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from .embeddings import get_embedder
+from .settings import Settings
+from .textutil import sentence_spans, sha1
+from .types import Chunk, Document
+
+RECIPE = "sentence+antecedent-v1"  # bump when the embedded text changes: old vectors are then not reused
+MATRIX, META = "sentences.npy", "sentences.json"
+_NEEDS_ANTECEDENT = re.compile(
+    r"^[\"'‘“(]*(it|its|this|these|that|those|they|their|them|such|he|she|his|her|there|here|"
+    r"however|but|also|so|hence|thus|therefore|instead|likewise|similarly|moreover|furthermore)\b", re.I)
+
+
+def units(chunks: list[Chunk], docs: dict[str, Document]) -> list[list[str]]:
+    """The texts to embed for each passage: its sentences, pronoun-led ones with their antecedent."""
+    out: list[list[str]] = []
+    prev: tuple[str, str, str] | None = None  # (doc_id, section, last sentence) of the passage before
+    for c in chunks:
+        doc = docs.get(c.doc_id)
+        sents = [doc.text[a:b] for a, b in sentence_spans(doc.text, c.start, c.end)] if doc else []
+        sents = [s for s in sents if s.strip()] or [c.text]
+        before = prev[2] if prev and prev[:2] == (c.doc_id, c.section) else ""
+        texts = []
+        for s in sents:
+            texts.append(f"{before} {s}" if before and _NEEDS_ANTECEDENT.match(s) else s)
+            before = s
+        out.append(texts)
+        prev = (c.doc_id, c.section, sents[-1])
+    return out
+
+
+def up_to_date(settings: Settings, gen_path: Path) -> bool:
+    """Does this generation hold what the settings ask for (sentence vectors of this recipe, or none wanted)?"""
+    if not settings.sentence_vectors:
+        return True
+    meta = _read_meta(gen_path)
+    return meta is not None and meta.get("recipe") == RECIPE
+
+
+def write(settings: Settings, gen_path: Path, old_path: Path | None, chunks: list[Chunk], docs: list[Document],
+          progress: bool | Callable[[int, int, str], None] = False) -> int:
+    """Embed (or reuse) every passage's sentence vectors into the new generation; returns how many were embedded."""
+    if not settings.sentence_vectors:
+        return 0
+    per_chunk = units(chunks, {d.doc_id: d for d in docs})
+    flat = [t for texts in per_chunk for t in texts]
+    hashes = [sha1(f"{RECIPE}\n{t}") for t in flat]
+    old = _old_vectors(old_path)
+    todo = [i for i, h in enumerate(hashes) if h not in old]
+    embedder = get_embedder(settings) if todo else None
+    dim = embedder.dim if embedder else (len(next(iter(old.values()))) if old else 384)
+    vecs = np.zeros((len(flat), dim), dtype=np.float32)
+    for i, h in enumerate(hashes):
+        if h in old:
+            vecs[i] = old[h]
+    bar, batch = _bar(progress, len(todo)), 128
+    for s in range(0, len(todo), batch):
+        ids = todo[s:s + batch]
+        vecs[ids] = embedder.encode([flat[i] for i in ids], batch_size=batch)
+        bar(min(s + batch, len(todo)), len(todo), "Embedding sentences")
+    _save(gen_path, vecs, {"recipe": RECIPE, "chunk_ids": [c.chunk_id for c in chunks],
+                           "counts": [len(t) for t in per_chunk], "hashes": hashes})
+    return len(todo)
+
+
+def _bar(progress: bool | Callable[[int, int, str], None], total: int) -> Callable[[int, int, str], None]:
+    if callable(progress):
+        return progress
+    if not progress:
+        return lambda done, total, msg: None
+    import sys
+
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc="Embedding sentences", unit="sentence", file=sys.stderr, leave=False)
+
+    def update(done: int, total: int, msg: str) -> None:
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+    return update
+
+
+def _old_vectors(old_path: Path | None) -> dict[str, np.ndarray]:
+    meta = _read_meta(old_path) if old_path else None
+    if not meta or meta.get("recipe") != RECIPE:
+        return {}
+    try:
+        mat = np.load(old_path / MATRIX, mmap_mode="r")
+    except (OSError, ValueError):
+        return {}
+    if len(mat) != len(meta["hashes"]):
+        return {}
+    return {h: np.asarray(mat[i]) for i, h in enumerate(meta["hashes"])}
+
+
+def _read_meta(gen_path: Path) -> dict | None:
+    try:
+        return json.loads((gen_path / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _save(gen_path: Path, vecs: np.ndarray, meta: dict) -> None:
+    with open(gen_path / MATRIX, "wb") as f:
+        np.save(f, vecs, allow_pickle=False)
+        f.flush()
+        os.fsync(f.fileno())
+    with open(gen_path / META, "w", encoding="utf-8") as f:
+        f.write(json.dumps(meta, separators=(",", ":")))
+        f.flush()
+        os.fsync(f.fileno())
+
+
+class SentenceVectors:
+    """A generation's sentence vectors in memory: the best sentence similarity of every passage to a query."""
+
+    def __init__(self, matrix: np.ndarray, starts: np.ndarray):
+        self.matrix, self.starts = matrix, starts
+
+    @classmethod
+    def load(cls, gen_path: Path, chunk_ids: list[str]) -> "SentenceVectors | None":
+        """None when the generation has no usable sentence vectors (built with them off, or damaged)."""
+        meta = _read_meta(gen_path)
+        if not meta or meta.get("recipe") != RECIPE or meta.get("chunk_ids") != chunk_ids:
+            return None
+        try:
+            matrix = np.load(gen_path / MATRIX, allow_pickle=False).astype(np.float32, copy=False)
+        except (OSError, ValueError):
+            return None
+        counts = np.asarray(meta["counts"], dtype=np.int64)
+        if len(matrix) != int(counts.sum()) or (counts < 1).any():
+            return None
+        return cls(matrix, np.concatenate([[0], np.cumsum(counts)[:-1]]))
+
+    def best(self, qvec: np.ndarray) -> np.ndarray:
+        """Highest cosine similarity of any sentence of each passage (passages in chunks.jsonl order)."""
+        return np.maximum.reduceat(self.matrix @ qvec, self.starts)
