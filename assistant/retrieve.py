@@ -104,7 +104,10 @@ class Retriever:
         dense = {cid: 1.0 - float(d) for cid, d in zip(res["ids"][0], res["distances"][0])}
         lexical = {idx.chunks[i].chunk_id: s for i, s in idx.bm25.search(query, n)}
         sentences = self.sentence_vectors(idx)
-        best = sentences.best(qvec) if sentences is not None else None
+        # Scanning every sentence finds passages the passage vectors missed; in a large library that scan
+        # costs more than the search itself, so there sentences only rescore the candidates.
+        scan = sentences is not None and len(sentences.matrix) <= self.settings.sentence_scan_limit
+        best = sentences.best(qvec) if scan else None
         if best is not None:  # passages whose one sentence matches well join the candidates too
             for i in np.argpartition(-best, n - 1)[:n] if n < len(best) else range(len(best)):
                 dense.setdefault(idx.chunks[i].chunk_id, None)
@@ -118,11 +121,12 @@ class Retriever:
         cids = list(dense)
         lx = np.array([lexical.get(c, 0.0) for c in cids])
         z = _z(np.array([dense[c] for c in cids]))
-        if best is not None:
+        if sentences is not None:
             # A passage's best sentence, standardised the same way: paraphrases of one sentence in a
             # three-sentence passage match that sentence far better than the passage's blended vector.
+            pos = np.array([idx.position[c] for c in cids])
             w = self.settings.sentence_weight
-            z = (1 - w) * z + w * _z(best[[idx.position[c] for c in cids]])
+            z = (1 - w) * z + w * _z(best[pos] if best is not None else sentences.best_of(qvec, pos))
         z = z + self.settings.lexical_weight * _z(lx)
         fused = dict(zip(cids, z.tolist()))
         top = sorted(fused, key=lambda c: (-fused[c], idx.position[c]))[:k]

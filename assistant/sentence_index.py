@@ -142,6 +142,7 @@ class SentenceVectors:
 
     def __init__(self, matrix: np.ndarray, starts: np.ndarray):
         self.matrix, self.starts = matrix, starts
+        self.ends = np.append(starts[1:], len(matrix))
 
     @classmethod
     def load(cls, gen_path: Path, chunk_ids: list[str]) -> "SentenceVectors | None":
@@ -161,3 +162,9 @@ class SentenceVectors:
     def best(self, qvec: np.ndarray) -> np.ndarray:
         """Highest cosine similarity of any sentence of each passage (passages in chunks.jsonl order)."""
         return np.maximum.reduceat(self.matrix @ qvec, self.starts)
+
+    def best_of(self, qvec: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """The same for a few passages only (by position): cost grows with the candidates, not the library."""
+        starts, ends = self.starts[positions], self.ends[positions]
+        rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)])
+        return np.maximum.reduceat(self.matrix[rows] @ qvec, np.concatenate([[0], np.cumsum(ends - starts)[:-1]]))

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     candidate_k: int = Field(default=30, ge=5, le=500, description="Candidates taken from each retriever before fusion")
     lexical_weight: float = Field(default=0.5, ge=0.0, le=5.0, description="Weight of the standardised BM25 (keyword) score beside standardised cosine similarity in hybrid search")
     sentence_vectors: bool = Field(default=True, description="Also embed every sentence at ingest, so a passage is found by its best-matching sentence (paraphrased questions); off: passage vectors only")
+    sentence_scan_limit: int = Field(default=40000, ge=0, description="Up to this many sentences every one is compared with the query (finds passages the passage vectors miss); above it, sentences only rescore the candidates, keeping search fast in large libraries")
     sentence_weight: float = Field(default=0.67, ge=0.0, le=1.0, description="Share of the dense score taken from a passage's best sentence (the rest from the whole passage), when sentence vectors are on")
     answer_max_sentences: int = Field(default=4, ge=1, le=12, description="Most sentences in an extractive answer")
     abstain_threshold: float = Field(default=0.25, description="Answer only when a passage's similarity + weighted word coverage reaches this (after the name, number and answer-type checks); else say the guidance does not cover it. Calibrated on the dev questions")

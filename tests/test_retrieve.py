@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.errors import InputError
@@ -171,3 +172,18 @@ def test_paraphrase_of_one_sentence_ranks_its_passage_first(real_retriever, quer
     assert real_retriever.settings.sentence_vectors
     top = real_retriever.search(query, k=3)[0]
     assert expected in top.text, top.text[:80]
+
+
+def test_large_libraries_rescore_candidates_with_their_sentences(real_settings):
+    """Above the scan limit only the candidates' sentences are compared: same scores for those passages."""
+    from assistant.retrieve import Retriever
+
+    full = Retriever(real_settings)
+    idx = full.index
+    sv = full.sentence_vectors(idx)
+    q = full.embedder.encode_query("Do people facing big problems still have strengths?")
+    pos = np.array([3, 0, len(idx.chunks) - 1, 7])
+    assert np.allclose(sv.best_of(q, pos), sv.best(q)[pos])
+    limited = Retriever(real_settings.model_copy(update={"sentence_scan_limit": 0}))
+    hits = limited.search("Do staff need time to learn about community resources?", k=5)
+    assert any("familiarisation with community resources" in h.text for h in hits)
