@@ -21,15 +21,14 @@ import logging
 import os
 import re
 import shutil
-import sys
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from . import sentence_index
+from .progress import Progress, progress_bar
 from .chunking import chunk_document
 from .embeddings import get_embedder, model_fingerprint
 from .errors import IndexBusyError, InputError, LoaderError, NoIndexError
@@ -41,7 +40,6 @@ from .types import Chunk, DocInfo, Document, IngestReport
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
-Progress = Callable[[int, int, str], None]
 
 
 def fingerprint(settings: Settings) -> str:
@@ -318,19 +316,7 @@ def _vectors(settings, old: Index | None, chunks: list[Chunk], report: IngestRep
 
 
 def _progress_bar(progress: bool | Progress, total: int) -> Progress:
-    if callable(progress):
-        return progress
-    if not progress or not total:
-        return lambda done, total, msg: None
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, desc="Embedding passages", unit="chunk", file=sys.stderr, leave=False)
-
-    def update(done: int, total: int, msg: str) -> None:
-        bar.update(done - bar.n)
-        if done >= total:
-            bar.close()
-    return update
+    return progress_bar(progress, total, "Embedding passages", "chunk")
 
 
 def _write_generation(settings, root: Path, gen: str, docs: list[Document], chunks: list[Chunk],

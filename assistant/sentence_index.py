@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .embeddings import get_embedder
+from .progress import progress_bar
 from .settings import Settings
 from .textutil import sentence_spans, sha1
 from .types import Chunk, Document
@@ -89,21 +90,7 @@ def write(settings: Settings, gen_path: Path, old_path: Path | None, chunks: lis
 
 
 def _bar(progress: bool | Callable[[int, int, str], None], total: int) -> Callable[[int, int, str], None]:
-    if callable(progress):
-        return progress
-    if not progress:
-        return lambda done, total, msg: None
-    import sys
-
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, desc="Embedding sentences", unit="sentence", file=sys.stderr, leave=False)
-
-    def update(done: int, total: int, msg: str) -> None:
-        bar.update(done - bar.n)
-        if done >= total:
-            bar.close()
-    return update
+    return progress_bar(progress, total, "Embedding sentences", "sentence")
 
 
 def _old_vectors(old_path: Path | None) -> dict[str, np.ndarray]:

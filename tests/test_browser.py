@@ -23,6 +23,7 @@ expect = sync_api.expect
 from assistant.core import Assistant  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
 from ui.app import build_app  # noqa: E402
+from samples import CHECK_TEXT, SAFEGUARDING
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 REPO = Path(__file__).resolve().parents[1]
@@ -31,15 +32,6 @@ SHOTS = REPO / "docs" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 WAIT = 90_000  # ms: the first question also loads the embedding model
-SAFEGUARDING = "Mr Lee's carer has been locking him in his room during the day and he has bruises on his arms."
-CHECK_TEXT = (
-    "Community strengths can include knowledge, people, spaces, networks and services.\n"
-    "Lyn Romeo is the Chief Social Worker for Adults (Care Act 2014 guidance).\n"
-    "The Munro review was published in 2015.\n"
-    "Strengths-based approaches focus on a person's deficits rather than their strengths.\n"
-    "The guidance describes strengths-based practice as “a competitive process between the person "
-    "supported by services and those supporting them”.\n"
-)
 GUIDANCE_MD = """---
 title: Zephyr Lantern Visiting Guidance
 publisher: Test Borough Council

@@ -15,19 +15,11 @@ from assistant.core import Assistant
 from assistant.errors import InputError, SettingsError
 from assistant.settings import load_settings
 from ui.app import API_NAMES, bind_options, build_app, is_loopback, serve
+from samples import CHECK_TEXT, SAFEGUARDING
 
 pytestmark = pytest.mark.model
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
-CHECK_TEXT = (
-    "Community strengths can include knowledge, people, spaces, networks and services.\n"
-    "Lyn Romeo is the Chief Social Worker for Adults (Care Act 2014 guidance).\n"
-    "The Munro review was published in 2015.\n"
-    "Strengths-based approaches focus on a person's deficits rather than their strengths.\n"
-    "The guidance describes strengths-based practice as “a competitive process between the person "
-    "supported by services and those supporting them”.\n"
-)
-SAFEGUARDING = ("Mr Lee's carer has been locking him in his room during the day and he has bruises on his arms.")
 
 
 def free_port() -> int:
