@@ -25,8 +25,9 @@ import numpy as np
 
 from common import DOCS, REPO, machine, our_settings, replace_section, write_json
 
+from assistant.eval_metrics import claim_metrics
+
 LABELS = ["supported", "misattributed", "unsupported", "contradicted"]
-REJECT = ("unsupported", "contradicted")  # gold verdicts that must never come back "supported"
 SPLIT_FILES = {s: REPO / "eval" / s / "claims.jsonl" for s in ("dev", "holdout")}
 HISTORY = ("History: holdout hc01–hc73 were first measured at 83.6% accuracy / 12.1% false accept; the error kinds "
            "seen there (a 'shift from X' quoted without its 'to Y', rising vs falling, a changed month, an absolute moved "
@@ -35,29 +36,6 @@ HISTORY = ("History: holdout hc01–hc73 were first measured at 83.6% accuracy /
 # Holdout lines from this id on were written after the last engine change and run once: the cleanest figure.
 FRESH_FROM = 74
 TARGETS = {"accuracy": 0.90, "false_accept": 0.05, "verbatim_quotes": 1.0, "misattributed_f1": 0.85}
-
-
-def claim_metrics(gold: list[str], pred: list[str]) -> dict:
-    """Confusion matrix (gold -> pred -> count), per-class precision/recall/F1/support, accuracy, false accept."""
-    if len(gold) != len(pred):
-        raise ValueError("gold and pred must have the same length")
-    labels = LABELS + sorted({x for x in gold + pred if x not in LABELS})
-    confusion = {g: {p: 0 for p in labels} for g in labels}
-    for g, p in zip(gold, pred):
-        confusion[g][p] += 1
-    per_class = {}
-    for lab in labels:
-        tp = confusion[lab][lab]
-        predicted = sum(confusion[g][lab] for g in labels)
-        support = sum(confusion[lab].values())
-        prec = tp / predicted if predicted else 0.0
-        rec = tp / support if support else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        per_class[lab] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "support": support}
-    rejects = [p for g, p in zip(gold, pred) if g in REJECT]
-    return {"labels": labels, "confusion": confusion, "per_class": per_class,
-            "accuracy": round(sum(g == p for g, p in zip(gold, pred)) / len(gold), 4) if gold else 0.0,
-            "false_accept": round(sum(p == "supported" for p in rejects) / len(rejects), 4) if rejects else 0.0}
 
 
 def load_claims(split: str) -> list[dict]:
@@ -168,6 +146,10 @@ def _fresh(claims: list[dict], ours: list[dict]) -> dict | None:
 # ---------------------------------------------------------------- report
 
 
+def _f2(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"  # None: never predicted, so precision is undefined
+
+
 def _pct(x: float | None) -> str:
     return "–" if x is None else f"{x:.1%}"
 
@@ -198,8 +180,8 @@ def markdown(r: dict) -> str:
               "| verdict | support | ours P | ours R | dense P | dense R |", "|---|---|---|---|---|---|"]
     for lab in LABELS:
         o, d = r["holdout"]["ours"]["per_class"][lab], r["holdout"]["dense"]["per_class"][lab]
-        lines.append(f"| {lab} | {o['support']} | {o['precision']:.2f} | {o['recall']:.2f} | "
-                     f"{d['precision']:.2f} | {d['recall']:.2f} |")
+        lines.append(f"| {lab} | {o['support']} | {_f2(o['precision'])} | {_f2(o['recall'])} | "
+                     f"{_f2(d['precision'])} | {_f2(d['recall'])} |")
     for split in ("dev", "holdout"):
         lines += ["", f"Our confusion matrix, {split} (rows gold, columns predicted):", "",
                   "| gold \\ predicted | " + " | ".join(LABELS) + " |", "|---" * (len(LABELS) + 1) + "|"]
