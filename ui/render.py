@@ -183,8 +183,8 @@ def _prompt_item(p) -> str:
                     f"<blockquote>{esc(c.quote)}</blockquote></li>" for c in p.citations)
     guidance = (f"<details><summary>Guidance behind this ({len(p.citations)})</summary><ul>{cites}</ul></details>"
                 if p.citations else "")
-    return (f'<li class="sa-prompt"><p class="sa-question">{esc(p.text)}{mine}</p>'
-            f'<p class="sa-rationale">{esc(p.rationale)} <span class="sa-kind">({esc(kind)})</span></p>{guidance}</li>')
+    return (f'<li class="sa-prompt"><div class="sa-question">{esc(p.text)}{mine}</div>'
+            f'<div class="sa-rationale">{esc(p.rationale)} <span class="sa-kind">({esc(kind)})</span></div>{guidance}</li>')
 
 
 # ---------------------------------------------------------------- check
