@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
-SHARED = REPO.parent / "shared"
 
 
 def _reset_settings_cache() -> None:
@@ -73,3 +73,13 @@ def real_assistant(real_settings):
     from assistant.core import Assistant
 
     return Assistant(real_settings)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path, monkeypatch, fake_model):
+    """A writable copy of the shipped guidance, used as the corpus, so tests can add or change documents."""
+    dst = tmp_path / "corpus"
+    shutil.copytree(CORPUS / "guidance", dst / "guidance")
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(dst))
+    _reset_settings_cache()
+    return dst

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -13,17 +11,6 @@ from assistant.index import Index, index_root, ingest, library_dir, remove_docum
 from assistant.retrieve import Retriever
 from assistant.settings import get_settings
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-
-
-@pytest.fixture
-def corpus_copy(tmp_path, monkeypatch, fake_model):
-    """A writable copy of the corpus so tests can change documents."""
-    dst = tmp_path / "corpus"
-    shutil.copytree(CORPUS / "guidance", dst / "guidance")
-    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(dst))
-    get_settings.cache_clear()
-    return dst
 
 
 def test_no_index_message_names_the_fix(fake_model):

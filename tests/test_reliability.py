@@ -9,7 +9,6 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -26,16 +25,6 @@ from assistant.settings import get_settings
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 N_SYNTHETIC = 150  # about 3,800 passages: several seconds of embedding, a wide window to kill in
-
-
-@pytest.fixture
-def corpus_copy(tmp_path, monkeypatch, fake_model):
-    """A writable copy of the corpus so tests can add documents."""
-    dst = tmp_path / "corpus"
-    shutil.copytree(CORPUS / "guidance", dst / "guidance")
-    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(dst))
-    get_settings.cache_clear()
-    return dst
 
 
 @pytest.fixture
