@@ -7,9 +7,11 @@ import textwrap
 
 
 def _source(c) -> str:
-    where = " › ".join(x for x in (c.section, f"para {c.locator}" if c.locator and c.locator[0].isdigit()
+    heads = c.section.split(" > ") if c.section else []
+    section = " > ".join(heads[1:] if heads and heads[0] == c.title else heads)  # the title is said already
+    where = " › ".join(x for x in (section, f"para {c.locator}" if c.locator and c.locator[0].isdigit()
                                    else c.locator) if x)
-    return f"{c.title}{' (' + c.publisher + ')' if c.publisher else ''}{' — ' + where if where else ''}"
+    return f"{c.title}{' · ' + c.publisher if c.publisher else ''}{' — ' + where if where else ''}"
 
 
 def search(a, args, query: str) -> int:
