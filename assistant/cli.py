@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=None)
     ev = sub.add_parser("eval", help="run evaluation sets and print metrics")
     ev.add_argument("--set", dest="set_dir", type=Path, action="append", default=None, metavar="DIR",
-                    help="folder with questions/claims/scenarios .jsonl; repeatable (default: eval/dev, eval/holdout)")
+                    help="folder with questions/claims/scenarios .jsonl; repeatable (default: eval/dev, eval/holdout, eval/fresh)")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument("--min", action="append", default=[], metavar="METRIC=VALUE",
                     help="fail (exit 1) when METRIC is below VALUE, e.g. recall@5=0.9; repeatable")

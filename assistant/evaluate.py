@@ -18,7 +18,7 @@ from .settings import REPO_DIR
 from .types import SETTINGS
 
 FILES = {"questions": "questions.jsonl", "claims": "claims.jsonl", "scenarios": "scenarios.jsonl"}
-DEFAULT_SETS = ("dev", "holdout")
+DEFAULT_SETS = ("dev", "holdout", "fresh")
 UNLABELLED = "unlabelled"  # kind of exported feedback questions still waiting for gold strings
 LOWER_IS_BETTER = {"check.false_accept", "prompts.deficit_terms", "safeguarding.false_positive_rate"}
 
@@ -139,7 +139,7 @@ def default_sets() -> list[Path]:
         found = [root / s for s in DEFAULT_SETS if (root / s).is_dir()]
         if found:
             return found
-    raise InputError("No eval sets found (looked for eval/dev and eval/holdout): pass --set DIR.")
+    raise InputError("No eval sets found (looked for eval/dev, eval/holdout and eval/fresh): pass --set DIR.")
 
 
 # ---------------------------------------------------------------- running

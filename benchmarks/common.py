@@ -23,7 +23,7 @@ if str(REPO) not in sys.path:  # run as `python benchmarks/x.py` from a checkout
 DOCS = REPO / "docs"
 RESULTS = REPO / "benchmarks" / "results"
 CORPUS = REPO / "corpus"
-SPLITS = {"dev": REPO / "eval" / "dev" / "questions.jsonl", "holdout": REPO / "eval" / "holdout" / "questions.jsonl"}
+SPLITS = {"fresh": REPO / "eval" / "fresh" / "questions.jsonl", "dev": REPO / "eval" / "dev" / "questions.jsonl", "holdout": REPO / "eval" / "holdout" / "questions.jsonl"}
 MODEL = "all-MiniLM-L6-v2"
 K = 5
 

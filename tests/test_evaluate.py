@@ -198,8 +198,8 @@ def test_load_set_missing_or_empty_folder_says_what_to_do(tmp_path):
         load_set(tmp_path / "empty")
 
 
-def test_default_sets_are_the_shipped_dev_and_holdout():
-    assert [p.name for p in default_sets()] == ["dev", "holdout"]
+def test_default_sets_are_the_shipped_dev_holdout_and_fresh():
+    assert [p.name for p in default_sets()] == ["dev", "holdout", "fresh"]
 
 
 def test_gate_parsing():
