@@ -16,16 +16,13 @@ Vectors are reused by the hash of the exact text embedded (recipe version includ
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from .embeddings import get_embedder
-from .progress import progress_bar
+from . import vectorfiles
 from .settings import Settings
 from .textutil import sentence_spans, sha1
 from .types import Chunk, Document
@@ -71,26 +68,11 @@ def write(settings: Settings, gen_path: Path, old_path: Path | None, chunks: lis
     per_chunk = units(chunks, {d.doc_id: d for d in docs})
     flat = [t for texts in per_chunk for t in texts]
     hashes = [sha1(f"{RECIPE}\n{t}") for t in flat]
-    old = _old_vectors(old_path)
-    todo = [i for i, h in enumerate(hashes) if h not in old]
-    embedder = get_embedder(settings) if todo else None
-    dim = embedder.dim if embedder else (len(next(iter(old.values()))) if old else 384)
-    vecs = np.zeros((len(flat), dim), dtype=np.float32)
-    for i, h in enumerate(hashes):
-        if h in old:
-            vecs[i] = old[h]
-    bar, batch = _bar(progress, len(todo)), 128
-    for s in range(0, len(todo), batch):
-        ids = todo[s:s + batch]
-        vecs[ids] = embedder.encode([flat[i] for i in ids], batch_size=batch)
-        bar(min(s + batch, len(todo)), len(todo), "Embedding sentences")
+    vecs, embedded = vectorfiles.embed_reusing(settings, flat, hashes, _old_vectors(old_path), progress,
+                                               "Embedding sentences", "sentence")
     _save(gen_path, vecs, {"recipe": RECIPE, "chunk_ids": [c.chunk_id for c in chunks],
                            "counts": [len(t) for t in per_chunk], "hashes": hashes})
-    return len(todo)
-
-
-def _bar(progress: bool | Callable[[int, int, str], None], total: int) -> Callable[[int, int, str], None]:
-    return progress_bar(progress, total, "Embedding sentences", "sentence")
+    return embedded
 
 
 def _old_vectors(old_path: Path | None) -> dict[str, np.ndarray]:
@@ -107,21 +89,11 @@ def _old_vectors(old_path: Path | None) -> dict[str, np.ndarray]:
 
 
 def _read_meta(gen_path: Path) -> dict | None:
-    try:
-        return json.loads((gen_path / META).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    return vectorfiles.read_meta(gen_path / META)
 
 
 def _save(gen_path: Path, vecs: np.ndarray, meta: dict) -> None:
-    with open(gen_path / MATRIX, "wb") as f:
-        np.save(f, vecs, allow_pickle=False)
-        f.flush()
-        os.fsync(f.fileno())
-    with open(gen_path / META, "w", encoding="utf-8") as f:
-        f.write(json.dumps(meta, separators=(",", ":")))
-        f.flush()
-        os.fsync(f.fileno())
+    vectorfiles.save(gen_path, MATRIX, META, vecs, meta)
 
 
 class SentenceVectors:
