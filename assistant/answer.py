@@ -256,6 +256,9 @@ class _Pinned:
     def embed_cached(self, texts: list[str]):
         return self._retriever.embed_cached(texts)
 
+    def query_vector(self, query: str):
+        return self._retriever.query_vector(query)
+
     def search(self, *args, **kwargs):
         return self._retriever.search(*args, **kwargs)
 
@@ -300,7 +303,7 @@ def assess(retriever: Retriever, question: str, history: list[Turn], settings: S
     retriever = _Pinned(retriever) if isinstance(retriever, Retriever) else retriever
     query = rewrite_query(question, history)
     search_query = expand_acronyms(retriever, query)
-    qvec = retriever.embedder.encode_query(search_query)
+    qvec = retriever.query_vector(search_query)
     passages = retriever.search(search_query, k=max(DEPTH, settings.search_k), qvec=qvec)
     cands = candidate_sentences(retriever, question, query, qvec,
                                 with_keyword_hits(retriever, search_query, qvec, passages))
@@ -451,7 +454,7 @@ def _weighted_terms(retriever: Retriever, question: str, query: str) -> dict[str
 def _similarities(retriever: Retriever, question: str, query: str, qvec, texts: list[str]):
     vecs = retriever.embed_cached(texts)
     if qvec is None:
-        qvec = retriever.embedder.encode_query(query)
+        qvec = retriever.query_vector(query)
     sims = vecs @ qvec
     if query != question:  # a follow-up: half the question alone, half the question with its context
         sims = 0.5 * sims + 0.5 * (vecs @ retriever.embedder.encode_query(question))

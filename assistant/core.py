@@ -6,8 +6,8 @@ import logging
 import threading
 from pathlib import Path
 
-from .errors import NoIndexError
-from .index import Index, ingest, remove_documents
+from .errors import IndexBusyError, NoIndexError
+from .index import Index, derived_up_to_date, ingest, remove_documents
 from .retrieve import Retriever, validate_query
 from .settings import Settings, get_settings
 from .types import Answer, CheckReport, DocInfo, IngestReport, Passage, PromptSet, Turn
@@ -33,10 +33,17 @@ class Assistant:
             return False
 
     def ensure_index(self, progress=True) -> IngestReport | None:
-        """Build the index from the corpus if there is none yet (first run)."""
+        """Build the index from the corpus if there is none yet (first run); add what an index built by an
+        older version lacks (sentence or word vectors) without re-embedding its passages."""
         with self._build_lock:
             if self.has_index():
-                return None
+                if derived_up_to_date(self.settings, self.retriever.index.path):
+                    return None
+                log.info("Adding sentence/word vectors to the index built by an older version")
+                try:
+                    return self.ingest(progress=progress)
+                except IndexBusyError:  # another process is ingesting: it adds them; search works meanwhile
+                    return None
             log.info("No index yet: building it from %s", self.settings.corpus_path)
             return self.ingest(progress=progress)
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import sentence_index
+from . import sentence_index, term_index
 from .progress import Progress, progress_bar
 from .chunking import chunk_document
 from .embeddings import get_embedder, model_fingerprint
@@ -253,7 +253,7 @@ def _ingest_locked(settings, root, paths, rebuild, progress) -> IngestReport:
             (report.updated if prev else report.added).append(d.doc_id)
     report.removed = sorted(set(old_docs) - {d.doc_id for d in docs})
     if (old and not (report.added or report.updated or report.removed) and not paths
-            and sentence_index.up_to_date(settings, old.path)):
+            and derived_up_to_date(settings, old.path)):
         report.chunks_total = len(old.chunks)
         report.seconds = time.perf_counter() - t0
         return report  # nothing changed: keep the live generation as it is
@@ -262,11 +262,20 @@ def _ingest_locked(settings, root, paths, rebuild, progress) -> IngestReport:
     vectors = _vectors(settings, old, chunks, report, progress)
     _write_generation(settings, root, gen, docs, chunks, vectors, old_docs)
     sentence_index.write(settings, root / gen, old.path if old else None, chunks, docs, progress)
+    by_doc = {d.doc_id: d for d in docs}
+    term_index.write(settings, root / gen, old.path if old else None,
+                     [_lexical_text(c, by_doc[c.doc_id]) for c in chunks], progress)
     _publish(root, gen)
     _cleanup(settings, root, keep={gen, old.gen if old else gen})
     report.chunks_total = len(chunks)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def derived_up_to_date(settings: Settings, gen_path: Path) -> bool:
+    """Does the generation hold the sentence and word vectors the settings ask for? (An index built by an
+    older version, or with them off, lacks them: the next ingest adds them without re-embedding passages.)"""
+    return sentence_index.up_to_date(settings, gen_path) and term_index.up_to_date(settings, gen_path)
 
 
 def _load_sources(settings: Settings, report: IngestReport) -> list[Document]:

@@ -37,16 +37,19 @@ class BM25:
 
     def search(self, query: str, top_n: int) -> list[tuple[int, float]]:
         """Best `top_n` (index, score) pairs, highest first; only texts sharing a term with the query."""
-        q = list(dict.fromkeys(tokens(query)))
-        if not q or not self.n:
+        return self.search_terms(dict.fromkeys(tokens(query), 1.0), top_n)
+
+    def search_terms(self, weights: dict[str, float], top_n: int) -> list[tuple[int, float]]:
+        """The same for already-tokenised terms, each term's contribution scaled by its weight."""
+        if not weights or not self.n:
             return []
         scores = np.zeros(self.n, dtype=np.float32)
         norm = self.k1 * (1 - self.b + self.b * self.doc_len / self.avgdl)
-        for t in q:
+        for t, w in weights.items():
             if t not in self.postings:
                 continue
             ix, tf = self.postings[t]
-            scores[ix] += self.idf[t] * tf * (self.k1 + 1) / (tf + norm[ix])
+            scores[ix] += w * self.idf[t] * tf * (self.k1 + 1) / (tf + norm[ix])
         hit = np.flatnonzero(scores)
         if not len(hit):
             return []

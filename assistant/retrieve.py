@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from typing import Any
 
@@ -13,8 +14,9 @@ from .embeddings import Embedder, get_embedder
 from .errors import InputError
 from .index import Index
 from .sentence_index import SentenceVectors
+from .term_index import TermVectors
 from .settings import Settings, get_settings
-from .textutil import clean_user_text
+from .textutil import clean_user_text, tokens
 from .types import Passage
 
 
@@ -34,6 +36,23 @@ def validate_query(text: Any, limit: int, what: str = "question") -> str:
     return text
 
 
+# "this way of working", "working like this", "Is this new?": in a question on its own these mean the
+# library's subject (strengths-based practice), which the words themselves do not say.
+_TOPIC_ANAPHOR = re.compile(
+    r"\b(?:this|that) (?:way of (?:working|doing things|thinking)|approach|way|model|kind of (?:work|practice)|practice)\b"
+    r"|\bwork(?:ing)? (?:like this|this way|in this way)\b|(?<=\bfor )this(?= to (?:work|stick|succeed|happen)\b)"
+    r"|\bthis\b(?=\s*(?:[?.!,;]|$|(?:is|was|will|would|can|could|should|does|do|has|have|mean|means|work|works|"
+    r"apply|applies|help|helps|need|needs|take|takes|cost|costs|save|saves|fit|fits|just|only|really|still|new)\b))",
+    re.I)
+
+
+def resolve_topic(query: str, topic: str) -> str | None:
+    """The query with "this way of working" and the like replaced by the library's topic; None when it has none."""
+    if not topic or not _TOPIC_ANAPHOR.search(query):
+        return None
+    return _TOPIC_ANAPHOR.sub(topic, query)
+
+
 class Retriever:
     """Searches the live index generation; picks up a newer one as soon as an ingest publishes it."""
 
@@ -45,6 +64,7 @@ class Retriever:
         self._cache: dict[str, np.ndarray] = {}
         self._chunk_cache: dict[tuple[str, str], np.ndarray] = {}
         self._sentences: tuple[str, SentenceVectors | None] | None = None
+        self._terms: tuple[str, TermVectors | None] | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -58,6 +78,16 @@ class Retriever:
             if self._index is None or self._index.is_stale():
                 self._index = Index.open(self.settings)
             return self._index
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding; when it says "this way of working", averaged with the query naming the
+        library's topic instead (the words alone match any passage about any way of working)."""
+        qvec = self.embedder.encode_query(query)
+        resolved = resolve_topic(query, self.settings.library_topic)
+        if resolved is None:
+            return qvec
+        v = qvec + self.embedder.encode_query(resolved)
+        return (v / (np.linalg.norm(v) or 1.0)).astype(np.float32)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts)
@@ -91,6 +121,22 @@ class Retriever:
             self._sentences = (key, SentenceVectors.load(idx.path, [c.chunk_id for c in idx.chunks]))
         return self._sentences[1]
 
+    def term_vectors(self, idx: Index) -> TermVectors | None:
+        """The generation's word vectors (loaded once per generation); None when off or not built."""
+        if not self.settings.query_expansion:
+            return None
+        key = str(idx.path)
+        if self._terms is None or self._terms[0] != key:
+            self._terms = (key, TermVectors.load(idx.path, self.settings.model))
+        return self._terms[1]
+
+    def keyword_terms(self, query: str, idx: Index) -> dict[str, float]:
+        """BM25 terms of the query with their weights: its own words, plus near-synonyms from the library."""
+        terms = self.term_vectors(idx)
+        if terms is None:
+            return dict.fromkeys(tokens(query), 1.0)
+        return terms.expand(query, self.embed_cached, self.settings.expansion_weight)
+
     def search(self, query: str, k: int | None = None, qvec: np.ndarray | None = None) -> list[Passage]:
         """Best k passages for the query, with provenance and scores."""
         query = validate_query(query, self.settings.max_question_chars, "search query")
@@ -99,10 +145,10 @@ class Retriever:
         if not idx.chunks:
             return []
         n = min(self.settings.candidate_k, len(idx.chunks))
-        qvec = self.embedder.encode_query(query) if qvec is None else qvec
+        qvec = self.query_vector(query) if qvec is None else qvec
         res = idx.collection.query(query_embeddings=[qvec], n_results=n, include=["distances"])
         dense = {cid: 1.0 - float(d) for cid, d in zip(res["ids"][0], res["distances"][0])}
-        lexical = {idx.chunks[i].chunk_id: s for i, s in idx.bm25.search(query, n)}
+        lexical = {idx.chunks[i].chunk_id: s for i, s in idx.bm25.search_terms(self.keyword_terms(query, idx), n)}
         sentences = self.sentence_vectors(idx)
         # Scanning every sentence finds passages the passage vectors missed; in a large library that scan
         # costs more than the search itself, so there sentences only rescore the candidates.
@@ -142,7 +188,7 @@ class Retriever:
         hits = idx.bm25.search(query, n)
         if not hits:
             return []
-        qvec = self.embedder.encode_query(query) if qvec is None else qvec
+        qvec = self.query_vector(query) if qvec is None else qvec
         cids = [idx.chunks[i].chunk_id for i, _ in hits]
         vecs = self.chunk_vectors(idx, cids)
         return [self._passage(idx, r + 1, cid, lx, float(vecs[cid] @ qvec) if cid in vecs else 0.0, lx)

@@ -1,0 +1,130 @@
+"""Term vectors: the library's own words, embedded one by one, to widen a keyword search to near-synonyms.
+
+BM25 only scores words a question shares with a passage. A practitioner asking about "bosses" or
+"problems" gets no keyword help from passages that say "management" or "deficits". At ingest every
+word of the library's lexical index is embedded once (its most frequent spelling stands for its
+stem); at search time each word of the question brings in the library words closest to it in
+meaning, as extra BM25 terms at a reduced weight. The widening can only reach words the library
+really uses, so it never invents vocabulary, and a name or number still has to match exactly.
+
+Stored in each index generation beside bm25.json, written before the generation is published:
+
+    terms.npy     float32 matrix, one row per term
+    terms.json    {"recipe", "model", "terms": [stems], "words": [spellings embedded]}
+
+Vectors are reused by spelling from the previous generation, so an incremental ingest embeds only
+new words.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+
+from . import vectorfiles
+from .settings import Settings
+from .textutil import STOPWORDS, stem, tokens, words
+
+RECIPE = "term-v1"
+MATRIX, META = "terms.npy", "terms.json"
+MIN_SIMILARITY = 0.5  # a library word joins the query only when at least this close to a question word
+PER_WORD = 5          # and only the closest few per question word
+
+
+def _plain_words(text: str) -> Iterable[str]:
+    for w in words(text.replace("-", " ").replace("–", " ")):
+        lw = w.lower()
+        if len(lw) >= 3 and lw.isalpha() and lw not in STOPWORDS:
+            yield lw
+
+
+def vocabulary(texts: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(stems, spelling to embed for each): every alphabetic non-stopword of the texts, grouped by stem."""
+    spellings: dict[str, Counter] = {}
+    for text in texts:
+        for w in _plain_words(text):
+            spellings.setdefault(stem(w), Counter())[w] += 1
+    terms = sorted(spellings)
+    return terms, [spellings[t].most_common(1)[0][0] for t in terms]
+
+
+def up_to_date(settings: Settings, gen_path: Path) -> bool:
+    if not settings.query_expansion:
+        return True
+    meta = _read_meta(gen_path)
+    return meta is not None and meta.get("recipe") == RECIPE and meta.get("model") == settings.model
+
+
+def write(settings: Settings, gen_path: Path, old_path: Path | None, texts: list[str],
+          progress: bool | Callable[[int, int, str], None] = False) -> int:
+    """Embed (or reuse) a vector for every term of the texts into the new generation; returns how many were embedded."""
+    if not settings.query_expansion:
+        return 0
+    terms, spelled = vocabulary(texts)
+    vecs, embedded = vectorfiles.embed_reusing(settings, spelled, spelled, _old_vectors(old_path, settings.model),
+                                               progress, "Embedding words", "word", batch=256)
+    _save(gen_path, vecs, {"recipe": RECIPE, "model": settings.model, "terms": terms, "words": spelled})
+    return embedded
+
+
+def _old_vectors(old_path: Path | None, model: str) -> dict[str, np.ndarray]:
+    meta = _read_meta(old_path) if old_path else None
+    if not meta or meta.get("recipe") != RECIPE or meta.get("model") != model:
+        return {}
+    try:
+        mat = np.load(old_path / MATRIX, allow_pickle=False)
+    except (OSError, ValueError):
+        return {}
+    if len(mat) != len(meta["words"]):
+        return {}
+    return dict(zip(meta["words"], mat))
+
+
+def _read_meta(gen_path: Path) -> dict | None:
+    return vectorfiles.read_meta(gen_path / META)
+
+
+def _save(gen_path: Path, vecs: np.ndarray, meta: dict) -> None:
+    vectorfiles.save(gen_path, MATRIX, META, vecs, meta)
+
+
+class TermVectors:
+    """A generation's term vectors in memory."""
+
+    def __init__(self, terms: list[str], matrix: np.ndarray):
+        self.terms, self.matrix = terms, matrix
+        self.position = {t: i for i, t in enumerate(terms)}
+
+    @classmethod
+    def load(cls, gen_path: Path, model: str) -> "TermVectors | None":
+        """None when the generation has none (built with expansion off, by another model, or damaged)."""
+        meta = _read_meta(gen_path)
+        if not meta or meta.get("recipe") != RECIPE or meta.get("model") != model:
+            return None
+        try:
+            matrix = np.load(gen_path / MATRIX, allow_pickle=False).astype(np.float32, copy=False)
+        except (OSError, ValueError):
+            return None
+        if len(matrix) != len(meta.get("terms", [])):
+            return None
+        return cls(meta["terms"], matrix)
+
+    def expand(self, query: str, encode: Callable[[list[str]], np.ndarray], weight: float) -> dict[str, float]:
+        """BM25 term weights for the query: its own terms at 1, the library's near-synonyms of them at
+        weight × similarity (the best one when several question words bring in the same term)."""
+        out = dict.fromkeys(tokens(query), 1.0)
+        qwords = list(dict.fromkeys(_plain_words(query)))
+        if not qwords or not len(self.terms) or weight <= 0:
+            return out
+        sims = self.matrix @ encode(qwords).T  # terms × question words
+        k = min(PER_WORD + 1, len(self.terms))
+        for j in range(sims.shape[1]):
+            col = sims[:, j]
+            for i in np.argpartition(-col, k - 1)[:k]:
+                t = self.terms[i]
+                if col[i] >= MIN_SIMILARITY and out.get(t, 0.0) < 1.0:
+                    out[t] = max(out.get(t, 0.0), weight * float(col[i]))
+        return out
