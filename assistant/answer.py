@@ -47,7 +47,7 @@ DEPTH = 12  # passages whose sentences compete for the answer
 KEYWORD_HITS = 4  # plus the best keyword (BM25) passages among them
 # Sentence score: word overlap, similarity to the question, its passage's similarity, passage rank, answer type.
 WEIGHTS = (0.35, 0.45, 0.2, 0.04, 0.08)
-_STRONG_CUES = frozenset(("quantity", "date", "time", "author"))  # their answer type counts double
+_STRONG_CUES = frozenset(("quantity", "age", "date", "time", "author"))  # their answer type counts double
 SHORT_SENTENCE = 110  # characters: a chosen sentence this short brings its next sentence when it continues it
 HISTORY_WEIGHT = 0.35  # a follow-up's own words outweigh the earlier turn's words when picking sentences
 
@@ -58,6 +58,8 @@ _HAS_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b|[£%]|\b(?:" + "|".join(_NUMBER_WOR
                          + r"|thousand|million|half|dozen)\b", re.I)
 _HAS_DATE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:" + _MONTHS.replace(" ", "|") + r")\b"
                        r"|\b(?:last|past|next|over the) (?:\w+ )?(?:years?|months?|decades?)\b", re.I)
+_HAS_AGE = re.compile(r"\b(?:aged?|under|over|until|turns?|turning)\s+(?:\d{1,2}|sixteen|eighteen|twenty-five)\b"
+                      r"|\b\d{1,2}(?:\s*years? old|-year-olds?|\+)", re.I)
 _ROLE = re.compile(r"\b(?:chief|director|executive|manager|officer|head of|lead|colleague|chair|minister|"
                    r"secretary|professor|founder|obe|mbe)\b", re.I)
 _AUTHORSHIP = re.compile(r"\b(?:written by|wrote|writes|author|says|said)\b", re.I)
@@ -71,7 +73,8 @@ _NAVIGATION = re.compile(r"^(?:see also|see |click|read (?:more|her|his|their|ou
 _ANAPHOR = re.compile(r"^(?:it|its|this|these|they|their|such|as such|hence|key to this|that)\b", re.I)
 
 _CUES = (
-    ("quantity", re.compile(r"\bhow (?:much|many|long|often)\b|\b(?:what|which) (?:is|are|was|were) the [\w\s'-]*?"
+    ("age", re.compile(r"\bhow old\b|\b(?:what|which) age\b|\bage (?:limit|range)\b", re.I)),
+    ("quantity", re.compile(r"\bhow (?:much|many|long|often)\b|\b(?:what|which) (?:percentage|proportion|amount)\b|\b(?:what|which) (?:is|are|was|were) the [\w\s'-]*?"
                             r"\b(?:rates?|costs?|prices?|fees?|limits?|thresholds?|amounts?|percentages?|numbers?)\b",
                             re.I)),
     ("date", re.compile(r"^when (?:was|were|did)\b|\b(?:what|which) (?:year|date|month)\b|\bhow long ago\b", re.I)),
@@ -120,6 +123,8 @@ def fits_cue(cue: str, text: str, author: str = "") -> bool:
     """Whether a sentence has what the question type asks for."""
     if cue == "quantity":
         return bool(_HAS_NUMBER.search(text))
+    if cue == "age":  # an age, not a year or a paragraph number
+        return bool(_HAS_AGE.search(text))
     if cue in ("date", "time"):
         return bool(_HAS_DATE.search(text))
     if cue == "author":
@@ -331,10 +336,11 @@ def key_terms(question: str) -> set[str]:
     found = set()
     for m in _ENTITY.finditer(question.strip()):
         word = m.group(0)
-        if word.lower() in _QUESTION_WORDS or word in ("I", "OK"):
-            continue
+        if word.lower() in _QUESTION_WORDS or word in ("I", "OK") or re.fullmatch(r"[A-Z]{2,}s", word):
+            continue  # a plural acronym names a kind of person or thing ("OTs", "GPs"), not one named source
         found.update(tokens(word))
-    found.update(stem(w) for w in re.findall(r"[a-z]+", question.lower()) if w in _NUMBER_WORDS)
+    # "one" is far more often a determiner or pronoun ("one London council", "no one") than a count
+    found.update(stem(w) for w in re.findall(r"[a-z]+", question.lower()) if w in _NUMBER_WORDS and w != "one")
     return found
 
 
@@ -373,7 +379,7 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
         cov, have = passage_support(retriever, query, p, " ".join(c.text for c in usable))
         # A number or date only answers "how many" / "when" if the sentence holding it is about the question.
         typed = any(c.fits and c.overlap >= TYPED_OVERLAP for c in usable)
-        if not keys <= have or (cue in ("quantity", "date") and not typed):
+        if not keys <= have or (cue in ("quantity", "age", "date") and not typed):
             continue
         if term and not any(_has_run(c.text, term) for c in usable):
             continue  # "What is community-led support?": the phrase itself must be there, not its words apart

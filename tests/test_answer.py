@@ -61,6 +61,9 @@ def test_rewrite_leaves_standalone_questions_alone():
 def test_key_terms_pick_names_and_numbers():
     assert key_terms("What did the Munro review say in 2011?") == {"munro", "2011"}
     assert "nine" in key_terms("What are the nine wellbeing areas?")
+    assert key_terms("How has one London council changed how it works?") == {"london"}  # "one" is no count here
+    assert key_terms("Should nurses, OTs and GPs be part of it?") == set()  # plural acronyms are kinds of staff
+    assert key_terms("What does NICE say about it?") == {"nice"}
 
 
 def test_hostile_passage_text_is_just_data(real_assistant, tmp_path, monkeypatch):
@@ -138,6 +141,9 @@ def test_abstaining_shows_closest_passages_labelled_as_such(real_assistant, caps
 @pytest.mark.parametrize("question,cue", [
     ("How many features did it describe?", "quantity"),
     ("What is the hourly rate for direct payments?", "quantity"),
+    ("What percentage of councils use it?", "quantity"),
+    ("From what age can a young carer ask for an assessment?", "age"),
+    ("How old must a carer be?", "age"),
     ("When was it published?", "date"),
     ("In which year did the report come out?", "date"),
     ("How has interest changed recently?", "time"),
@@ -158,6 +164,8 @@ def test_fits_cue_and_pointer_sentences():
 
     assert fits_cue("quantity", "described 10 features of an asset-based area")
     assert not fits_cue("quantity", "reduce demand for high cost services over time")
+    assert fits_cue("age", "Young carers aged 16 or over may ask") and fits_cue("age", "for 18-year-olds")
+    assert not fits_cue("age", "see 6.64 of the Care Act guidance, published in 2014")
     assert fits_cue("date", "The publication in 2011 emphasised change")
     assert fits_cue("time", "a rapidly growing interest over the last five years")
     assert fits_cue("author", "a new report, written by Alex Fox.")
@@ -185,6 +193,17 @@ def test_what_is_questions_need_the_phrase_itself(real_assistant, question, answ
     from assistant.answer import defined_term
 
     assert len(defined_term(question)) >= 2
+    ans = real_assistant.ask(question)
+    assert ans.abstained is not answers, ans.answer
+
+
+@pytest.mark.parametrize("question,answers", [
+    ("How has one London council changed the way it works with the voluntary sector?", True),
+    ("Is this only for social workers, or should OTs and nurses be involved too?", True),
+    ("What percentage of care costs have councils saved with strengths-based assessments?", False),
+    ("From what age can a young carer have their own assessment?", False),
+])
+def test_determiners_plural_acronyms_and_numeric_questions(real_assistant, question, answers):
     ans = real_assistant.ask(question)
     assert ans.abstained is not answers, ans.answer
 
