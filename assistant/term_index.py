@@ -119,7 +119,9 @@ class TermVectors:
         qwords = list(dict.fromkeys(_plain_words(query)))
         if not qwords or not len(self.terms) or weight <= 0:
             return out
-        sims = self.matrix @ encode(qwords).T  # terms × question words
+        # One matrix-vector product per word: a matrix-matrix product here wakes the BLAS thread pool,
+        # whose spinning threads then slow the next model call (measured: 8 → 25 ms per search).
+        sims = np.stack([self.matrix @ v for v in encode(qwords)], axis=1)  # terms × question words
         k = min(PER_WORD + 1, len(self.terms))
         for j in range(sims.shape[1]):
             col = sims[:, j]
