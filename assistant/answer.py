@@ -164,6 +164,37 @@ def how_to_object(question: str) -> set[str]:
     return {t for w in words_ if not w.lower().endswith("ly") for t in tokens(w) if t not in _GENERIC}
 
 
+# Advice about a particular situation: "How should I support someone who is hoarding?", "What should I do if
+# the person refuses personal care?". The situation is what the guidance must speak to.
+_SITUATION = re.compile(
+    r"^(?:how (?:do|can|should|could|would|might) (?:i|we|you) (?:best )?(?:support|help|work with|approach|talk to|"
+    r"engage(?: with)?|respond to) (?:someone|somebody|a person|people|a \w+|an \w+|the \w+)\s*(?:who|whose|with|that)"
+    r"|^what (?:should|can|must|do) (?:i|we|you) do (?:if|when|where))\s+(.+?)\s*\??$", re.I)
+NEAR_SYNONYM = 0.6  # a word the library lacks still counts as covered when a library word is this close in meaning
+
+
+def situation_words(question: str) -> list[str]:
+    """The words describing the situation an advice question is about ('hoarding'), else []."""
+    m = _SITUATION.match(question.strip())
+    return [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", m.group(1))] if m else []
+
+
+def unfamiliar_situation(retriever: Retriever, question: str) -> list[str]:
+    """Words of the question's situation that the library never uses, nor any word close to them in meaning:
+    guidance that never mentions hoarding cannot say how to support someone who is hoarding."""
+    # Short words are mostly everyday verbs ("stay", "live", "feel") that guidance need not use to cover the case.
+    words_ = [w for w in situation_words(question) if len(w) > 4 and tokens(w) and not set(tokens(w)) & _GENERIC]
+    idf = retriever.index.bm25.idf
+    unknown = [w for w in words_ if any(t not in idf for t in tokens(w))]
+    if not unknown:
+        return []
+    terms = retriever.term_vectors(retriever.index) if hasattr(retriever, "term_vectors") else None
+    if terms is None:
+        return unknown
+    close = terms.closest(retriever.embed_cached(unknown))
+    return [w for w, sim in zip(unknown, close) if sim < NEAR_SYNONYM]
+
+
 def _has_run(text: str, run: list[str]) -> bool:
     """Whether the tokens of text hold run as consecutive tokens ('community-led support' as a phrase)."""
     seq = tokens(text)
@@ -260,6 +291,9 @@ class _Pinned:
 
     def embed_cached(self, texts: list[str]):
         return self._retriever.embed_cached(texts)
+
+    def term_vectors(self, idx):
+        return self._retriever.term_vectors(idx)
 
     def query_vector(self, query: str):
         return self._retriever.query_vector(query)
@@ -369,6 +403,8 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
     keyword = keyword_style(retriever, question)
     if keyword and any(t not in retriever.index.bm25.idf for t in question_terms(retriever, question)):
         return 0.0  # a search-box word the library has never seen: that topic is not covered
+    if unfamiliar_situation(retriever, question):
+        return 0.0  # advice about a situation the library never mentions
     if cands is None:
         cands = candidate_sentences(retriever, question, query, None, passages)
     best = 0.0

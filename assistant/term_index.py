@@ -130,3 +130,9 @@ class TermVectors:
                 if col[i] >= MIN_SIMILARITY and out.get(t, 0.0) < 1.0:
                     out[t] = max(out.get(t, 0.0), weight * float(col[i]))
         return out
+
+    def closest(self, vectors: np.ndarray) -> list[float]:
+        """For each vector, the similarity of the library word closest to it."""
+        if not len(self.terms):
+            return [0.0] * len(vectors)
+        return [float((self.matrix @ v).max()) for v in vectors]

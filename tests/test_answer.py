@@ -208,6 +208,29 @@ def test_determiners_plural_acronyms_and_numeric_questions(real_assistant, quest
     assert ans.abstained is not answers, ans.answer
 
 
+def test_situation_words_of_advice_questions():
+    from assistant.answer import situation_words
+
+    assert situation_words("How should I support someone who is hoarding?") == ["is", "hoarding"]
+    assert situation_words("What should I do if a carer is exhausted?") == ["a", "carer", "is", "exhausted"]
+    assert situation_words("How do I support someone with dementia?") == ["dementia"]
+    assert situation_words("How should I start a strengths-based conversation?") == []
+    assert situation_words("What does the guidance say about carers?") == []
+
+
+@pytest.mark.parametrize("question,answers", [
+    ("What should I do if a carer is exhausted?", False),  # nothing in the guidance on exhaustion
+    ("What should I do if a young person self-harms?", False),
+    ("How can we support people whose tenancy is at risk?", False),
+    ("What should I do if the person's family cannot help?", True),  # every situation word is in the guidance
+    ("How can I support someone who wants to stay independent?", True),
+    ("What should I do when a person has few relationships?", True),
+])
+def test_advice_about_a_situation_the_guidance_never_mentions_abstains(real_assistant, question, answers):
+    ans = real_assistant.ask(question)
+    assert ans.abstained is not answers, ans.answer
+
+
 @pytest.mark.parametrize("question,answers", [
     ("How should I start a strengths-based conversation?", True),
     ("How do we embed strengths-based approaches across the organisation?", True),
