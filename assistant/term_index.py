@@ -32,6 +32,7 @@ RECIPE = "term-v1"
 MATRIX, META = "terms.npy", "terms.json"
 MIN_SIMILARITY = 0.5  # a library word joins the query only when at least this close to a question word
 PER_WORD = 5          # and only the closest few per question word
+MAX_TERMS = 8000      # a big library keeps its 8,000 most widespread words: search cost stays a few ms
 
 
 def _plain_words(text: str) -> Iterable[str]:
@@ -41,13 +42,21 @@ def _plain_words(text: str) -> Iterable[str]:
             yield lw
 
 
-def vocabulary(texts: Iterable[str]) -> tuple[list[str], list[str]]:
-    """(stems, spelling to embed for each): every alphabetic non-stopword of the texts, grouped by stem."""
+def vocabulary(texts: Iterable[str], limit: int | None = None) -> tuple[list[str], list[str]]:
+    """(stems, spelling to embed for each): every alphabetic non-stopword of the texts, grouped by stem;
+    beyond `limit` stems, those in the most texts (a near-synonym worth adding is not a one-off word)."""
     spellings: dict[str, Counter] = {}
+    df: Counter = Counter()
     for text in texts:
+        seen = set()
         for w in _plain_words(text):
-            spellings.setdefault(stem(w), Counter())[w] += 1
+            t = stem(w)
+            spellings.setdefault(t, Counter())[w] += 1
+            seen.add(t)
+        df.update(seen)
     terms = sorted(spellings)
+    if limit is not None and len(terms) > limit:
+        terms = sorted(t for t, _ in sorted(df.items(), key=lambda x: (-x[1], x[0]))[:limit])
     return terms, [spellings[t].most_common(1)[0][0] for t in terms]
 
 
@@ -63,7 +72,7 @@ def write(settings: Settings, gen_path: Path, old_path: Path | None, texts: list
     """Embed (or reuse) a vector for every term of the texts into the new generation; returns how many were embedded."""
     if not settings.query_expansion:
         return 0
-    terms, spelled = vocabulary(texts)
+    terms, spelled = vocabulary(texts, MAX_TERMS)
     vecs, embedded = vectorfiles.embed_reusing(settings, spelled, spelled, _old_vectors(old_path, settings.model),
                                                progress, "Embedding words", "word", batch=256)
     _save(gen_path, vecs, {"recipe": RECIPE, "model": settings.model, "terms": terms, "words": spelled})
@@ -119,9 +128,7 @@ class TermVectors:
         qwords = list(dict.fromkeys(_plain_words(query)))
         if not qwords or not len(self.terms) or weight <= 0:
             return out
-        # One matrix-vector product per word: a matrix-matrix product here wakes the BLAS thread pool,
-        # whose spinning threads then slow the next model call (measured: 8 → 25 ms per search).
-        sims = np.stack([self.matrix @ v for v in encode(qwords)], axis=1)  # terms × question words
+        sims = self._similarities(encode(qwords))  # terms × question words
         k = min(PER_WORD + 1, len(self.terms))
         for j in range(sims.shape[1]):
             col = sims[:, j]
@@ -135,4 +142,15 @@ class TermVectors:
         """For each vector, the similarity of the library word closest to it."""
         if not len(self.terms):
             return [0.0] * len(vectors)
-        return [float((self.matrix @ v).max()) for v in vectors]
+        return self._similarities(vectors).max(axis=0).tolist()
+
+    def _similarities(self, vectors: np.ndarray) -> np.ndarray:
+        """terms × vectors cosine similarities. A matrix product wakes the BLAS thread pool, whose spinning
+        threads then slow the next model call (measured: 8 → 25 ms per search), so a small vocabulary takes
+        one matrix-vector product per word, and a large one a single pass on one BLAS thread."""
+        if len(self.matrix) <= 2000:
+            return np.stack([self.matrix @ v for v in vectors], axis=1)
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):
+            return self.matrix @ np.asarray(vectors).T

@@ -16,6 +16,29 @@ def test_vocabulary_groups_spellings_by_stem_and_skips_stopwords_and_numbers():
     assert not {"2014", "the", "and", stem("so")} & set(by_term)
 
 
+def test_a_big_vocabulary_keeps_its_most_widespread_words():
+    from assistant.term_index import vocabulary
+
+    texts = [f"carers matter zeta{chr(97 + i)}word" for i in range(10)] + ["families matter"]
+    terms, spelled = vocabulary(texts, limit=2)
+    assert spelled == ["carers", "matter"]  # in 10 and 11 texts; each one-off word is dropped
+    assert len(vocabulary(texts)[0]) == 13
+
+
+def test_large_and_small_vocabularies_score_alike():
+    import numpy as np
+
+    from assistant.term_index import TermVectors
+
+    rng = np.random.default_rng(0)
+    m = rng.standard_normal((3000, 16)).astype(np.float32)
+    q = rng.standard_normal((4, 16)).astype(np.float32)
+    big = TermVectors([f"t{i}" for i in range(3000)], m)  # one BLAS pass on one thread
+    small = TermVectors([f"t{i}" for i in range(1000)], m[:1000])  # one product per word
+    assert np.allclose(big._similarities(q)[:1000], small._similarities(q), atol=1e-4)
+    assert np.allclose(big.closest(q), (m @ q.T).max(axis=0), atol=1e-4)
+
+
 def _gen(settings):
     from assistant.index import Index
 
