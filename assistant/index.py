@@ -5,7 +5,8 @@ Layout under settings.index_root:
     <name>-<fingerprint>/        one index per (model, chunking) fingerprint: never mixed
         CURRENT                  names the live generation; replaced atomically
         .lock                    held by the one writer
-        gen-<stamp>/             manifest.json, documents.jsonl, chunks.jsonl, bm25.json, chroma/
+        gen-<stamp>/             manifest.json, documents.jsonl, chunks.jsonl, bm25.json, chroma/,
+                                 sentences.npy/.json (sentence_index.py), terms.npy/.json (term_index.py)
     library/                     guidance files users added (uploads), kept across rebuilds
 
 An ingest writes a whole new generation and only then points CURRENT at it, so a
