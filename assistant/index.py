@@ -261,11 +261,11 @@ def _ingest_locked(settings, root, paths, rebuild, progress) -> IngestReport:
     gen = "gen-" + dt.datetime.now().strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
     (root / gen).mkdir()
     vectors = _vectors(settings, old, chunks, report, progress)
-    _write_generation(settings, root, gen, docs, chunks, vectors, old_docs)
-    sentence_index.write(settings, root / gen, old.path if old else None, chunks, docs, progress)
     by_doc = {d.doc_id: d for d in docs}
-    term_index.write(settings, root / gen, old.path if old else None,
-                     [_lexical_text(c, by_doc[c.doc_id]) for c in chunks], progress)
+    lexical = [_lexical_text(c, by_doc[c.doc_id]) for c in chunks]  # BM25's texts, and the words to embed
+    _write_generation(settings, root, gen, docs, chunks, vectors, old_docs, lexical)
+    sentence_index.write(settings, root / gen, old.path if old else None, chunks, docs, progress)
+    term_index.write(settings, root / gen, old.path if old else None, lexical, progress)
     _publish(root, gen)
     _cleanup(settings, root, keep={gen, old.gen if old else gen})
     report.chunks_total = len(chunks)
@@ -330,7 +330,7 @@ def _progress_bar(progress: bool | Progress, total: int) -> Progress:
 
 
 def _write_generation(settings, root: Path, gen: str, docs: list[Document], chunks: list[Chunk],
-                      vectors: np.ndarray, old_docs: dict) -> None:
+                      vectors: np.ndarray, old_docs: dict, lexical: list[str]) -> None:
     path = root / gen
     col = _collection(settings, root, gen, create=True)
     step = 2000
@@ -338,8 +338,7 @@ def _write_generation(settings, root: Path, gen: str, docs: list[Document], chun
         part = chunks[s:s + step]
         col.add(ids=[c.chunk_id for c in part], embeddings=vectors[s:s + step],
                 metadatas=[{"doc_id": c.doc_id, "hash": c.content_hash} for c in part])
-    by_doc = {d.doc_id: d for d in docs}
-    BM25.build([_lexical_text(c, by_doc[c.doc_id]) for c in chunks]).save(path / "bm25.json")
+    BM25.build(lexical).save(path / "bm25.json")
     _write_lines(path / "chunks.jsonl", [c.model_dump_json() for c in chunks])
     _write_lines(path / "documents.jsonl", [d.model_dump_json() for d in docs])
     now = dt.datetime.now().isoformat(timespec="seconds")
