@@ -188,7 +188,7 @@ def unfamiliar_situation(retriever: Retriever, question: str) -> list[str]:
     unknown = [w for w in words_ if any(t not in idf for t in tokens(w))]
     if not unknown:
         return []
-    terms = retriever.term_vectors(retriever.index) if hasattr(retriever, "term_vectors") else None
+    terms = retriever.term_vectors(retriever.index)
     if terms is None:
         return unknown
     close = terms.closest(retriever.embed_cached(unknown))
