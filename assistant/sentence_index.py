@@ -79,11 +79,8 @@ def _old_vectors(old_path: Path | None) -> dict[str, np.ndarray]:
     meta = _read_meta(old_path) if old_path else None
     if not meta or meta.get("recipe") != RECIPE:
         return {}
-    try:
-        mat = np.load(old_path / MATRIX, mmap_mode="r")
-    except (OSError, ValueError):
-        return {}
-    if len(mat) != len(meta["hashes"]):
+    mat = vectorfiles.load_matrix(old_path / MATRIX, len(meta["hashes"]), mmap=True)
+    if mat is None:
         return {}
     return {h: np.asarray(mat[i]) for i, h in enumerate(meta["hashes"])}
 
@@ -109,12 +106,9 @@ class SentenceVectors:
         meta = _read_meta(gen_path)
         if not meta or meta.get("recipe") != RECIPE or meta.get("chunk_ids") != chunk_ids:
             return None
-        try:
-            matrix = np.load(gen_path / MATRIX, allow_pickle=False).astype(np.float32, copy=False)
-        except (OSError, ValueError):
-            return None
         counts = np.asarray(meta["counts"], dtype=np.int64)
-        if len(matrix) != int(counts.sum()) or (counts < 1).any():
+        matrix = vectorfiles.load_matrix(gen_path / MATRIX, int(counts.sum()))
+        if matrix is None or (counts < 1).any():
             return None
         return cls(matrix, np.concatenate([[0], np.cumsum(counts)[:-1]]))
 

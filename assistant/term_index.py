@@ -83,11 +83,8 @@ def _old_vectors(old_path: Path | None, model: str) -> dict[str, np.ndarray]:
     meta = _read_meta(old_path) if old_path else None
     if not meta or meta.get("recipe") != RECIPE or meta.get("model") != model:
         return {}
-    try:
-        mat = np.load(old_path / MATRIX, allow_pickle=False)
-    except (OSError, ValueError):
-        return {}
-    if len(mat) != len(meta["words"]):
+    mat = vectorfiles.load_matrix(old_path / MATRIX, len(meta["words"]))
+    if mat is None:
         return {}
     return dict(zip(meta["words"], mat))
 
@@ -113,11 +110,8 @@ class TermVectors:
         meta = _read_meta(gen_path)
         if not meta or meta.get("recipe") != RECIPE or meta.get("model") != model:
             return None
-        try:
-            matrix = np.load(gen_path / MATRIX, allow_pickle=False).astype(np.float32, copy=False)
-        except (OSError, ValueError):
-            return None
-        if len(matrix) != len(meta.get("terms", [])):
+        matrix = vectorfiles.load_matrix(gen_path / MATRIX, len(meta.get("terms", [])))
+        if matrix is None:
             return None
         return cls(meta["terms"], matrix)
 

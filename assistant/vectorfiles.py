@@ -49,3 +49,14 @@ def embed_reusing(settings, texts: list[str], keys: list[str], old: dict[str, np
         vecs[ids] = embedder.encode([texts[i] for i in ids], batch_size=batch)
         bar(min(s + batch, len(todo)), len(todo), label)
     return vecs, len(todo)
+
+
+def load_matrix(path: Path, rows: int, mmap: bool = False) -> np.ndarray | None:
+    """The float32 matrix stored at path; None when it is missing, damaged or not `rows` long."""
+    try:
+        mat = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    if mat.ndim != 2 or len(mat) != rows:
+        return None
+    return mat if mmap else mat.astype(np.float32, copy=False)
