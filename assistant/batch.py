@@ -9,8 +9,8 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from .errors import AssistantError
-from .types import SETTINGS
+from assistant.errors import AssistantError
+from assistant.types import SETTINGS
 
 Handler = Callable[[Any, dict], dict]
 

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import AssistantError, InputError
+from assistant.errors import AssistantError, InputError
 
 TEXT_COMMANDS = {"search": "query", "ask": "question", "check": "text", "prompts": "situation"}
 
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args) -> int:
-    from .settings import get_settings
+    from assistant.settings import get_settings
 
     settings = get_settings()
     if args.command == "settings":
@@ -88,16 +88,16 @@ def _dispatch(args) -> int:
 
         return serve(settings, host=args.host, port=args.port) or 0
     if args.command == "feedback":
-        from .evaluate import export_feedback_command
+        from assistant.evaluation.evaluate import export_feedback_command
 
         return export_feedback_command(settings, args.out_dir)
     if args.command == "reframe":
-        from .language import reframe
+        from assistant.safety.language import reframe
 
         r = reframe(args.text)
         print(r.model_dump_json(indent=1) if args.json else r.suggested)
         return 0
-    from .core import Assistant
+    from assistant.core import Assistant
 
     a = Assistant(settings)
     if args.command == "ingest":
@@ -109,14 +109,14 @@ def _dispatch(args) -> int:
         print(f"removed {', '.join(rep.removed) or 'nothing'}; {rep.chunks_total} passages indexed")
         return 0
     if args.command == "eval":
-        from .evaluate import main as eval_main
+        from assistant.evaluation.evaluate import main as eval_main
 
         return eval_main(a, args)
     return _text_command(a, args)
 
 
 def _text_command(a, args) -> int:
-    from .batch import run_batch
+    from assistant.batch import run_batch
 
     if args.batch:
         stream = _stdin_text() if args.batch == "-" else _open_batch(args.batch)
@@ -127,7 +127,7 @@ def _text_command(a, args) -> int:
         value = _read_text_file(args.file)
     if value is None:
         raise InputError(f"Give a {TEXT_COMMANDS[args.command]} in quotes, or --batch FILE.jsonl.")
-    from . import render
+    from assistant import render
 
     return render.RENDERERS[args.command](a, args, value)
 
@@ -149,8 +149,8 @@ def _open_batch(path: str):
 def _read_text_file(path: Path) -> str:
     if str(path) == "-":
         return _stdin_text().read()
-    from .loaders import load_path
-    from .errors import LoaderError
+    from assistant.errors import LoaderError
+    from assistant.ingest.loaders import load_path
 
     try:
         return load_path(path).text

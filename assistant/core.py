@@ -6,11 +6,20 @@ import logging
 import threading
 from pathlib import Path
 
-from .errors import IndexBusyError, NoIndexError
-from .index import Index, derived_up_to_date, ingest, remove_documents
-from .retrieve import Retriever, validate_query
-from .settings import Settings, get_settings
-from .types import Answer, CheckReport, DocInfo, IngestReport, Passage, PromptSet, Turn
+from assistant.errors import IndexBusyError, NoIndexError
+from assistant.index.store import Index, derived_up_to_date, ingest, remove_documents
+from assistant.inputs import validate_query
+from assistant.search.retrieve import Retriever
+from assistant.settings import Settings, get_settings
+from assistant.types import (
+    Answer,
+    CheckReport,
+    DocInfo,
+    IngestReport,
+    Passage,
+    PromptSet,
+    Turn,
+)
 
 log = logging.getLogger(__name__)
 
@@ -65,29 +74,29 @@ class Assistant:
         return self.retriever.search(query, k)
 
     def ask(self, question: str, history: list[Turn] | list[dict] | None = None) -> Answer:
-        from .answer import answer_question
+        from assistant.answer.answerer import answer_question
 
         question = validate_query(question, self.settings.max_question_chars)
         turns = [t if isinstance(t, Turn) else Turn.model_validate(t) for t in (history or [])]
         return answer_question(self.retriever, question, turns, self.settings, self.chat_model)
 
     def check(self, text: str) -> CheckReport:
-        from .verify import check_text
+        from assistant.check.verify import check_text
 
         return check_text(self.retriever, validate_query(text, self.settings.max_text_chars, "text to check"))
 
     def prompts(self, situation: str, setting: str = "adults", stage: str | None = None, n: int = 10) -> PromptSet:
-        from .prompts import generate
+        from assistant.prompts.generate import generate
 
         situation = validate_query(situation, self.settings.max_text_chars, "situation")
         model = self.chat_model
         if model is None and self.settings.llm_provider:  # optional: extra prompts, each checked before shown
-            from .llm import chat_model
+            from assistant.llm import chat_model
 
             model = chat_model(self.settings)
         return generate(situation, setting=setting, stage=stage, n=n, chat_model=model)
 
     def reframe(self, text: str):
-        from .language import reframe
+        from assistant.safety.language import reframe
 
         return reframe(validate_query(text, self.settings.max_text_chars, "text"))

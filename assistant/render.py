@@ -49,7 +49,7 @@ def check(a, args, text: str) -> int:
     if args.json:
         print(rep.model_dump_json(indent=1))
         return 0
-    from .verify import to_markdown
+    from assistant.check.verify import to_markdown
 
     print(to_markdown(rep))
     return 0
@@ -60,7 +60,7 @@ def prompts(a, args, situation: str) -> int:
     if args.json:
         print(ps.model_dump_json(indent=1))
         return 0
-    from .prompts import to_markdown
+    from assistant.prompts.generate import to_markdown
 
     print(to_markdown(ps))
     return 0

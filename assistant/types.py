@@ -47,7 +47,7 @@ class Document(BaseModel):
 
     @property
     def content_hash(self) -> str:
-        from .textutil import sha1
+        from assistant.textutil import sha1
 
         meta = "|".join([self.title, self.publisher, self.author, self.date, self.url])
         return sha1(meta + "\n" + self.text)
@@ -69,7 +69,7 @@ class Chunk(BaseModel):
 
     @property
     def content_hash(self) -> str:
-        from .textutil import sha1
+        from assistant.textutil import sha1
 
         return sha1(self.embed_text)
 

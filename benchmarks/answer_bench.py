@@ -34,7 +34,7 @@ def load_split(split: str) -> list[dict]:
 
 def judge(assistant, q: dict, ans) -> dict:
     """One question's outcome: correct / abstained, sentence citation and quote checks."""
-    from assistant.answer import split_answer_sentences
+    from assistant.answer.compose import split_answer_sentences
     from assistant.textutil import normalise
 
     docs = assistant.index.documents
@@ -53,7 +53,7 @@ def judge(assistant, q: dict, ans) -> dict:
 
 
 def run_split(assistant, split: str, repeat: int = 3) -> dict:
-    from assistant.answer import assess
+    from assistant.answer.extractive import assess
     from assistant.types import Turn
 
     questions = load_split(split)

@@ -22,10 +22,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from common import DOCS, REPO, machine, our_settings, replace_section, write_json
 
-from assistant.eval_metrics import claim_metrics
+from assistant.evaluation.metrics import claim_metrics
 
 LABELS = ["supported", "misattributed", "unsupported", "contradicted"]
 SPLIT_FILES = {s: REPO / "eval" / s / "claims.jsonl" for s in ("dev", "holdout")}

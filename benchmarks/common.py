@@ -41,7 +41,7 @@ class Question:
 
 def load_questions(split: str) -> list[Question]:
     """The answerable questions of a split; follow-ups are folded with their history the same way for both pipelines."""
-    from assistant.answer import rewrite_query
+    from assistant.search.query import rewrite_query
     from assistant.textutil import normalise
     from assistant.types import Turn
 
@@ -149,7 +149,7 @@ def bench_env(index_dir: Path, **extra: str) -> dict[str, str]:
 @contextlib.contextmanager
 def use_embedder(embedder) -> Iterator[None]:
     """Make ingest embed with this embedder (to compare variants without touching settings)."""
-    import assistant.index as index_module
+    import assistant.index.store as index_module
 
     original = index_module.get_embedder
     index_module.get_embedder = lambda settings: embedder
@@ -172,7 +172,7 @@ def corpus_documents() -> list:
     """The five guidance documents as LangChain Documents (the same cleaned text our loader gives)."""
     from langchain_core.documents import Document as LCDocument
 
-    from assistant.loaders import load_path
+    from assistant.ingest.loaders import load_path
 
     docs = []
     for f in sorted((CORPUS / "guidance").glob("*.md")):

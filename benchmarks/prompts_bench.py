@@ -18,10 +18,19 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CORPUS, DOCS, REPO, bench_env, machine, replace_section, run_cli, write_json  # noqa: E402
+from common import (  # noqa: E402
+    CORPUS,
+    DOCS,
+    REPO,
+    bench_env,
+    machine,
+    replace_section,
+    run_cli,
+    write_json,
+)
 
-from assistant.language import find_deficits, is_open_question  # noqa: E402
-from assistant.loaders import load_path  # noqa: E402
+from assistant.ingest.loaders import load_path  # noqa: E402
+from assistant.safety.language import find_deficits, is_open_question  # noqa: E402
 
 SPLITS = {"dev": REPO / "eval" / "dev" / "scenarios.jsonl", "holdout": REPO / "eval" / "holdout" / "scenarios.jsonl"}
 SHARED = REPO.parent / "shared" / "eval" / "scenarios.jsonl"

@@ -14,9 +14,18 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-
-from common import (DOCS, MODEL, load_questions, median, our_settings, replace_section, score, timed, use_embedder,
-                    write_json)
+from common import (
+    DOCS,
+    MODEL,
+    load_questions,
+    median,
+    our_settings,
+    replace_section,
+    score,
+    timed,
+    use_embedder,
+    write_json,
+)
 
 
 def main() -> int:
@@ -26,9 +35,9 @@ def main() -> int:
     except ImportError:
         print("int8 quantisation needs the `onnx` package (pip install onnx)", file=sys.stderr)
         return 2
-    from assistant import onnx_backend
-    from assistant.index import Index, ingest
-    from assistant.retrieve import Retriever
+    from assistant.index import onnx_backend
+    from assistant.index.store import Index, ingest
+    from assistant.search.retrieve import Retriever
 
     embedders = {v: onnx_backend.load(MODEL, variant=v) for v in ("fp32", "int8")}
     results: dict = {}
@@ -59,9 +68,10 @@ def main() -> int:
 
 
 def _corpus_chunks():
-    from assistant.chunking import chunk_document
-    from assistant.loaders import load_path
     from common import CORPUS
+
+    from assistant.ingest.chunking import chunk_document
+    from assistant.ingest.loaders import load_path
 
     out = []
     for f in sorted((CORPUS / "guidance").glob("*.md")):

@@ -21,11 +21,29 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 import plots
-from common import (DOCS, MODEL, REPO, RESULTS, bench_env, corpus_documents, langchain_embeddings, load_questions, machine,
-                    median, our_settings, python, replace_section, run_cli, score, stock_split, stock_store,
-                    summary_ms, timed, write_json)
+from common import (
+    DOCS,
+    MODEL,
+    REPO,
+    RESULTS,
+    bench_env,
+    corpus_documents,
+    langchain_embeddings,
+    load_questions,
+    machine,
+    median,
+    our_settings,
+    python,
+    replace_section,
+    run_cli,
+    score,
+    stock_split,
+    stock_store,
+    summary_ms,
+    timed,
+    write_json,
+)
 
 TARGETS = {"search_ms": 10, "ask_ms": 30, "ingest": 150, "cold_start_s": 4, "recall": 0.95, "mrr": 0.85,
            "passage_chars": 400}
@@ -66,9 +84,9 @@ def _progress(msg: str) -> None:
 
 def ours(tmp: Path, repeat: int) -> dict:
     from assistant.core import Assistant
-    from assistant.embeddings import SentenceTransformerEmbedder, get_embedder
-    from assistant.index import Index, ingest
-    from assistant.retrieve import Retriever
+    from assistant.index.embeddings import SentenceTransformerEmbedder, get_embedder
+    from assistant.index.store import Index, ingest
+    from assistant.search.retrieve import Retriever
 
     settings = our_settings(tmp / "ours-0")
     embedder = get_embedder(settings)  # loaded before timing: ingest throughput is for a warm process
@@ -114,7 +132,7 @@ def _ingest_profile(texts: list[str], embedder, torch_embedder, ingest_rate: flo
     """Embedding-only throughput (ONNX and torch), its share of ingest, and the machine's compute ceiling."""
     from tokenizers import Tokenizer
 
-    from assistant.embeddings import resolve_model_path
+    from assistant.index.embeddings import resolve_model_path
 
     folder = Path(resolve_model_path(MODEL))
     tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -180,9 +198,9 @@ def _cold_start(env: dict, runs: int) -> float:
 
 
 def stock(tmp: Path, repeat: int) -> dict:
-    from assistant.embeddings import SentenceTransformerEmbedder, get_embedder
-
     from common import our_settings as settings_for
+
+    from assistant.index.embeddings import SentenceTransformerEmbedder, get_embedder
 
     torch_emb = langchain_embeddings(SentenceTransformerEmbedder(MODEL))
     onnx_emb = langchain_embeddings(get_embedder(settings_for(tmp / "ours-0")))

@@ -40,10 +40,19 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 import plots
-from common import (CORPUS, DOCS, RESULTS, load_questions, machine, python, replace_section, score, summary_ms,
-                    write_json)
+from common import (
+    CORPUS,
+    DOCS,
+    RESULTS,
+    load_questions,
+    machine,
+    python,
+    replace_section,
+    score,
+    summary_ms,
+    write_json,
+)
 
 PARAS_PER_DOC = 100
 QUERY_RUNS = 1  # --query-runs
@@ -81,7 +90,7 @@ class Bigrams:
 
 
 def train() -> Bigrams:
-    from assistant.loaders import load_path
+    from assistant.ingest.loaders import load_path
     from assistant.textutil import sentence_spans
 
     sentences = []
@@ -108,8 +117,8 @@ _CHUNKS: dict[str, int] = {}  # chunk count per file name, so growing the corpus
 
 
 def _count(path: Path) -> int:
-    from assistant.chunking import chunk_document
-    from assistant.loaders import load_path
+    from assistant.ingest.chunking import chunk_document
+    from assistant.ingest.loaders import load_path
 
     if path.name not in _CHUNKS:
         _CHUNKS[path.name] = len(chunk_document(load_path(path), 320, 520))  # the default chunk settings
@@ -135,8 +144,8 @@ def write_corpus(model: Bigrams, folder: Path, chunks: int) -> int:
 
 
 def chunks_per_doc(model: Bigrams) -> float:
-    from assistant.chunking import chunk_document
-    from assistant.loaders import load_path
+    from assistant.ingest.chunking import chunk_document
+    from assistant.ingest.loaders import load_path
 
     with tempfile.TemporaryDirectory() as tmp:
         counts = []
@@ -213,19 +222,19 @@ class CachedEmbedder:
 
 
 def worker_ingest() -> dict:
-    import assistant.index as index_module
-    from assistant.embeddings import get_embedder
-    from assistant.settings import get_settings
-
     from common import use_embedder
+
+    import assistant.index.store as index_module
+    from assistant.index.embeddings import get_embedder
+    from assistant.settings import get_settings
 
     settings, clock = get_settings(), _Clock()
     for attr, phase in (("_load_sources", "load files"), ("chunk_document", "chunking"),
                         ("_write_generation", "write (Chroma add + BM25 + files)")):
         clock.wrap(index_module, attr, phase)
     clock.wrap(index_module.BM25, "build", "BM25 build")
-    if hasattr(index_module, "sentence_index"):  # per-sentence vectors, when the index builds them
-        clock.wrap(index_module.sentence_index, "write", "sentence vectors")
+    if hasattr(index_module, "sentence_vectors"):  # per-sentence vectors, when the index builds them
+        clock.wrap(index_module.sentence_vectors, "write", "sentence vectors")
     embedder = get_embedder(settings)  # model load is start-up cost, not ingest
     cache = os.environ.get("SCALE_VECTOR_CACHE")
     if cache:
@@ -255,8 +264,8 @@ class _FakeVectorsRealCost:
 
 
 def worker_query(queries_file: str) -> dict:
-    from assistant.embeddings import get_embedder
-    from assistant.retrieve import Retriever
+    from assistant.index.embeddings import get_embedder
+    from assistant.search.retrieve import Retriever
     from assistant.settings import get_settings
 
     t = time.perf_counter()

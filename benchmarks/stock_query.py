@@ -15,10 +15,10 @@ from common import MODEL
 
 def main(argv: list[str]) -> int:
     persist, query = argv
+    from common import langchain_embeddings
     from langchain_chroma import Chroma
 
-    from assistant.embeddings import SentenceTransformerEmbedder
-    from common import langchain_embeddings
+    from assistant.index.embeddings import SentenceTransformerEmbedder
 
     store = Chroma(persist_directory=persist, embedding_function=langchain_embeddings(SentenceTransformerEmbedder(MODEL)))
     hits = store.similarity_search(query, k=5)

@@ -2,7 +2,7 @@
 
 Run once when the seeds change: `python scripts/import_seeds.py [SEED_DIR]` (default corpus/seeds).
 tests/test_corpus.py checks the corpus is what this script makes.
-Cleaning is assistant.loaders.clean_text (the same used for user uploads); the
+Cleaning is assistant.ingest.clean.clean_text (the same used for user uploads); the
 metadata below is what each page itself states — nothing is invented (no URL
 is given where the page did not show one).
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from assistant.loaders import clean_text  # noqa: E402
+from assistant.ingest.clean import clean_text  # noqa: E402
 
 SEEDS = {
     "000_cd9c8ef096114663.txt": dict(

@@ -42,7 +42,7 @@ def fake_model(monkeypatch):
 @pytest.fixture(scope="session")
 def real_index_dir(tmp_path_factory) -> Path:
     """One index of the shipped corpus with the real bundled model, built once per test session."""
-    from assistant.index import ingest
+    from assistant.index.store import ingest
     from assistant.settings import load_settings
 
     d = tmp_path_factory.mktemp("real-index")
@@ -63,7 +63,7 @@ def real_settings(real_index_dir, monkeypatch):
 
 @pytest.fixture
 def real_retriever(real_settings):
-    from assistant.retrieve import Retriever
+    from assistant.search.retrieve import Retriever
 
     return Retriever(real_settings)
 

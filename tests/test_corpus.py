@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.loaders import load_path
+from assistant.ingest.loaders import load_path
 from assistant.textutil import sentence_spans
 from assistant.types import SETTINGS
 

@@ -10,12 +10,14 @@ import uuid
 from pathlib import Path
 
 import gradio as gr
-from gradio.data_classes import FileData  # module level: gr.api resolves the type hints here
+from gradio.data_classes import (
+    FileData,  # module level: gr.api resolves the type hints here
+)
 
-from assistant import feedback
 from assistant.core import Assistant
 from assistant.errors import AssistantError, InputError
-from assistant.index import add_to_library, library_dir
+from assistant.evaluation import feedback
+from assistant.index.store import add_to_library, library_dir
 from assistant.types import Answer
 
 from . import render
@@ -150,7 +152,7 @@ class Callbacks:
     @guarded(lambda err: (err, gr.skip(), gr.skip()))
     def prompts(self, situation: str, setting: str, stage: str):
         ps = self.a.prompts(situation, setting=setting, stage=None if stage in (None, "", "any") else stage)
-        from assistant.prompts import to_markdown
+        from assistant.prompts.generate import to_markdown
 
         md = to_markdown(ps)
         path = self._write_download("conversation-prompts", md)
@@ -163,7 +165,7 @@ class Callbacks:
         """Put an uploaded .docx/.txt/.md file's text into the text box."""
         if not file:
             return gr.skip(), ""
-        from assistant.loaders import load_path
+        from assistant.ingest.loaders import load_path
 
         doc = load_path(Path(file), self.settings.max_file_mb)
         return doc.text, render.notice(f"Loaded {Path(file).name}: {len(doc.text):,} characters. "
@@ -172,7 +174,7 @@ class Callbacks:
     @guarded(lambda err: (err, gr.skip()))
     def check(self, text: str):
         report = self.a.check(text)
-        from assistant.verify import to_markdown
+        from assistant.check.verify import to_markdown
 
         ids = [d for c in report.claims for d in [e.doc_id for e in c.evidence[:1]]]
         path = self._write_download("citation-check", to_markdown(report))
@@ -250,7 +252,7 @@ def api_endpoints(a: Assistant, cb: Callbacks | None = None) -> list:
     Each text endpoint also returns `privacy_warning`: a one-line warning when the text holds personal
     details (names, NHS numbers, …), else null.
     """
-    from assistant.privacy import warning
+    from assistant.safety.privacy import warning
 
     cb = cb or Callbacks(a)
 
@@ -266,14 +268,14 @@ def api_endpoints(a: Assistant, cb: Callbacks | None = None) -> list:
 
     def prompts(situation: str, setting: str = "adults", stage: str = "any", n: int = 10) -> dict:
         """Strengths-focused conversation prompts for a situation, with safeguarding and Markdown."""
-        from assistant.prompts import to_markdown
+        from assistant.prompts.generate import to_markdown
 
         ps = a.prompts(situation, setting=setting, stage=None if stage in ("", "any") else stage, n=n)
         return {**ps.model_dump(), "markdown": to_markdown(ps), "privacy_warning": warning(situation)}
 
     def check(text: str) -> dict:
         """Check the claims and citations in a text; returns each claim's verdict and evidence."""
-        from assistant.verify import to_markdown
+        from assistant.check.verify import to_markdown
 
         report = a.check(text)
         return {**report.model_dump(), "counts": report.counts(), "markdown": to_markdown(report),

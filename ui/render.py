@@ -6,8 +6,16 @@ import difflib
 import html
 import re
 
-from assistant.prompts import STAGES
-from assistant.types import Answer, CheckReport, ClaimResult, DocInfo, Passage, PromptSet, QuoteCheck
+from assistant.prompts.generate import STAGES
+from assistant.types import (
+    Answer,
+    CheckReport,
+    ClaimResult,
+    DocInfo,
+    Passage,
+    PromptSet,
+    QuoteCheck,
+)
 
 PRIVACY_SCAN_CHARS = 100_000  # the live personal-details warning reads this much of a text box
 CONTEXT_CHARS = 600  # most text shown either side of a quote when its paragraph is very long
@@ -295,7 +303,7 @@ def ingest_result(rows: list[tuple[str, str, str]]) -> str:
 
 def privacy_notice(text: str | None, external: bool = False) -> str:
     """A visible warning when typed text holds personal details (names, NHS numbers, …); empty otherwise."""
-    from assistant.privacy import warning
+    from assistant.safety.privacy import warning
 
     message = warning((text or "")[:PRIVACY_SCAN_CHARS], external)  # longer text is refused on submit anyway
     if not message:

@@ -1,0 +1,1 @@
+"""Answers: extractive by default, optionally written by an LLM and verified."""

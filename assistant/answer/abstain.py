@@ -1,0 +1,101 @@
+"""Whether the guidance answers a question at all.
+
+Every name, acronym and number the question asks about must be in a top passage; a "how much / how many /
+when was" question needs a sentence on its topic that holds a number or date; "What is X?" needs the phrase
+X itself, "How do I <verb> X?" a sentence about X; a pointer such as "See also X" is not an answer to "what
+does X say"; a search-box query with a word the library has never seen is not covered; a question with no
+words to search for is not either; then similarity plus word coverage must reach a threshold calibrated on
+the dev questions (settings.abstain_threshold).
+"""
+
+from __future__ import annotations
+
+from assistant.answer.cues import (
+    GENERIC,
+    defined_term,
+    has_run,
+    how_to_object,
+    key_terms,
+    question_cue,
+    situation_words,
+)
+from assistant.answer.sentences import Sentence, candidate_sentences
+from assistant.search.query import (
+    keyword_style,
+    question_terms,
+    term_set,
+    with_acronyms,
+)
+from assistant.search.retrieve import Retriever
+from assistant.settings import Settings
+from assistant.textutil import tokens
+from assistant.types import Passage
+
+TYPED_OVERLAP = 0.3  # share of the question's words a sentence with the asked-for number or date must have
+NEAR_SYNONYM = 0.6  # a word the library lacks still counts as covered when a library word is this close in meaning
+
+
+def unfamiliar_situation(retriever: Retriever, question: str) -> list[str]:
+    """Words of the question's situation that the library never uses, nor any word close to them in meaning:
+    guidance that never mentions hoarding cannot say how to support someone who is hoarding."""
+    # Short words are mostly everyday verbs ("stay", "live", "feel") that guidance need not use to cover the case.
+    words_ = [w for w in situation_words(question) if len(w) > 4 and tokens(w) and not set(tokens(w)) & GENERIC]
+    idf = retriever.index.bm25.idf
+    unknown = [w for w in words_ if any(t not in idf for t in tokens(w))]
+    if not unknown:
+        return []
+    terms = retriever.term_vectors(retriever.index)
+    if terms is None:
+        return unknown
+    close = terms.closest(retriever.embed_cached(unknown))
+    return [w for w, sim in zip(unknown, close) if sim < NEAR_SYNONYM]
+
+
+def _meta(retriever: Retriever, p: Passage) -> str:
+    doc = retriever.index.documents.get(p.doc_id)
+    return f"{p.title} {p.section} {doc.author if doc else ''} {' '.join(doc.aliases) if doc else ''}"
+
+
+def passage_support(retriever: Retriever, query: str, p: Passage, text: str | None = None) -> tuple[float, set[str]]:
+    """(idf-weighted share of the query's content terms in the passage, the tokens it has)."""
+    have = with_acronyms(retriever, term_set(p.text if text is None else text) | term_set(_meta(retriever, p)))
+    terms = question_terms(retriever, query)
+    total = sum(terms.values())
+    return (sum(w for t, w in terms.items() if t in have) / total if total else 1.0), have
+
+
+def confidence(retriever: Retriever, question: str, query: str, passages: list[Passage],
+               settings: Settings, cands: list[Sentence] | None = None) -> float:
+    """How sure the guidance answers the question: 0 when a name, number or answer type it asks for is missing."""
+    if not question_terms(retriever, query):
+        return 0.0  # "What is it?" with nothing before it: there is nothing to look for
+    keys = key_terms(question)
+    cue = question_cue(question)
+    term = defined_term(question) if cue == "definition" else []
+    target = how_to_object(question)
+    keyword = keyword_style(retriever, question)
+    if keyword and any(t not in retriever.index.bm25.idf for t in question_terms(retriever, question)):
+        return 0.0  # a search-box word the library has never seen: that topic is not covered
+    if unfamiliar_situation(retriever, question):
+        return 0.0  # advice about a situation the library never mentions
+    if cands is None:
+        cands = candidate_sentences(retriever, question, query, None, passages)
+    best = 0.0
+    for p in passages[:5]:
+        usable = [c for c in cands if c.passage.chunk_id == p.chunk_id and (keyword or not c.navigation)]
+        if not usable:
+            continue
+        cov, have = passage_support(retriever, query, p, " ".join(c.text for c in usable))
+        # A number or date only answers "how many" / "when" if the sentence holding it is about the question.
+        typed = any(c.fits and c.overlap >= TYPED_OVERLAP for c in usable)
+        if not keys <= have or (cue in ("quantity", "age", "date") and not typed):
+            continue
+        if term and not any(has_run(c.text, term) for c in usable):
+            continue  # "What is community-led support?": the phrase itself must be there, not its words apart
+        if target and not any(target <= with_acronyms(retriever, term_set(c.text)) for c in usable):
+            continue  # "How do I arrange respite care…?": one sentence must be about respite care
+        if keyword:
+            best = max(best, 1.0 if cov >= 0.99 else p.dense)
+        else:
+            best = max(best, p.dense + settings.abstain_coverage_weight * cov)
+    return best

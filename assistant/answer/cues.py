@@ -1,0 +1,136 @@
+"""What a question asks for: its answer type (a number, a date, an author, a person, a definition), the names
+and numbers it must find, the term it asks to define, what a "how do I" question acts on, and sentences that
+only point elsewhere."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from assistant.search.query import QUESTION_WORDS
+from assistant.textutil import stem, tokens
+
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty hundred".split())
+_ENTITY = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]+|[A-Z]{2,}s?)\b|\b(\d+(?:\.\d+)*)\b")
+_MONTHS = "january february march april may june july august september october november december"
+_HAS_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b|[£%]|\b(?:" + "|".join(_NUMBER_WORDS)
+                         + r"|thousand|million|half|dozen)\b", re.I)
+_HAS_DATE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:" + _MONTHS.replace(" ", "|") + r")\b"
+                       r"|\b(?:last|past|next|over the) (?:\w+ )?(?:years?|months?|decades?)\b", re.I)
+_HAS_AGE = re.compile(r"\b(?:aged?|under|over|until|turns?|turning)\s+(?:\d{1,2}|sixteen|eighteen|twenty-five)\b"
+                      r"|\b\d{1,2}(?:\s*years? old|-year-olds?|\+)", re.I)
+_ROLE = re.compile(r"\b(?:chief|director|executive|manager|officer|head of|lead|colleague|chair|minister|"
+                   r"secretary|professor|founder|obe|mbe)\b", re.I)
+_AUTHORSHIP = re.compile(r"\b(?:written by|wrote|writes|author|says|said)\b", re.I)
+_NAME = re.compile(r"(?<!^)\b[A-Z][a-z]+(?:\s+(?:of|for|and)?\s*[A-Z][a-z]+)+")
+_DEFINITION = re.compile(r"\b(?:is|are) (?:a|an|the)\b|\bdefined as\b|\brefers? to\b|\binvolves?\b|\bfocus(?:es)? on\b"
+                         r"|\bmeans\b|\bsometimes called\b", re.I)
+# Sentences that point elsewhere ("See also…", "Click…", "Read her blog here") name a source without saying
+# what it says: they answer a search for the name, never a question about its content.
+_NAVIGATION = re.compile(r"^(?:see also|see |click|read (?:more|her|his|their|our|the)|watch|listen|"
+                         r"for (?:more|further) information)|\bhere\W*$", re.I)
+_CUES = (
+    ("age", re.compile(r"\bhow old\b|\b(?:what|which) age\b|\bage (?:limit|range)\b", re.I)),
+    ("quantity", re.compile(r"\bhow (?:much|many|long|often)\b|\b(?:what|which) (?:percentage|proportion|amount)\b|\b(?:what|which) (?:is|are|was|were) the [\w\s'-]*?"
+                            r"\b(?:rates?|costs?|prices?|fees?|limits?|thresholds?|amounts?|percentages?|numbers?)\b",
+                            re.I)),
+    ("date", re.compile(r"^when (?:was|were|did)\b|\b(?:what|which) (?:year|date|month)\b|\bhow long ago\b", re.I)),
+    ("time", re.compile(r"\brecent(?:ly)?\b|\blately\b|\bthese days\b|\bover time\b|\bnowadays\b", re.I)),
+    ("author", re.compile(r"\b(?:who wrote|written by|who is the author|author of)\b", re.I)),
+    ("who", re.compile(r"^who\b|\bwhose\b|\b(?:job|role|position|post)\b|\bwhere does [\w\s]+ work\b"
+                       r"|\bwhich (?:organisations?|councils?|bodies|body|charit\w*|people)\b", re.I)),
+    ("definition", re.compile(r"^(?:what|who) (?:is|are) (?:a |an |the )?[\w\s'-]{1,40}\??$|\bdefin\w*\b|"
+                              r"\bmeaning of\b|\bwhat does [\w\s'-]+ mean\b", re.I)),
+)
+
+
+def question_cue(question: str) -> str:
+    """What kind of answer the question wants: quantity, date, time, author, who, definition, or ''."""
+    q = question.strip()
+    return next((name for name, pattern in _CUES if pattern.search(q)), "")
+
+
+@functools.lru_cache(maxsize=50_000)
+def fits_cue(cue: str, text: str, author: str = "") -> bool:
+    """Whether a sentence has what the question type asks for."""
+    if cue == "quantity":
+        return bool(_HAS_NUMBER.search(text))
+    if cue == "age":  # an age, not a year or a paragraph number
+        return bool(_HAS_AGE.search(text))
+    if cue in ("date", "time"):
+        return bool(_HAS_DATE.search(text))
+    if cue == "author":
+        return bool(_AUTHORSHIP.search(text) or (author and author in text))
+    if cue == "who":
+        return bool(_ROLE.search(text) or _NAME.search(text))
+    if cue == "definition":
+        return bool(_DEFINITION.search(text))
+    return True
+
+
+_DEFINED = re.compile(r"^(?:what|who) (?:is|are) (?:a |an |the )?([\w\s'’-]{1,60}?)\s*\??$"
+                      r"|^define\s+([\w\s'’-]+?)\s*\??$|\bmeaning of (?:a |an |the )?([\w\s'’-]+?)\s*\??$", re.I)
+
+
+def defined_term(question: str) -> list[str]:
+    """The tokens of the term a 'What is X?' question asks to define, when X is a phrase of 2–5 words."""
+    m = _DEFINED.search(question.strip())
+    found = tokens(next((g for g in m.groups() if g), "")) if m else []
+    return found if 2 <= len(found) <= 5 else []
+
+
+_HOW_TO = re.compile(r"^how (?:do|can|should|could|would|might|will) (?:i|we|you|practitioners?|staff|workers?|"
+                     r"councils?|teams?) \w+ (.+?)\s*\??$", re.I)
+_OBJECT_END = re.compile(r"\b(?:for|to|with|in|on|at|when|if|who|that|which|so|because|without|from|by|about|under|"
+                         r"into|before|after|while|and|or|across|between|through|within|over|around|during)\b", re.I)
+GENERIC = frozenset(tokens("someone somebody anyone everyone people person individual one", keep_stopwords=True))
+
+
+def how_to_object(question: str) -> set[str]:
+    """The tokens of what a 'How do I <verb> X…?' question acts on ('respite care' in 'How do I arrange respite
+    care for a parent?'); guidance that never mentions X together cannot say how to do it."""
+    m = _HOW_TO.match(question.strip())
+    if not m:
+        return set()
+    words_ = re.findall(r"[\w'’-]+", _OBJECT_END.split(m.group(1), 1)[0])
+    return {t for w in words_ if not w.lower().endswith("ly") for t in tokens(w) if t not in GENERIC}
+
+
+# Advice about a particular situation: "How should I support someone who is hoarding?", "What should I do if
+# the person refuses personal care?". The situation is what the guidance must speak to.
+_SITUATION = re.compile(
+    r"^(?:how (?:do|can|should|could|would|might) (?:i|we|you) (?:best )?(?:support|help|work with|approach|talk to|"
+    r"engage(?: with)?|respond to) (?:someone|somebody|a person|people|a \w+|an \w+|the \w+)\s*(?:who|whose|with|that)"
+    r"|^what (?:should|can|must|do) (?:i|we|you) do (?:if|when|where))\s+(.+?)\s*\??$", re.I)
+
+
+def situation_words(question: str) -> list[str]:
+    """The words describing the situation an advice question is about ('hoarding'), else []."""
+    m = _SITUATION.match(question.strip())
+    return [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", m.group(1))] if m else []
+
+
+def has_run(text: str, run: list[str]) -> bool:
+    """Whether the tokens of text hold run as consecutive tokens ('community-led support' as a phrase)."""
+    seq = tokens(text)
+    return any(seq[i:i + len(run)] == run for i in range(len(seq) - len(run) + 1))
+
+
+@functools.lru_cache(maxsize=20_000)
+def is_navigation(text: str) -> bool:
+    """A pointer, heading or list lead-in rather than a statement: 'See also…', 'Why a strengths-based approach?'."""
+    t = text.strip()
+    return bool(_NAVIGATION.search(t)) or t.rstrip("'’\"”").endswith(("?", ":"))
+
+
+def key_terms(question: str) -> set[str]:
+    """Names, acronyms and numbers in the question: an answer passage must mention every one."""
+    found = set()
+    for m in _ENTITY.finditer(question.strip()):
+        word = m.group(0)
+        if word.lower() in QUESTION_WORDS or word in ("I", "OK") or re.fullmatch(r"[A-Z]{2,}s", word):
+            continue  # a plural acronym names a kind of person or thing ("OTs", "GPs"), not one named source
+        found.update(tokens(word))
+    # "one" is far more often a determiner or pronoun ("one London council", "no one") than a count
+    found.update(stem(w) for w in re.findall(r"[a-z]+", question.lower()) if w in _NUMBER_WORDS and w != "one")
+    return found

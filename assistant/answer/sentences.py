@@ -1,0 +1,148 @@
+"""Answer sentences: every sentence of the top passages scored as an answer, then the ones to quote.
+
+The score mixes query-sentence similarity, idf-weighted word overlap (a follow-up's own words count more
+than the conversation's), the words of the sentence an "It / This / These…" sentence or a list item leans
+on, and the answer type the question asks for; pointers, headings and list lead-ins are left out unless
+the query is a keyword search.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from assistant.answer.cues import fits_cue, is_navigation, question_cue
+from assistant.search.query import question_terms, term_set, with_acronyms
+from assistant.search.retrieve import Retriever
+from assistant.textutil import sentence_spans
+from assistant.types import Passage
+
+DEPTH = 12  # passages whose sentences compete for the answer
+KEYWORD_HITS = 4  # plus the best keyword (BM25) passages among them
+# Sentence score: word overlap, similarity to the question, its passage's similarity, passage rank, answer type.
+WEIGHTS = (0.35, 0.45, 0.2, 0.04, 0.08)
+_STRONG_CUES = frozenset(("quantity", "age", "date", "time", "author"))  # their answer type counts double
+SHORT_SENTENCE = 110  # characters: a chosen sentence this short brings its next sentence when it continues it
+HISTORY_WEIGHT = 0.35  # a follow-up's own words outweigh the earlier turn's words when picking sentences
+_ANAPHOR = re.compile(r"^(?:it|its|this|these|they|their|such|as such|hence|key to this|that)\b", re.I)
+
+
+@dataclass
+class Sentence:
+    passage: Passage
+    start: int  # offsets into the document's cleaned text
+    end: int
+    text: str
+    score: float
+    toks: set[str]
+    rank: int = 0
+    navigation: bool = False
+    fits: bool = True  # has what the question type asks for (a number for "how many"…)
+    overlap: float = 0.0  # idf-weighted share of the question's words it has
+
+
+def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, passages: list[Passage],
+                        depth: int | None = None) -> list[Sentence]:
+    """Every sentence of the top passages, scored as an answer to the question (best first)."""
+    terms = _weighted_terms(retriever, question, query)
+    total = sum(terms.values()) or 1.0
+    cue = question_cue(question)
+    idf = retriever.index.bm25.idf
+    spans = _spans(retriever, passages[:depth or DEPTH + KEYWORD_HITS])
+    if not spans:
+        return []
+    sims = _similarities(retriever, question, query, qvec, [sp[4] for sp in spans])
+    w_overlap, w_sim, w_passage, w_rank, w_cue = WEIGHTS
+    cue_bonus = 0.0 if not cue else 2 * w_cue if cue in _STRONG_CUES else w_cue
+    cands = []
+    for (rank, p, s, e, text, context, author), sim in zip(spans, sims):
+        toks = with_acronyms(retriever, term_set(text))
+        got = sum(w for t, w in terms.items() if t in toks)
+        if context:  # "It also requires…" or a list item: the sentence before says what it is about
+            ctx = term_set(context)
+            got += 0.5 * sum(w for t, w in terms.items() if t in ctx and t not in toks)
+        overlap = min(1.0, got / total)
+        fits = fits_cue(cue, text, author)
+        score = (w_overlap * overlap + w_sim * float(sim) + w_passage * max(p.dense, 0.0) + w_rank / (rank + 1)
+                 - (0.1 if len(text) < 30 else 0.0) + (cue_bonus if fits else 0.0))
+        # Redundancy is judged on distinctive words only: every passage shares "strengths-based".
+        cands.append(Sentence(p, s, e, text, score, {t for t in toks if idf.get(t, 9.0) >= 1.0}, rank,
+                               is_navigation(text), fits, overlap))
+    cands.sort(key=lambda c: -c.score)
+    return cands
+
+
+def _spans(retriever: Retriever, passages: list[Passage]) -> list[tuple]:
+    """(rank, passage, start, end, text, context, author) for each sentence of the passages."""
+    out = []
+    for rank, p in enumerate(passages):
+        doc = retriever.index.documents[p.doc_id]
+        out.extend((rank, p, *sent, doc.author) for sent in _sentences(doc.text, p.start, p.end))
+    return out
+
+
+@functools.lru_cache(maxsize=20_000)
+def _sentences(text: str, start: int, end: int) -> tuple[tuple[int, int, str, str], ...]:
+    """(start, end, sentence, context) in text[start:end]; context is the sentence an anaphoric sentence
+    leans on, or the lead-in ('An SBA essentially:') of a list item. Remembered: passages recur."""
+    out = []
+    prev = lead = ""
+    for s, e in sentence_spans(text, start, end):
+        sentence = text[s:e]
+        bullet = text[max(0, s - 2):s] in ("- ", "* ", "• ")
+        context = lead if bullet and lead else prev if _ANAPHOR.match(sentence) else ""
+        out.append((s, e, sentence, context))
+        prev = sentence
+        lead = sentence if sentence.endswith(":") else lead if bullet else ""
+    return tuple(out)
+
+
+def _weighted_terms(retriever: Retriever, question: str, query: str) -> dict[str, float]:
+    """Content terms with idf weights; in a follow-up, the earlier turn's words count less."""
+    terms = question_terms(retriever, query)
+    if query != question:
+        own = set(question_terms(retriever, question))
+        terms = {t: (w if t in own else HISTORY_WEIGHT * w) for t, w in terms.items()}
+    return terms
+
+
+def _similarities(retriever: Retriever, question: str, query: str, qvec, texts: list[str]):
+    vecs = retriever.embed_cached(texts)
+    if qvec is None:
+        qvec = retriever.query_vector(query)
+    sims = vecs @ qvec
+    if query != question:  # a follow-up: half the question alone, half the question with its context
+        sims = 0.5 * sims + 0.5 * (vecs @ retriever.embedder.encode_query(question))
+    return sims
+
+
+def choose(cands: list[Sentence], limit: int, keyword: bool = False) -> list[Sentence]:
+    """A direct lead, then non-redundant supporting points; pointers and headings only for searches."""
+    usable = cands if keyword else [c for c in cands if not c.navigation] or cands
+    chosen: list[Sentence] = []
+    for c in usable:
+        if len(chosen) >= limit or (chosen and c.score < 0.7 * chosen[0].score):
+            break
+        if any(_similar(c, o) for o in chosen):
+            continue
+        chosen.append(c)
+        follow = _continuation(c, usable) if len(c.text) < SHORT_SENTENCE and len(chosen) < limit else None
+        if follow is not None and not any(_similar(follow, o) for o in chosen):
+            chosen.append(follow)
+    return chosen
+
+
+def _continuation(c: Sentence, cands: list[Sentence]) -> Sentence | None:
+    """The next sentence of a short one's passage when it carries on the same topic (shares a distinctive word):
+    "…follows previous studies into asset-based areas." → "The asset-based area, published in 2017, …"."""
+    after = [o for o in cands if o.passage.chunk_id == c.passage.chunk_id and o.start >= c.end]
+    nxt = min(after, key=lambda o: o.start, default=None)
+    return nxt if nxt is not None and c.toks & nxt.toks else None
+
+
+def _similar(a: Sentence, b: Sentence) -> bool:
+    if a.passage.doc_id == b.passage.doc_id and a.start < b.end and b.start < a.end:
+        return True
+    inter = len(a.toks & b.toks)
+    return inter / max(1, min(len(a.toks), len(b.toks))) > 0.7

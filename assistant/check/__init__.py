@@ -1,0 +1,1 @@
+"""Citation checking: claims, quotations, mismatches and the verdict for each claim."""

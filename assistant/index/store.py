@@ -1,0 +1,385 @@
+"""The index: Chroma vectors + BM25 + chunk/document store, built in crash-safe generations.
+
+Layout under settings.index_root:
+
+    <name>-<fingerprint>/        one index per (model, chunking) fingerprint: never mixed
+        CURRENT                  names the live generation; replaced atomically
+        .lock                    held by the one writer
+        gen-<stamp>/             manifest.json, documents.jsonl, chunks.jsonl, bm25.json, chroma/,
+                                 sentences.npy/.json (sentence_vectors.py), terms.npy/.json (word_vectors.py)
+    library/                     guidance files users added (uploads), kept across rebuilds
+
+An ingest writes a whole new generation and only then points CURRENT at it, so a
+crash or kill -9 half-way leaves the previous generation answering, and readers
+never see a half-written index. Unchanged chunks reuse their stored vectors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import IndexBusyError, InputError, LoaderError, NoIndexError
+from assistant.index import sentence_vectors, word_vectors
+from assistant.index.embeddings import get_embedder, model_fingerprint
+from assistant.index.lexical import BM25
+from assistant.index.progress import Progress, progress_bar
+from assistant.ingest.chunking import chunk_document
+from assistant.ingest.clean import slugify
+from assistant.ingest.loaders import SUPPORTED, iter_files, load_path
+from assistant.settings import Settings
+from assistant.textutil import sha1
+from assistant.types import Chunk, DocInfo, Document, IngestReport
+
+log = logging.getLogger(__name__)
+SCHEMA_VERSION = 1
+
+
+def fingerprint(settings: Settings) -> str:
+    """Everything that shapes stored vectors or chunks; a change means a new index."""
+    key = json.dumps([SCHEMA_VERSION, model_fingerprint(settings), settings.chunk_target_chars,
+                      settings.chunk_max_chars])
+    return sha1(key)[:10]
+
+
+def index_root(settings: Settings) -> Path:
+    return settings.index_root / f"{slugify(settings.index_name)}-{fingerprint(settings)}"
+
+
+def library_dir(settings: Settings) -> Path:
+    return settings.index_root / "library"
+
+
+def default_sources(settings: Settings) -> list[Path]:
+    return [settings.corpus_path / "guidance", library_dir(settings)]
+
+
+def lexical_text(chunk: Chunk, doc: Document) -> str:
+    return " ".join([doc.title, doc.publisher, doc.author, " ".join(doc.aliases), chunk.section,
+                     chunk.locator, chunk.text])
+
+
+# ---------------------------------------------------------------- reading
+
+
+class Index:
+    """One generation of the index, loaded for reading."""
+
+    def __init__(self, settings: Settings, root: Path, gen: str):
+        self.settings, self.root, self.gen = settings, root, gen
+        self.path = root / gen
+        try:
+            self.manifest = json.loads((self.path / "manifest.json").read_text(encoding="utf-8"))
+            self.chunks = [Chunk.model_validate_json(l) for l in _lines(self.path / "chunks.jsonl")]
+            self.documents = {d.doc_id: d for d in
+                              (Document.model_validate_json(l) for l in _lines(self.path / "documents.jsonl"))}
+            self.bm25 = BM25.load(self.path / "bm25.json")
+        except (OSError, ValueError) as e:
+            raise NoIndexError(f"{self.path} (it is incomplete or damaged: {e.__class__.__name__})") from e
+        self.by_id = {c.chunk_id: c for c in self.chunks}
+        self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        self._collection = None
+
+    @classmethod
+    def open(cls, settings: Settings) -> "Index":
+        root = index_root(settings)
+        gen = _read_current(root)
+        if gen is None:
+            raise NoIndexError(str(root))
+        return cls(settings, root, gen)
+
+    @property
+    def collection(self):
+        if self._collection is None:
+            self._collection = _collection(self.settings, self.root, self.gen, create=False)
+        return self._collection
+
+    def is_stale(self) -> bool:
+        """True when another ingest has published a newer generation."""
+        return _read_current(self.root) != self.gen
+
+    def doc_infos(self) -> list[DocInfo]:
+        return [DocInfo(**{k: v for k, v in d.items() if k in DocInfo.model_fields})
+                for d in sorted(self.manifest["docs"].values(), key=lambda d: d["title"].lower())]
+
+    def embeddings_for(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        step = 5000
+        for i in range(0, len(chunk_ids), step):
+            got = self.collection.get(ids=chunk_ids[i:i + step], include=["embeddings"])
+            out.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
+        return out
+
+
+def _lines(path: Path) -> list[str]:
+    return [l for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+
+
+def _read_current(root: Path) -> str | None:
+    try:
+        gen = (root / "CURRENT").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return gen if gen and (root / gen / "manifest.json").is_file() else None
+
+
+def _client(settings: Settings, root: Path, gen: str):
+    import chromadb
+
+    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+    return chromadb.PersistentClient(path=str(root / gen / "chroma"), settings=chroma_settings)
+
+
+def _collection_name(settings: Settings, root: Path, gen: str) -> str:
+    # Embedded: one store per generation folder. Server: one collection per generation.
+    return f"{root.name}-{gen}" if settings.chroma_host else "chunks"
+
+
+def _collection(settings: Settings, root: Path, gen: str, create: bool):
+    client = _client(settings, root, gen)
+    name = _collection_name(settings, root, gen)
+    if create:
+        # Cosine set explicitly: Chroma's default (L2) silently breaks similarity thresholds.
+        return client.get_or_create_collection(name, configuration={"hnsw": {"space": "cosine"}},
+                                               embedding_function=None)
+    return client.get_collection(name, embedding_function=None)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def add_to_library(settings: Settings, files: list[Path]) -> tuple[list[Path], dict[str, str]]:
+    """Copy user guidance files into the library folder under safe names; report what was refused."""
+    lib = library_dir(settings)
+    lib.mkdir(parents=True, exist_ok=True)
+    copied, skipped = [], {}
+    for f in iter_files([Path(p) for p in files]):
+        name = safe_filename(f.name)
+        if f.suffix.lower() not in SUPPORTED:
+            skipped[f.name] = f"unsupported file type '{f.suffix or 'none'}' (use {', '.join(SUPPORTED)})"
+            continue
+        if f.resolve().parent in {lib.resolve(), (settings.corpus_path / 'guidance').resolve()}:
+            continue  # already in the library
+        if f.stat().st_size > settings.max_file_mb * 1024 * 1024:
+            skipped[f.name] = f"over the {settings.max_file_mb:g} MB limit (ASSISTANT_MAX_FILE_MB)"
+            continue
+        dest = lib / name
+        tmp = lib / f".{name}.{uuid.uuid4().hex[:6]}.part"
+        shutil.copyfile(f, tmp)
+        os.replace(tmp, dest)
+        copied.append(dest)
+    return copied, skipped
+
+
+def safe_filename(name: str) -> str:
+    """A file name with no path parts, no leading dots and only safe characters."""
+    raw = Path(name.replace("\\", "/")).name
+    base = raw.lstrip(".")
+    stem, ext = os.path.splitext(base)
+    if not ext and base != raw and "." not in base:  # "....md": the whole remaining name was the extension
+        stem, ext = "", "." + base
+    stem = re.sub(r"[^A-Za-z0-9._ -]+", "_", stem).strip(" .") or "document"
+    return f"{stem[:100]}{ext.lower()[:10]}"
+
+
+def remove_documents(settings: Settings, doc_ids: list[str], progress: bool | Progress = False) -> IngestReport:
+    """Remove user-added documents from the library and the index."""
+    idx = Index.open(settings)
+    lib = library_dir(settings).resolve()
+    unknown = [d for d in doc_ids if d not in idx.manifest["docs"]]
+    if unknown:
+        raise InputError(f"No indexed document with id {', '.join(unknown)} — see `assistant docs` for ids.")
+    for d in doc_ids:
+        src = Path(idx.manifest["docs"][d]["source_path"]).resolve()
+        if src.parent != lib:
+            raise InputError(f"'{d}' is part of the shipped corpus ({src}); remove the file from "
+                             "corpus/guidance to drop it, then run `assistant ingest`.")
+        src.unlink(missing_ok=True)
+    return ingest(settings, progress=progress)
+
+
+def ingest(settings: Settings, paths: list[Path] | None = None, rebuild: bool = False,
+           progress: bool | Progress = True) -> IngestReport:
+    """Sync the index with the corpus and library (after copying `paths` into the library)."""
+    from filelock import FileLock, Timeout
+
+    root = index_root(settings)
+    root.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(root / ".lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise IndexBusyError(str(root / ".lock")) from None
+    try:
+        return _ingest_locked(settings, root, paths, rebuild, progress)
+    finally:
+        lock.release()
+
+
+def _ingest_locked(settings, root, paths, rebuild, progress) -> IngestReport:
+    t0 = time.perf_counter()
+    report = IngestReport()
+    if paths:
+        missing = [str(p) for p in paths if not Path(p).exists()]
+        for m in missing:
+            report.skipped[m] = "no such file or folder"
+        _, refused = add_to_library(settings, [Path(p) for p in paths if Path(p).exists()])
+        report.skipped.update(refused)
+    old = None
+    if not rebuild and _read_current(root):
+        try:
+            old = Index(settings, root, _read_current(root))
+        except NoIndexError:
+            old = None  # damaged: rebuild from scratch
+    docs = _load_sources(settings, report)
+    old_docs = old.manifest["docs"] if old else {}
+    chunks: list[Chunk] = []
+    for d in docs:
+        prev = old_docs.get(d.doc_id)
+        if prev and prev["hash"] == d.content_hash and old is not None:
+            chunks.extend(c for c in old.chunks if c.doc_id == d.doc_id)
+            report.unchanged.append(d.doc_id)
+        else:
+            chunks.extend(chunk_document(d, settings.chunk_target_chars, settings.chunk_max_chars))
+            (report.updated if prev else report.added).append(d.doc_id)
+    report.removed = sorted(set(old_docs) - {d.doc_id for d in docs})
+    if (old and not (report.added or report.updated or report.removed) and not paths
+            and derived_up_to_date(settings, old.path)):
+        report.chunks_total = len(old.chunks)
+        report.seconds = time.perf_counter() - t0
+        return report  # nothing changed: keep the live generation as it is
+    gen = "gen-" + dt.datetime.now().strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    (root / gen).mkdir()
+    vectors = _vectors(settings, old, chunks, report, progress)
+    by_doc = {d.doc_id: d for d in docs}
+    lexical = [lexical_text(c, by_doc[c.doc_id]) for c in chunks]  # BM25's texts, and the words to embed
+    _write_generation(settings, root, gen, docs, chunks, vectors, old_docs, lexical)
+    sentence_vectors.write(settings, root / gen, old.path if old else None, chunks, docs, progress)
+    word_vectors.write(settings, root / gen, old.path if old else None, lexical, progress)
+    _publish(root, gen)
+    _cleanup(settings, root, keep={gen, old.gen if old else gen})
+    report.chunks_total = len(chunks)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def derived_up_to_date(settings: Settings, gen_path: Path) -> bool:
+    """Does the generation hold the sentence and word vectors the settings ask for? (An index built by an
+    older version, or with them off, lacks them: the next ingest adds them without re-embedding passages.)"""
+    return sentence_vectors.up_to_date(settings, gen_path) and word_vectors.up_to_date(settings, gen_path)
+
+
+def _load_sources(settings: Settings, report: IngestReport) -> list[Document]:
+    docs, seen_hash, seen_id = [], {}, {}
+    for f in iter_files([p for p in default_sources(settings) if p.exists()]):
+        if f.name.startswith(".") or f.name.endswith(".part") or f.name.lower() == "readme.md":
+            continue
+        try:
+            d = load_path(f, settings.max_file_mb)
+        except LoaderError as e:
+            report.skipped[str(f)] = str(e)
+            continue
+        text_hash = sha1(d.text)
+        if text_hash in seen_hash:
+            report.skipped[str(f)] = f"duplicate of '{seen_hash[text_hash]}' (same text); skipped"
+            continue
+        if d.doc_id in seen_id:  # same name, other format: keep both, distinguish by extension
+            d.doc_id = slugify(f"{f.stem}-{f.suffix.lstrip('.')}")
+        seen_hash[text_hash], seen_id[d.doc_id] = d.doc_id, f
+        docs.append(d)
+    return docs
+
+
+def _vectors(settings, old: Index | None, chunks: list[Chunk], report: IngestReport,
+             progress: bool | Progress) -> np.ndarray:
+    """Vectors for every chunk: reused by content hash where the old index has them."""
+    reuse: dict[str, str] = {}
+    if old is not None:
+        by_hash = {c.content_hash: c.chunk_id for c in old.chunks}
+        reuse = {c.chunk_id: by_hash[c.content_hash] for c in chunks if c.content_hash in by_hash}
+    old_vecs = old.embeddings_for(list(set(reuse.values()))) if reuse else {}
+    todo = [i for i, c in enumerate(chunks) if reuse.get(c.chunk_id) not in old_vecs]
+    embedder = get_embedder(settings) if todo else None
+    dim = embedder.dim if embedder else (len(next(iter(old_vecs.values()))) if old_vecs else 384)
+    out = np.zeros((len(chunks), dim), dtype=np.float32)
+    for i, c in enumerate(chunks):
+        if reuse.get(c.chunk_id) in old_vecs:
+            out[i] = old_vecs[reuse[c.chunk_id]]
+    bar = _progress_bar(progress, len(todo))
+    batch = 64
+    for s in range(0, len(todo), batch):
+        ids = todo[s:s + batch]
+        out[ids] = embedder.encode([chunks[i].embed_text for i in ids])
+        bar(min(s + batch, len(todo)), len(todo), "Embedding passages")
+    report.chunks_embedded = len(todo)
+    return out
+
+
+def _progress_bar(progress: bool | Progress, total: int) -> Progress:
+    return progress_bar(progress, total, "Embedding passages", "chunk")
+
+
+def _write_generation(settings, root: Path, gen: str, docs: list[Document], chunks: list[Chunk],
+                      vectors: np.ndarray, old_docs: dict, lexical: list[str]) -> None:
+    path = root / gen
+    col = _collection(settings, root, gen, create=True)
+    step = 2000
+    for s in range(0, len(chunks), step):
+        part = chunks[s:s + step]
+        col.add(ids=[c.chunk_id for c in part], embeddings=vectors[s:s + step],
+                metadatas=[{"doc_id": c.doc_id, "hash": c.content_hash} for c in part])
+    BM25.build(lexical).save(path / "bm25.json")
+    _write_lines(path / "chunks.jsonl", [c.model_dump_json() for c in chunks])
+    _write_lines(path / "documents.jsonl", [d.model_dump_json() for d in docs])
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    counts: dict[str, int] = {}
+    for c in chunks:
+        counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+    manifest = {
+        "schema": SCHEMA_VERSION, "fingerprint": fingerprint(settings), "model": settings.model,
+        "chunk_target_chars": settings.chunk_target_chars, "chunk_max_chars": settings.chunk_max_chars,
+        "created": now, "chunks": len(chunks),
+        "docs": {d.doc_id: {"doc_id": d.doc_id, "hash": d.content_hash, "title": d.title, "publisher": d.publisher,
+                            "date": d.date, "audience": d.audience, "chunks": counts.get(d.doc_id, 0),
+                            "source_path": d.source_path,
+                            "added": old_docs.get(d.doc_id, {}).get("added", now)} for d in docs},
+    }
+    _write_lines(path / "manifest.json", [json.dumps(manifest, indent=1)])
+
+
+def _write_lines(path: Path, lines: list[str]) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _publish(root: Path, gen: str) -> None:
+    tmp = root / f"CURRENT.{uuid.uuid4().hex[:6]}.tmp"
+    _write_lines(tmp, [gen])
+    os.replace(tmp, root / "CURRENT")
+
+
+def _cleanup(settings: Settings, root: Path, keep: set[str]) -> None:
+    """Drop generations other than the live one and the one before (readers may still hold it)."""
+    for p in root.glob("gen-*"):
+        if p.name not in keep:
+            if settings.chroma_host:
+                try:
+                    _client(settings, root, p.name).delete_collection(_collection_name(settings, root, p.name))
+                except Exception:  # already gone, or the server is unreachable: nothing to lose
+                    log.debug("could not drop collection for %s", p.name)
+            shutil.rmtree(p, ignore_errors=True)
+    for p in root.glob("CURRENT.*.tmp"):
+        p.unlink(missing_ok=True)

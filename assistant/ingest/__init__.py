@@ -1,0 +1,1 @@
+"""Ingest: files in any supported format become cleaned documents, then passages."""

@@ -1,0 +1,33 @@
+"""Plain text and Markdown, with optional YAML front matter for title, publisher and the rest."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from assistant.errors import LoaderError
+from assistant.ingest.clean import LINE_BREAKS, clean_text, decode_text, make_document
+from assistant.types import Document
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL | re.MULTILINE)
+
+
+def load_text(data: bytes, path: Path) -> Document:
+    raw = LINE_BREAKS.sub("\n", decode_text(data, path.name))
+    meta, raw = front_matter(raw, path.name)
+    return make_document(path, meta, clean_text(raw))
+
+
+def front_matter(raw: str, name: str) -> tuple[dict, str]:
+    m = _FRONT_MATTER.match(raw)
+    if not m:
+        return {}, raw
+    try:
+        meta = yaml.safe_load(m.group(1)) or {}
+    except yaml.YAMLError as e:
+        where = getattr(e, "problem_mark", None)
+        line = f" near line {where.line + 2}" if where is not None else ""
+        raise LoaderError(f"{name}: the YAML front matter is malformed{line}; fix it or remove the --- block") from e
+    return (meta if isinstance(meta, dict) else {}), raw[m.end():]

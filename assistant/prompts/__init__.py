@@ -1,0 +1,1 @@
+"""Conversation prompts: the prompt library, details of the situation, and generation."""

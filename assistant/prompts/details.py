@@ -1,0 +1,261 @@
+"""Personal details in a situation: interests, people, places and goals, and how each reads aloud.
+
+Lexicons in corpus/prompts/details.yaml plus a few patterns ("loves …", "her daughter",
+"wants to …") pick details out as written; each carries the wording used when a prompt
+speaks to the person ("your daughter", "the parish hall", "singing with others").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.prompts.library import (
+    LibraryError,
+    library_root,
+    library_stamp,
+    read_yaml,
+)
+from assistant.textutil import STOPWORDS
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A personal detail found in a situation, with how it reads when spoken to the person."""
+
+    kind: str  # interests | people | places | goals
+    text: str  # as written in the situation (or the lexicon's label for a verb: "knitting")
+    start: int
+    end: int
+    say: str = ""  # "your daughter", "the parish hall", "to study music production at college"
+    phrase: str = ""  # interests: a natural verb phrase ("singing with others")
+    tag: str = ""  # people: cared | helper; places: group | place
+
+
+def _lexicon(root: Path) -> dict:
+    return _lexicon_cached(root, library_stamp(root))
+
+
+@functools.lru_cache(maxsize=4)
+def _lexicon_cached(root: Path, library_stamp: tuple) -> dict:
+    lex = read_yaml(root / "prompts" / "details.yaml")
+    if not isinstance(lex, dict) or not all(k in lex for k in ("relationships", "interests", "places", "goals")):
+        raise LibraryError(f"{root / 'prompts' / 'details.yaml'}: needs relationships, interests, places and goals.")
+    return lex
+
+
+def _alt(words) -> str:
+    """Regex alternation, longest first so 'foster carer' wins over 'carer'."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+_NEG_BEFORE = re.compile(r"\b(?:can't|cannot|can not|unable|difficulty|difficulties|struggles?|hard to|trouble"
+                         r"|afraid of|fear of|scared of|no longer able)\W+(?:\w+\W+){0,2}$", re.I)
+_HARMFUL = re.compile(r"\b(?:die|died|dead|death|kill|hurt|harm|suicid\w*|overdose|end (?:my|his|her|their) life"
+                      r"|run away|drink|drinking|drugs?|gambl\w*|weapon|knife)\b", re.I)
+DEATH = re.compile(r"\b(?:died|dies|passed away|death|bereave\w*|funeral)\b", re.I)
+ONGOING_CARE = re.compile(r"\b(?:caring|care for|carer)\b", re.I)
+_CARED = re.compile(r"\b(?:looks? after|looking after|cares? for|cared for|caring for|carer (?:for|to)|supports)\s+$",
+                    re.I)
+_POSSESSIVE = r"(?:her|his|their|my|our|your)"
+_OWNERS = frozenset(("her", "his", "their", "my", "our", "your", "a", "an", "two", "three", "four", "five"))
+_DETERMINERS = frozenset(("the", "a", "an", "our", "their", "his", "her", "my", "your", "this"))
+_CLAUSE_END = re.compile(r"[.,;:!?()\n]|\s(?:and|but|so|because|when|while|although|though|who|which|as|if)\s", re.I)
+_PHRASE_END = re.compile(r"[.,;:!?()\n]|\s(?:and|but|so|because|when|while|who|which|as|if|on|at|in|with|for|to"
+                         r"|from|by|every|each|during|after|before|since)\s", re.I)
+_LIKES = re.compile(r"\b(?:(?P<like>enjoys|loves|likes|is passionate about|is into|used to play|used to run)"
+                    r"|(?P<role>is a keen|is a talented|talented|is a brilliant|is a great|is a good))\s+"
+                    r"(?!to\b|it\b|that\b|being\b|her\b|his\b|their\b)(?P<x>[^.,;:!?()\n]{1,60})", re.I)
+
+
+def extract_details(situation: str) -> dict[str, list[str]]:
+    """Personal details in a situation: interests, people, places and goals, as written."""
+    return by_kind(find_details(situation or ""))
+
+
+def by_kind(details: list[Detail]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {"interests": [], "people": [], "places": [], "goals": []}
+    for d in details:
+        if d.text.lower() not in (x.lower() for x in out[d.kind]):
+            out[d.kind].append(d.text)
+    return out
+
+
+def find_details(text: str) -> list[Detail]:
+    lex = _lexicon(library_root(None))
+    goals = _goals(text, lex["goals"])
+    people = _people(text, lex["relationships"])
+    places = _places(text, lex["places"], _spans(goals))
+    interests = _interests(text, lex["interests"], _spans(goals + people), places)
+    same = {(i.start, i.end) for i in interests}
+    places = [p for p in places if p.tag == "group" or (p.start, p.end) not in same]
+    found = [d for d in goals + people + places + interests if not _HARMFUL.search(d.text)]
+    return sorted(found, key=lambda d: (d.start, d.kind))
+
+
+def _spans(details: list[Detail]) -> list[tuple[int, int]]:
+    return [(d.start, d.end) for d in details]
+
+
+def _overlaps(s: int, e: int, spans) -> bool:
+    return any(s < b and a < e for a, b in spans)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(".", 0, start), text.rfind(";", 0, start)) + 1
+    right = min([i for i in (text.find(".", end), text.find(";", end)) if i >= 0] or [len(text)])
+    return text[left:right]
+
+
+def _as_written(text: str, start: int, phrase: str, names: bool = False) -> str:
+    """Lower-case a first word capitalised only because it starts a sentence ('Allotment society').
+
+    With `names`, only determiners are lower-cased ("Bill's wife" keeps its capital).
+    """
+    phrase = " ".join(phrase.split())
+    first, _, rest = phrase.partition(" ")
+    at_start = not text[:start].strip() or text[:start].rstrip()[-1] in ".!?"
+    if first.lower() in _DETERMINERS or (at_start and not names and not any(w[:1].isupper() for w in rest.split())):
+        return first[:1].lower() + first[1:] + (" " + rest if rest else "")
+    return phrase
+
+
+def _people(text: str, lex: dict) -> list[Detail]:
+    nouns, mods = _alt(list(lex["multiword"]) + list(lex["nouns"])), _alt(lex["modifiers"])
+    owner = rf"(?i:{_POSSESSIVE}|two|three|four|five|an?)|(?:[A-Z][a-z]+\s+)?[A-Z][a-z]+['’]s"
+    strict = re.compile(rf"\b(?:{owner})\s+(?i:(?:{mods})\s+){{0,2}}(?i:{nouns})\b")
+    loose = re.compile(rf"\b(?i:(?:{_alt(lex['standalone_with_modifier'])})\s+(?:(?:{mods})\s+)?(?:{nouns}))\b")
+    drop = {w.lower() for w in lex["drop_when_addressing"]}
+    with_article = {w.lower() for w in lex["with_article"]}
+    out: list[Detail] = []
+    for rx in (strict, loose):
+        for m in rx.finditer(text):
+            words = m.group(0).split()
+            if (_overlaps(m.start(), m.end(), _spans(out)) or DEATH.search(_sentence(text, m.start(), m.end()))
+                    or "late" in (w.lower() for w in words)):  # never invite talk of time with someone who has died
+                continue
+            if words[0].lower() in ("a", "an") and words[-1].lower() not in with_article:
+                continue
+            rest = words[1:] if (words[0].lower() in _OWNERS or words[0].endswith(("'s", "’s"))) else words
+            say = "your " + " ".join(w for w in rest if w.lower() not in drop)
+            tag = "cared" if _CARED.search(text[max(0, m.start() - 40):m.start()]) else "helper"
+            out.append(Detail("people", _as_written(text, m.start(), m.group(0), names=True), m.start(), m.end(),
+                              say=say, tag=tag))
+    return out
+
+
+def _goals(text: str, lex: dict) -> list[Detail]:
+    out: list[Detail] = []
+    for m in re.finditer(rf"\b(?:{_alt(lex['verbs'])})\s+", text, re.I):
+        rest = text[m.end():]
+        cut = _CLAUSE_END.search(rest)
+        goal = " ".join(rest[: cut.start() if cut else len(rest)].split()[:9])
+        verb = not m.group(0).lower().startswith(("dreams", "is saving", "is looking", "is working"))
+        if len(goal) > 2 and (verb or not goal.split()[0].lower().endswith("ing")):
+            say = ("to " if verb else "") + _yours(goal)
+            out.append(Detail("goals", goal, m.end(), m.end() + len(goal), say=say))
+    for m in re.finditer(rf"\b(?:{_alt(lex['nouns'])})\b", text, re.I):
+        if not _overlaps(m.start(), m.end(), _spans(out)):
+            out.append(Detail("goals", m.group(0), m.start(), m.end(), say=_yours(m.group(0))))
+    return out
+
+
+def _yours(phrase: str) -> str:
+    swap = {"her": "your", "his": "your", "their": "your", "herself": "yourself", "himself": "yourself",
+            "themselves": "yourself", "she": "you", "he": "you", "they": "you"}
+    return " ".join(swap.get(w.lower(), w) for w in phrase.split())
+
+
+def _the(phrase: str, bare: bool = True) -> str:
+    """How a place or thing reads when spoken about: 'a parish hall' -> 'the parish hall'.
+
+    `bare` also puts 'the' before an unmarked lower-case name ('temple community').
+    """
+    first, _, rest = phrase.partition(" ")
+    if first.lower() in _DETERMINERS - {"the"} and rest:
+        return "the " + rest
+    if bare and rest and first[:1].islower() and first.lower() != "the":
+        return "the " + phrase
+    return phrase
+
+
+def _places(text: str, lex: dict, taken) -> list[Detail]:
+    keys = ("groups", "generic", "roles", "not_places", "not_modifiers")
+    low = {k: {w.lower() for w in lex.get(k, [])} for k in keys}
+    heads = _alt(lex["heads"])
+    out: list[Detail] = []
+    for m in re.finditer(rf"\b({heads})\b(?:\s+({heads})\b)?(?:\s+of\s+([a-z]+s)\b)?", text, re.I):
+        start = _place_start(text, m.start(), low["not_modifiers"])
+        nxt = re.match(r"\s+([A-Za-z]+)", text[m.end():])
+        head = (m.group(2) or m.group(1)).lower()
+        before = [w for w in text[start:m.start()].split() if w.lower() not in _DETERMINERS]
+        if (_overlaps(start, m.end(), list(taken) + _spans(out)) or (nxt and nxt.group(1).lower() in low["roles"])
+                or head in low["not_places"] or (head in low["generic"] and not before and not m.group(2))):
+            continue
+        phrase = _as_written(text, start, text[start:m.end()])
+        tag = "group" if head in low["groups"] or m.group(1).lower() in low["groups"] else "place"
+        out.append(Detail("places", phrase, start, m.end(), say=_the(phrase), tag=tag))
+    return out
+
+
+def _place_start(text: str, head_start: int, verbs: set[str]) -> int:
+    """Walk back over up to three modifier words to a determiner ('a parish hall', 'St Mary's church')."""
+    start, base = head_start, max(0, head_start - 80)
+    for w in reversed(list(re.finditer(r"[A-Za-z][A-Za-z'’]*", text[base:head_start]))[-4:]):
+        if text[base + w.end():start].strip():  # punctuation breaks the noun phrase
+            break
+        low = w.group(0).lower()
+        if low in _DETERMINERS:
+            return base + w.start()
+        if low in STOPWORDS or low in verbs or low.endswith("ed"):
+            break
+        start = base + w.start()
+    return start
+
+
+def _interests(text: str, entries: list, taken, places: list[Detail]) -> list[Detail]:
+    out: list[Detail] = []
+    for m in _LIKES.finditer(text):
+        x = m.group("x")
+        cut = _PHRASE_END.search(" " + x + " ")
+        words = (" " + x)[: cut.start() if cut else None].split()[:4]
+        while words and words[-1].lower() in STOPWORDS:
+            words.pop()
+        end = m.start("x") + len(" ".join(words))
+        if not words or _overlaps(m.start("x"), end, taken):
+            continue
+        phrase = " ".join(words)
+        entry = _lexicon_entry(phrase, entries)
+        if m.group("role"):
+            item, say = (entry["label"], entry["label"]) if entry else (f"a keen {phrase}", f"being a keen {phrase}")
+        elif m.group("like").lower() == "used to run":
+            item = say = f"running {_the(phrase)}"
+        else:
+            item = _as_written(text, m.start("x"), phrase)
+            say = _the(item, bare=False)
+        out.append(Detail("interests", item, m.start("x"), end, say=say, phrase=(entry or {}).get("phrase", "")))
+    bigger = [(p.start, p.end) for p in places]
+    for entry in entries:
+        for kind in ("forms", "nouns"):
+            words = entry.get(kind) or []
+            det = rf"(?:(?:the|a|an|{_POSSESSIVE})\s+)?" if kind == "nouns" else ""
+            for m in (re.finditer(rf"\b{det}(?:{_alt(words)})\b", text, re.I) if words else ()):
+                inside_place = any(a <= m.start() and m.end() <= b and (a, b) != m.span() for a, b in bigger)
+                if (inside_place or _overlaps(m.start(), m.end(), list(taken) + _spans(out))
+                        or _NEG_BEFORE.search(text[max(0, m.start() - 40):m.start()])):
+                    continue
+                item = entry["label"] if kind == "forms" else _as_written(text, m.start(), m.group(0))
+                say = _the(item, bare=False) if kind == "nouns" else item
+                out.append(Detail("interests", item, m.start(), m.end(), say=say, phrase=entry.get("phrase", "")))
+                break
+    return out
+
+
+def _lexicon_entry(phrase: str, entries: list) -> dict | None:
+    for entry in entries:
+        words = list(entry.get("forms") or []) + list(entry.get("nouns") or [])
+        if words and re.search(rf"\b(?:{_alt(words)})\b", phrase, re.I):
+            return entry
+    return None

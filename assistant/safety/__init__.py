@@ -1,0 +1,1 @@
+"""Safety: safeguarding signals, deficit language and reframes, and personal data."""
