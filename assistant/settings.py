@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     answer_max_sentences: int = Field(default=4, ge=1, le=12, description="Most sentences in an extractive answer")
     abstain_threshold: float = Field(default=0.25, description="Answer only when a passage's similarity + weighted word coverage reaches this (after the name, number and answer-type checks); else say the guidance does not cover it. Calibrated on the dev questions")
     abstain_coverage_weight: float = Field(default=0.5, ge=0.0, description="Weight of the question's word coverage in that confidence")
+    safeguarding_meaning: bool = Field(default=True, description="Also match a situation's sentences and clauses by meaning to the safeguarding indicator bank (corpus/safety/indicators*.yaml), beside the signal table; off: the table alone")
 
     llm_provider: str = Field(default="", description="'' (extractive, offline), 'openai' (any OpenAI-compatible server) or 'ollama'")
     llm_model: str = Field(default="", description="Chat model name for the LLM backend")

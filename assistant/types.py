@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 Setting = Literal["adults", "carers", "children-families", "community"]
 SETTINGS: tuple[str, ...] = ("adults", "carers", "children-families", "community")
@@ -176,10 +176,30 @@ class CheckReport(BaseModel):
         return out
 
 
+class SafeguardingCue(BaseModel):
+    """One thing noticed in a situation: its words (offsets into the situation), the type it suggests, and how."""
+
+    type: str
+    label: str
+    words: str
+    start: int
+    end: int
+    source: str = Field(description="'signal table' (a listed phrase) or 'meaning' (close to the indicator bank)")
+    strength: str = Field(default="red", description="'red' (strong) or 'amber' (weaker)")
+
+
 class Safeguarding(BaseModel):
-    flag: bool
+    flag: bool = Field(description="A reminder is shown: red or amber")
+    level: str = Field(default="", description="'red' (act on this first), 'amber' (pause and consider) or ''")
     reasons: list[str] = Field(default_factory=list)
     guidance: str = ""
+    cues: list[SafeguardingCue] = Field(default_factory=list)
+    # Stretches of the situation that read as part of a concern without being cues themselves (an injury's
+    # explanation beside a flagged sentence): prompts never reuse their words. Not part of the API.
+    _context: list[tuple[int, int]] = PrivateAttr(default_factory=list)
+
+    def concern_spans(self) -> list[tuple[int, int]]:
+        return [(c.start, c.end) for c in self.cues] + list(self._context)
 
 
 class Prompt(BaseModel):

@@ -18,9 +18,10 @@ from assistant.settings import REPO_DIR
 from assistant.types import SETTINGS
 
 FILES = {"questions": "questions.jsonl", "claims": "claims.jsonl", "scenarios": "scenarios.jsonl"}
-DEFAULT_SETS = ("dev", "holdout", "fresh")
+DEFAULT_SETS = ("dev", "holdout", "fresh", "safeguarding-dev", "safeguarding-blind", "safeguarding-blind2")
 UNLABELLED = "unlabelled"  # kind of exported feedback questions still waiting for gold strings
-LOWER_IS_BETTER = {"check.false_accept", "prompts.deficit_terms", "safeguarding.false_positive_rate"}
+LOWER_IS_BETTER = {"check.false_accept", "prompts.deficit_terms", "safeguarding.false_positive_rate",
+                   "prompts.concern_named"}
 
 
 # ---------------------------------------------------------------- loading sets
@@ -81,9 +82,13 @@ def _scenario(line: dict) -> dict:
         raise ValueError(f"'setting' must be one of {', '.join(SETTINGS)}")
     if not isinstance(line.get("safeguarding"), bool):
         raise ValueError("'safeguarding' must be true or false")
+    concern = line.get("concern_person")
+    if concern is not None and not isinstance(concern, str):
+        raise ValueError("'concern_person' must be text or null")
     return {"id": line["id"], "situation": _text(line, "situation"), "setting": setting,
             "details": [d.lower() for d in _strings(line, "details") if d.strip()],
-            "safeguarding": line["safeguarding"]}
+            "safeguarding": line["safeguarding"], "types": _strings(line, "types"),
+            "concern": (concern or "").strip(), "not_details": [d for d in _strings(line, "not_details") if d.strip()]}
 
 
 PARSERS: dict[str, Callable[[dict], dict]] = {"questions": _question, "claims": _claim, "scenarios": _scenario}
@@ -223,7 +228,10 @@ def run_scenarios(a, scenarios: list[dict], errors: list[str]) -> dict:
             deficit_terms=[h.phrase for t in texts for h in find_deficits(t)],
             cited=sum(bool(p.citations) and all(_verbatim(c, docs) for c in p.citations) for p in ps.prompts),
             themes=len({p.theme for p in ps.prompts}), details=s["details"],
-            details_used=em.details_used(texts, s["details"])))
+            details_used=em.details_used(texts, s["details"]), level=ps.safeguarding.level, types=s["types"],
+            concern_named=bool(s["concern"]) and em.mentions(texts, s["concern"]),
+            not_details_reused=[d for d in s["not_details"] if em.mentions(texts, d)],
+            own_details_used=em.details_used_loose(texts, s["details"])))
     return em.prompt_metrics(cases)
 
 
@@ -266,6 +274,9 @@ def metric_catalogue(k: int = 5) -> dict[str, tuple[str, ...]]:
         cat[f"prompts.{m}"] = ("prompts", m)
     cat["safeguarding.recall"] = ("prompts", "safeguarding", "recall")
     cat["safeguarding.false_positive_rate"] = ("prompts", "safeguarding", "false_positive_rate")
+    cat["safeguarding.red_precision"] = ("prompts", "safeguarding", "red_precision")
+    cat["prompts.concern_named"] = ("prompts", "concern_named")
+    cat["prompts.own_details"] = ("prompts", "own_details")
     return cat
 
 
@@ -405,6 +416,9 @@ def _rows(k: int) -> list[tuple[str, str, str]]:
         ("", "themes per situation (mean)", "#prompts.themes_mean"),
         ("", "safeguarding recall", "safeguarding.recall"),
         ("", "safeguarding false positives", "safeguarding.false_positive_rate"),
+        ("", "red reminders right (precision)", "safeguarding.red_precision"),
+        ("", "person of concern named in a prompt", "prompts.concern_named"),
+        ("", "own interests or people used (no reminder)", "prompts.own_details"),
     ]
 
 
@@ -457,6 +471,12 @@ def _details(rep: dict) -> list[str]:
         out += ["", f"{rep['name']}: citation checker confusion (rows: expected, columns: predicted)",
                 f"  {'':15}" + "".join(f"{lab[:13]:>14}" for lab in labels)]
         out += [f"  {g:15}" + "".join(f"{rep['check']['confusion'][g][p]:>14}" for p in labels) for g in labels]
+    per_type = rep.get("prompts", {}).get("safeguarding", {}).get("per_type", {})
+    if any(t != "(untyped)" for t in per_type):
+        sg = rep["prompts"]["safeguarding"]
+        out += ["", f"{rep['name']}: safeguarding by type (reminder shown / situations that call for one); "
+                    f"red {sg['red']}, amber {sg['amber']}, false alarms {len(sg['false_flags'])} of {sg['negatives']}"]
+        out += ["  " + ", ".join(f"{t} {round((v['recall'] or 0) * v['n'])}/{v['n']}" for t, v in per_type.items())]
     fails = {f"answers.{n}": ids for n, ids in rep.get("answers", {}).get("failures", {}).items()}
     fails["retrieval.misses"] = rep.get("retrieval", {}).get("text", {}).get("misses", [])
     if "check" in rep:

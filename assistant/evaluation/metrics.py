@@ -207,12 +207,46 @@ class PromptCase:
     themes: int = 0
     details_used: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
+    level: str = ""  # red | amber | ''
+    types: list[str] = field(default_factory=list)  # gold safeguarding types
+    concern_named: bool = False  # a prompt names the person the concern is about
+    not_details_reused: list[str] = field(default_factory=list)  # an injury's explanation, the concern's words...
+    own_details_used: list[str] = field(default_factory=list)
 
 
 def details_used(prompt_texts: Iterable[str], details: Iterable[str]) -> list[str]:
     """The gold details (lower-case words or stems) that appear in the prompts."""
     text = " ".join(t.lower() for t in prompt_texts)
     return [d for d in details if d and d.lower() in text]
+
+
+def mentions(prompt_texts: Iterable[str], phrase: str) -> bool:
+    """Whether any prompt holds the phrase as whole words (case-insensitive)."""
+    rx = re.compile(r"(?<![\w'’])" + re.escape(phrase.lower()) + r"(?![\w'’])")
+    return any(rx.search(t.lower()) for t in prompt_texts)
+
+
+def details_used_loose(prompt_texts: Iterable[str], details: Iterable[str]) -> list[str]:
+    """Gold details one of whose distinctive words (4+ letters, as a stem) a prompt uses."""
+    have = {w[:5] for t in prompt_texts for w in re.findall(r"[a-z]{4,}", t.lower())}
+    return [d for d in details if any(w[:5] in have for w in re.findall(r"[a-z]{4,}", d.lower())
+                                      if w not in _COMMON)]
+
+
+_COMMON = frozenset("with from that this they them their about have been when what your does very really "
+                    "some likes loves enjoys goes going like love enjoy".split())
+
+
+def per_type_recall(cases: Sequence[PromptCase]) -> dict[str, dict]:
+    """For each gold type: situations that called for a reminder, and the share that got one."""
+    out: dict[str, list[int]] = {}
+    for c in cases:
+        if c.gold_flag:
+            for t in c.types or ["(untyped)"]:
+                n = out.setdefault(t, [0, 0])
+                n[0] += c.flag
+                n[1] += 1
+    return {t: {"n": n, "recall": rate(k, n)} for t, (k, n) in sorted(out.items())}
 
 
 def safeguarding_metrics(gold: Sequence[bool], pred: Sequence[bool], ids: Sequence[str] | None = None) -> dict:
@@ -230,6 +264,13 @@ def prompt_metrics(cases: Sequence[PromptCase], min_themes: int = 4) -> dict:
     total = sum(c.prompts for c in cases)
     ordinary = [c for c in cases if not c.gold_flag and c.details]
     sg = safeguarding_metrics([c.gold_flag for c in cases], [c.flag for c in cases], [c.id for c in cases])
+    red = [c for c in cases if c.level == "red"]
+    amber = [c for c in cases if c.level == "amber"]
+    sg.update({"red": len(red), "amber": len(amber), "red_precision": rate(sum(c.gold_flag for c in red), len(red)),
+               "amber_precision": rate(sum(c.gold_flag for c in amber), len(amber)),
+               "per_type": per_type_recall(cases)})
+    calm = [c for c in cases if not c.gold_flag and not c.flag and c.details]
+    concerns = [c for c in cases if c.gold_flag]
     return {
         "situations": len(cases), "prompts_total": total,
         "open": rate(sum(c.open for c in cases), total),
@@ -240,6 +281,9 @@ def prompt_metrics(cases: Sequence[PromptCase], min_themes: int = 4) -> dict:
         "themes": rate(sum(c.themes >= min_themes for c in cases), len(cases)),
         "themes_mean": sum(c.themes for c in cases) / len(cases) if cases else None,
         "safeguarding": sg,
+        "own_details": rate(sum(bool(c.own_details_used) for c in calm), len(calm)),
+        "concern_named": rate(sum(c.concern_named for c in concerns), len(concerns)),
+        "not_details_reused": sum(bool(c.not_details_reused) for c in cases),
         "failures": {
             "not_open": [c.id for c in cases if c.open < c.prompts],
             "deficit_terms": [f"{c.id}: {', '.join(c.deficit_terms)}" for c in cases if c.deficit_terms],
@@ -247,5 +291,8 @@ def prompt_metrics(cases: Sequence[PromptCase], min_themes: int = 4) -> dict:
             "not_personalised": [c.id for c in ordinary if not c.details_used],
             "few_themes": [c.id for c in cases if c.themes < min_themes],
             "safeguarding_missed": sg["missed"], "safeguarding_false_flags": sg["false_flags"],
+            "concern_named": [c.id for c in concerns if c.concern_named],
+            "not_details_reused": [f"{c.id}: {', '.join(c.not_details_reused)}" for c in cases if c.not_details_reused],
+            "own_details_unused": [c.id for c in calm if not c.own_details_used],
         },
     }

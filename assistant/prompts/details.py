@@ -64,10 +64,18 @@ _OWNERS = frozenset(("her", "his", "their", "my", "our", "your", "a", "an", "two
 _DETERMINERS = frozenset(("the", "a", "an", "our", "their", "his", "her", "my", "your", "this"))
 _CLAUSE_END = re.compile(r"[.,;:!?()\n]|\s(?:and|but|so|because|when|while|although|though|who|which|as|if)\s", re.I)
 _PHRASE_END = re.compile(r"[.,;:!?()\n]|\s(?:and|but|so|because|when|while|who|which|as|if|on|at|in|with|for|to"
-                         r"|from|by|every|each|during|after|before|since)\s", re.I)
-_LIKES = re.compile(r"\b(?:(?P<like>enjoys|loves|likes|is passionate about|is into|used to play|used to run)"
-                    r"|(?P<role>is a keen|is a talented|talented|is a brilliant|is a great|is a good))\s+"
-                    r"(?!to\b|it\b|that\b|being\b|her\b|his\b|their\b)(?P<x>[^.,;:!?()\n]{1,60})", re.I)
+                         r"|from|by|every|each|during|after|before|since|most|twice|once|daily|weekly|often"
+                         r"|regularly|sometimes)\s", re.I)
+_ROLE = r"(?P<role>is a keen|is a talented|talented|is a brilliant|is a great|is a good)"
+_NOT_AN_INTEREST = (r"(?!to\b|it\b|that\b|being\b|her\b|his\b|their\b|him\b|them\b|not\b|n't\b|well\b|up\b|out\b"
+                    r"|around\b|about\b|over\b|\d)")
+
+
+@functools.lru_cache(maxsize=4)
+def _likes(verbs: tuple[str, ...]) -> re.Pattern[str]:
+    """'enjoys …', 'plays …', 'keen on …' (verbs from details.yaml), or 'is a keen …': the interest follows."""
+    return re.compile(rf"\b(?:(?P<like>{_alt(verbs)})|{_ROLE})\s+(?:(?:her|his|their)\s+)?{_NOT_AN_INTEREST}"
+                      r"(?=(?P<x>[^.,;:!?()\n]{1,60}))", re.I)  # a lookahead: the next verb in x is found too
 
 
 def extract_details(situation: str) -> dict[str, list[str]]:
@@ -88,11 +96,45 @@ def find_details(text: str) -> list[Detail]:
     goals = _goals(text, lex["goals"])
     people = _people(text, lex["relationships"])
     places = _places(text, lex["places"], _spans(goals))
-    interests = _interests(text, lex["interests"], _spans(goals + people), places)
+    verbs = lex.get("interest_verbs") or ["enjoys", "loves", "likes"]
+    interests = _interests(text, lex["interests"], _spans(goals + people), places, verbs)
     same = {(i.start, i.end) for i in interests}
     places = [p for p in places if p.tag == "group" or (p.start, p.end) not in same]
     found = [d for d in goals + people + places + interests if not _HARMFUL.search(d.text)]
+    found = [d for d in found if d.kind == "people" or not _someone_elses(text, d, people)]
     return sorted(found, key=lambda d: (d.start, d.kind))
+
+
+# Where a clause starts inside a sentence, and a pronoun that makes the person the subject again
+# ("Her daughter says she loves knitting": the knitting is hers).
+_CLAUSE_START = re.compile(r",\s+|\s(?:and|but|while|whereas|who|whilst)\s+", re.I)
+_BACK_TO_PERSON = re.compile(r"\b(?:she|he|they)\s+(?!is\b)\w+", re.I)
+_MAIN_NAME = re.compile(r"\b([A-Z][a-z]+)\b(?=,?\s*\(?\d{1,3}\b|\s+is\s+\d{1,3}\b)")
+_NOT_NAMES = frozenset("She He They Her His Their The This That Since When After Before Mum Dad Mr Mrs Ms Miss Dr"
+                       " And But Also Then Today Yesterday".split())
+
+
+def _someone_elses(text: str, d: Detail, people: list[Detail]) -> bool:
+    """Whether the clause holding a detail is about another person: 'His wife sings in a choir', 'and her
+    son plays football', 'a neighbour who runs the bingo', 'Mary goes to the club' (when the note is about
+    Joan). Such interests and places are theirs, not the person's."""
+    left = max(text.rfind(x, 0, d.start) for x in ".;!?\n") + 1
+    cuts = list(_CLAUSE_START.finditer(text, left, d.start))
+    start = cuts[-1].end() if cuts else left
+    if cuts and cuts[-1].group(0).strip().lower() == "who":
+        before = cuts[-1].start()
+        if any(p.end == before or text[p.end:before].strip() == "" and p.end <= before and p.end > left
+               for p in people):
+            return True
+    head = text[start:d.start]
+    for p in people:
+        if start <= p.start and not text[start:p.start].strip() and p.end <= d.start:
+            return not _BACK_TO_PERSON.search(text[p.end:d.start])
+    main = _MAIN_NAME.search(text)
+    name = re.match(r"\s*([A-Z][a-z]+)\s+(?:also\s+|often\s+|still\s+)?(?:is|was|has|[a-z]+s)\b", head)
+    if main and name and name.group(1) != main.group(1) and name.group(1) not in _NOT_NAMES:
+        return not _BACK_TO_PERSON.search(head[name.end():])
+    return False
 
 
 def _spans(details: list[Detail]) -> list[tuple[int, int]]:
@@ -215,9 +257,9 @@ def _place_start(text: str, head_start: int, verbs: set[str]) -> int:
     return start
 
 
-def _interests(text: str, entries: list, taken, places: list[Detail]) -> list[Detail]:
+def _interests(text: str, entries: list, taken, places: list[Detail], verbs: list[str]) -> list[Detail]:
     out: list[Detail] = []
-    for m in _LIKES.finditer(text):
+    for m in _likes(tuple(verbs)).finditer(text):
         x = m.group("x")
         cut = _PHRASE_END.search(" " + x + " ")
         words = (" " + x)[: cut.start() if cut else None].split()[:4]
@@ -236,6 +278,8 @@ def _interests(text: str, entries: list, taken, places: list[Detail]) -> list[De
             item = _as_written(text, m.start("x"), phrase)
             say = _the(item, bare=False)
         out.append(Detail("interests", item, m.start("x"), end, say=say, phrase=(entry or {}).get("phrase", "")))
+        if not m.group("role"):
+            out.extend(_and_more(text, end, taken))
     bigger = [(p.start, p.end) for p in places]
     for entry in entries:
         for kind in ("forms", "nouns"):
@@ -251,6 +295,24 @@ def _interests(text: str, entries: list, taken, places: list[Detail]) -> list[De
                 out.append(Detail("interests", item, m.start(), m.end(), say=say, phrase=entry.get("phrase", "")))
                 break
     return out
+
+
+_AND_MORE = re.compile(r"\s+and\s+(?:(?:her|his|their)\s+)?(?P<x>[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,2})")
+
+
+def _and_more(text: str, end: int, taken) -> list[Detail]:
+    """The second item of 'loves her cats and jigsaws' (up to three words, to the end of the phrase)."""
+    m = _AND_MORE.match(text, end)
+    if not m:
+        return []
+    words = m.group("x").split()
+    cut = next((i for i, w in enumerate(words) if w.lower() in STOPWORDS), len(words))
+    words = words[:cut]
+    if not words or words[0][:1].isupper() or _overlaps(m.start("x"), m.end("x"), taken):
+        return []  # 'and Mary…' starts another person's clause
+    phrase = " ".join(words)
+    start = m.start("x")
+    return [Detail("interests", phrase, start, start + len(phrase), say=_the(phrase, bare=False))]
 
 
 def _lexicon_entry(phrase: str, entries: list) -> dict | None:

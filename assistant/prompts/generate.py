@@ -39,8 +39,8 @@ from assistant.prompts.library import (
 )
 from assistant.safety.safeguarding import detect, safe_followups
 from assistant.settings import get_settings
-from assistant.textutil import tokens
-from assistant.types import SETTINGS, Prompt, PromptSet
+from assistant.textutil import sentence_spans, tokens
+from assistant.types import SETTINGS, Prompt, PromptSet, Safeguarding
 
 __all__ = ["APPROACHES", "QUESTION_TYPES", "STAGES", "THEMES", "LibraryError", "LibraryPrompt", "accept_extra",
            "extract_details", "generate", "load_library", "safeguarding_citations", "to_markdown"]
@@ -277,7 +277,7 @@ def generate(situation: str, setting: str = "adults", stage: str | None = None, 
     situation, setting, stage, n = _validate(situation, setting, stage, n)
     sg = detect(situation)
     details = find_details(situation)
-    usable = [d for d in details if not (sg.flag and d.kind in ("people", "goals"))]  # never name a possible harmer
+    usable = usable_details(details, sg, situation)
     chosen = _safe_prompts(setting) if sg.flag else []
     quotas = _quotas(n, stage)
     extra = len(chosen)
@@ -300,6 +300,30 @@ def generate(situation: str, setting: str = "adults", stage: str | None = None, 
     chosen.sort(key=lambda c: rank[c.stage])  # stable: safeguarding questions stay first within opening
     return PromptSet(situation=situation, setting=setting, safeguarding=sg, prompts=chosen,
                      details=by_kind(details), notices=notices)
+
+
+def usable_details(details: list[Detail], sg: Safeguarding, situation: str) -> list[Detail]:
+    """The details prompts may use. When something is noticed, nothing from the words of a concern (an
+    injury's explanation, the place a groomer meets the person, a gift) and never a person a concern names,
+    wherever else they appear; a red reminder also sets aside every person and goal."""
+    if not sg.flag:
+        return details
+    sentences = sentence_spans(situation)
+    spans = [(s, e) for s, e in sentences if any(s < b and a < e for a, b in sg.concern_spans())]
+    inside = [d for d in details if any(d.start < b and a < d.end for a, b in spans)]
+    named = {w.lower() for d in inside if d.kind == "people" for w in re.findall(r"[A-Za-z]+", d.text)
+             if w.lower() not in _OWNER_WORDS}
+    out = []
+    for d in details:
+        if d in inside or (sg.level == "red" and d.kind in ("people", "goals")):
+            continue
+        if d.kind == "people" and {w.lower() for w in re.findall(r"[A-Za-z]+", d.text)} & named:
+            continue
+        out.append(d)
+    return out
+
+
+_OWNER_WORDS = frozenset("her his their my our your a an the two three four five".split())
 
 
 def _pool(situation: str, setting: str, flagged: bool) -> list[LibraryPrompt]:

@@ -1,16 +1,20 @@
 """Safeguarding signals in a described situation, and the reminder that goes with them.
 
-The check is a table of plain regular expressions, one row per type of abuse or
-risk, so anyone can read exactly what raises a flag. It leans towards precision
-on ordinary needs (falls, loneliness, a tired carer) and never replaces
-professional judgement: a flag means "pause and follow your procedures".
+Two recognisers, each readable and extendable as data: the signal table (safety/signals.py: plain
+regular expressions, one row per type, tuned to precision on ordinary needs such as falls, loneliness
+or a tired carer) and the indicator bank matched by meaning (safety/indicators.py over
+corpus/safety/indicators*.yaml), which notices what practitioners describe indirectly. Recall comes
+first: a strong signal gives the red reminder, a weaker one an amber "pause and consider" note, and
+every cue is listed with its words. A reminder never replaces professional judgement.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from assistant.errors import InputError
+from assistant.safety.indicators import Matcher, load_calibration, matcher
 from assistant.safety.signals import (
     CHILD_HARM_TYPES,
     SAFEGUARDING_TYPES,
@@ -18,10 +22,17 @@ from assistant.safety.signals import (
     Cue,
     SignalType,
 )
+from assistant.settings import Settings, get_settings
 from assistant.textutil import sentence_spans
-from assistant.types import SETTINGS, Safeguarding
+from assistant.types import SETTINGS, Safeguarding, SafeguardingCue
 
-__all__ = ["SAFEGUARDING_TYPES", "Cue", "SignalType", "detect", "safe_followups"]
+__all__ = ["SAFEGUARDING_TYPES", "Cue", "SignalType", "calibration", "detect", "safe_followups"]
+
+
+@functools.lru_cache(maxsize=1)
+def calibration():
+    """The meaning matcher's thresholds (corpus/safety/calibration.yaml)."""
+    return load_calibration()
 
 _I = re.IGNORECASE
 
@@ -56,42 +67,94 @@ _CHILD_CONTEXT = re.compile(
     r"|\b(?-i:[A-Z][a-z]+) \((?:[0-9]|1[0-7])\)|\b(?-i:[A-Z][a-z]+), (?:[0-9]|1[0-7]),",
     _I,
 )
+# When something is noticed, sentences this share of the amber threshold likely also count as part of the
+# concern for what prompts may reuse (recall first: an injury's explanation is never a hobby).
+CONTEXT_SHARE = 0.6
+# Types whose concern is a child's, whichever recogniser found them.
+_CHILD_TYPES = frozenset(("harm to a child", "child-physical", "child-emotional", "child-sexual", "child-neglect",
+                          "cse", "criminal-exploitation", "fgm"))
 _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "‑": "-"})
 
 
-def detect(text: str) -> Safeguarding:
-    """Look for signs of abuse, neglect or risk in a situation; flag them with a reminder."""
+def detect(text: str, settings: Settings | None = None, meaning: Matcher | None = None) -> Safeguarding:
+    """Look for signs of abuse, neglect or risk in a situation; flag them with a reminder.
+
+    Two recognisers, combined for recall: the signal table (listed phrases: a hit is a strong, red signal)
+    and the indicator bank matched by meaning (each sentence and clause: red above the calibrated red
+    threshold, amber above the amber one). Every cue found is listed with its words.
+    """
     if not isinstance(text, str):
         raise InputError("The situation must be text; describe it in words and try again.")
+    settings = settings or get_settings()
     clean = text.translate(_TRANSLATE)  # same length: offsets stay valid
     sentences = sentence_spans(clean)
     child = bool(_CHILD_CONTEXT.search(clean))
-    found: dict[str, str] = {}
-    where: dict[str, str] = {}
+    cues = _table_cues(clean, sentences, child)
+    if meaning is None and settings.safeguarding_meaning:
+        meaning = matcher(settings)
+    scored = meaning.score(clean) if meaning is not None else []
+    cues += _meaning_cues(scored, meaning, cues)
+    if not cues:
+        return Safeguarding(flag=False, level="", reasons=[], guidance="")
+    cues.sort(key=lambda c: (c.strength != "red", c.start))
+    level = "red" if any(c.strength == "red" for c in cues) else "amber"
+    child = child or any(c.type in _CHILD_TYPES for c in cues)
+    reasons = [f"{c.label}: '{c.words}'" for c in cues]
+    found = {c.label for c in cues}
+    guidance = _guidance(found, child) if level == "red" else _amber_guidance(child)
+    sg = Safeguarding(flag=True, level=level, reasons=reasons, guidance=guidance, cues=cues)
+    context = calibration().amber * CONTEXT_SHARE
+    sg._context = [(s, e) for s, e in sentences if any(m.probability >= context and s <= m.unit.start < e
+                                                        for m in scored)]
+    return sg
+
+
+def _table_cues(text: str, sentences: list[tuple[int, int]], child: bool) -> list[SafeguardingCue]:
+    """Every type of the signal table with an un-negated cue, the first cue of each sentence it is in."""
+    out: list[SafeguardingCue] = []
+    where: dict[str, tuple[int, int]] = {}
     for signal in SIGNALS:
         if signal.needs_child and not child:
             continue
-        phrase, sentence = _first_hit(clean, sentences, signal)
-        if phrase:
-            found[signal.name], where[signal.name] = phrase, sentence
-    if child and "harm to a child" not in found:
-        found.update(_child_from_abuse(found, where))
-    if not found:
-        return Safeguarding(flag=False, reasons=[], guidance="")
-    reasons = [f"{s.label}: '{found[s.name]}'" for s in SIGNALS if s.name in found]
-    return Safeguarding(flag=True, reasons=reasons, guidance=_guidance(found, child))
+        for s, e, m in _hits(text, sentences, signal):
+            out.append(SafeguardingCue(type=signal.name, label=signal.label, words=_tidy(m), start=s, end=e,
+                                       source="signal table", strength="red"))
+            where.setdefault(signal.name, (s, e))
+    if child and "harm to a child" not in where:
+        for name in CHILD_HARM_TYPES:  # abuse described in a sentence about a child is also harm to a child
+            if name in where and _CHILD_CONTEXT.search(text[slice(*where[name])]):
+                first = next(c for c in out if c.type == name)
+                out.append(first.model_copy(update={"type": "harm to a child", "label": "harm to a child"}))
+                break
+    return out
 
 
-def _child_from_abuse(found: dict[str, str], where: dict[str, str]) -> dict[str, str]:
-    """Abuse or neglect described in a sentence about a child is also a child-protection signal."""
-    for name in CHILD_HARM_TYPES:
-        if name in found and _CHILD_CONTEXT.search(where[name]):
-            return {"harm to a child": found[name]}
-    return {}
+def _meaning_cues(scored: list, meaning: Matcher | None, table: list[SafeguardingCue]) -> list[SafeguardingCue]:
+    """Sentences and clauses close in meaning to the indicator bank, one cue per stretch of text."""
+    if not scored:
+        return []
+    cal = calibration()
+    out: list[SafeguardingCue] = []
+    taken = [(c.start, c.end) for c in table]
+    # Once something is noticed, weaker matches are listed too ("also noticed"): every cue, not the first.
+    floor = cal.amber * CONTEXT_SHARE if table or (scored[0].probability >= cal.amber) else cal.amber
+    for m in scored:
+        if m.probability < floor:
+            break
+        u = m.unit
+        if any(u.start < b and a < u.end for a, b in taken):
+            continue  # a clause of a sentence already listed (or the sentence of a listed clause)
+        taken.append((u.start, u.end))
+        label = meaning.bank.labels.get(m.type, m.type)
+        label = label if label.lower().startswith("possible") else "Possible " + label[:1].lower() + label[1:]
+        out.append(SafeguardingCue(type=m.type, label=label, words=_tidy(u.text), start=u.start, end=u.end,
+                                   source="meaning", strength="red" if m.probability >= cal.red else "amber"))
+    return out
 
 
-def _first_hit(text: str, sentences: list[tuple[int, int]], signal: SignalType) -> tuple[str, str]:
-    """The earliest un-negated cue of this type: (phrase, its sentence), or ("", "")."""
+def _hits(text: str, sentences: list[tuple[int, int]], signal: SignalType) -> list[tuple[int, int, str]]:
+    """(sentence start, sentence end, phrase) for the earliest un-negated cue of this type in each sentence."""
+    out = []
     for start, end in sentences:
         sentence = text[start:end]
         training = bool(_TRAINING.search(sentence))
@@ -106,8 +169,8 @@ def _first_hit(text: str, sentences: list[tuple[int, int]], signal: SignalType) 
                         best = m
                     break
         if best is not None:
-            return _tidy(best.group(0)), sentence
-    return "", ""
+            out.append((start, end, best.group(0)))
+    return out
 
 
 def _negated(sentence: str, cue_start: int) -> bool:
@@ -124,7 +187,16 @@ def _tidy(phrase: str) -> str:
     return phrase if len(phrase) <= 80 else phrase[:77].rstrip() + "…"
 
 
-def _guidance(found: dict[str, str], child: bool) -> str:
+def _amber_guidance(child: bool) -> str:
+    who = "child-protection procedures" if child else "your local safeguarding procedures"
+    return ("Pause and consider: something in this situation may point to a safeguarding concern (listed below). "
+            "Check what you noticed with the person, on their own if you can, and talk it through with your "
+            f"manager or safeguarding lead; follow {who} if the concern stands. "
+            "A strengths-based conversation never replaces safeguarding duties. If anyone is in immediate danger, "
+            "call 999.")
+
+
+def _guidance(found: set[str], child: bool) -> str:
     parts = [
         "Pause the strengths-based conversation plan: what you describe may be a safeguarding concern. "
         "A strengths-based approach never replaces safeguarding duties. For an adult with care and support "
@@ -138,7 +210,7 @@ def _guidance(found: dict[str, str], child: bool) -> str:
             "harm, enquiries under section 47 of the Children Act 1989. Refer to children's social care; do not "
             "investigate yourself, and write down what the child said in their own words."
         )
-    if "suicidal thoughts or self-harm" in found:
+    if any("suicid" in f.lower() for f in found):
         parts.append(
             "Take any talk of suicide or self-harm seriously: ask about it directly and calmly, do not leave "
             "someone alone if they are at immediate risk, and get urgent help (999, the local mental-health "

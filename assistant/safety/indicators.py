@@ -1,0 +1,258 @@
+"""Safeguarding indicators matched by meaning: a bank of case-note sentences, a classifier trained on it.
+
+The bank (corpus/safety/indicators*.yaml) holds several hundred short sentences describing signs of
+each type of abuse, neglect or exploitation the way practitioners write them, cues that span types
+(fear of a named person, someone controlling contact or money, an explanation that does not fit an
+injury...), and ordinary sentences that share their words without being a concern. A logistic
+regression over the bundled sentence model's vectors learns the line between the two; each sentence
+and clause of a situation is scored, and the nearest indicators say which type it looks like.
+
+Thresholds come from corpus/safety/calibration.yaml, written by scripts/calibrate_safeguarding.py from
+the development situations (never the blind ones). Adding sentences to the bank retrains the classifier
+on the next run; the vectors and weights are cached under the index folder, keyed by the bank's content.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from assistant.errors import SettingsError
+from assistant.index.embedder import Embedder
+from assistant.index.embeddings import get_embedder
+from assistant.settings import REPO_DIR, Settings
+from assistant.textutil import sentence_spans
+
+log = logging.getLogger(__name__)
+DATA_DIR = REPO_DIR / "corpus" / "safety"
+C = 4.0  # inverse L2 strength of the logistic regression (as in scikit-learn's objective)
+MIN_CLAUSE_WORDS = 4
+NEIGHBOURS = 7  # bank sentences whose labels, weighted by similarity, vote beside the regression
+NEIGHBOUR_SHARE = 0.3  # share of the neighbours' vote in a unit's score (the rest: the regression)
+PARAPHRASE = 0.85  # cosine at which a unit says what one bank indicator says
+# Clause boundaries inside a sentence: a concern is often one clause of an otherwise positive sentence.
+_CLAUSE = re.compile(r";|:|\s[—–-]\s|,?\s+\b(?:but|though|although|however|whereas|while|yet)\b"
+                     r"|,\s+(?:and|who|which|as|since|because|so)\b"
+                     r"|\s+and\s+(?=(?:she|he|they|I|we|her|his|their|mum|dad)\s)", re.I)
+
+
+@dataclass(frozen=True)
+class Bank:
+    """Indicator sentences with their type, contrast sentences, and each type's label and guidance."""
+
+    texts: tuple[str, ...]
+    types: tuple[str, ...]  # a type name, or "cue:<name>" for a cue that spans types
+    contrast: tuple[str, ...]
+    labels: dict
+    guidance: dict
+    digest: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence or clause of the situation, with offsets into it."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """A unit that reads like a concern: its probability and the type of its nearest indicators."""
+
+    unit: Unit
+    probability: float
+    type: str
+    nearest: str  # the bank sentence it is closest to
+
+
+def bank_files(folder: Path = DATA_DIR) -> list[Path]:
+    return sorted(folder.glob("indicators*.yaml"))
+
+
+def load_bank(files: list[Path] | None = None) -> Bank:
+    """Every indicators*.yaml file merged; a malformed file is named with what to fix."""
+    files = bank_files() if files is None else files
+    stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    return _load_bank(stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_bank(stamp: tuple) -> Bank:
+    files = [Path(s[0]) for s in stamp]
+    if not files:
+        raise SettingsError(f"No safeguarding indicator bank in {DATA_DIR}; restore corpus/safety/indicators.yaml.")
+    texts, types, contrast, labels, guidance = [], [], [], {}, {}
+    h = hashlib.sha256()
+    for f in files:
+        raw = f.read_bytes()
+        h.update(raw)
+        try:
+            data = yaml.safe_load(raw) or {}
+            for name, row in (data.get("types") or {}).items():
+                labels.setdefault(name, row.get("label", name))
+                if row.get("guidance"):
+                    guidance.setdefault(name, row["guidance"])
+                for s in row.get("indicators") or []:
+                    texts.append(str(s))
+                    types.append(name)
+            for row in (data.get("cross_cutting") or {}).get("indicators") or []:
+                texts.append(str(row["text"]))
+                types.append("cue:" + str(row["cue"]))
+            for row in data.get("indicators") or []:  # a flat list: {text, type}
+                texts.append(str(row["text"]))
+                types.append(str(row["type"]))
+            contrast.extend(str(s) for s in data.get("contrast") or [])
+        except (yaml.YAMLError, KeyError, TypeError, AttributeError) as e:
+            raise SettingsError(f"{f}: the indicator bank is malformed ({e}); fix it or restore it.") from e
+    if not texts or not contrast:
+        raise SettingsError("The safeguarding bank needs both indicator and contrast sentences.")
+    return Bank(tuple(texts), tuple(types), tuple(contrast), labels, guidance, h.hexdigest()[:16])
+
+
+def units(text: str) -> list[Unit]:
+    """Every sentence, and the clauses of sentences that have more than one (each of 4+ words)."""
+    out: list[Unit] = []
+    for s, e in sentence_spans(text):
+        out.append(Unit(s, e, text[s:e]))
+        cuts = [0] + [x for m in _CLAUSE.finditer(text, s, e) for x in (m.start() - s, m.end() - s)] + [e - s]
+        parts = []
+        for a, b in zip(cuts[::2], cuts[1::2]):
+            seg = text[s + a:s + b]
+            lead = len(seg) - len(seg.lstrip(" ,"))
+            seg = seg.strip(" ,")
+            if len(seg.split()) >= MIN_CLAUSE_WORDS:
+                parts.append(Unit(s + a + lead, s + a + lead + len(seg), seg))
+        if len(parts) > 1:
+            out.extend(parts)
+    return out
+
+
+def unit_scores(vecs: np.ndarray, w: np.ndarray, b: float, bank_vecs: np.ndarray, bank_y: np.ndarray) -> np.ndarray:
+    """Concern score per unit: the regression's probability, mixed with the similarity-weighted labels of its
+    nearest bank sentences (a sentence very close to one indicator counts even where the line is crude)."""
+    p = 1 / (1 + np.exp(-(vecs @ w + b)))
+    sims = vecs @ bank_vecs.T
+    top = np.argsort(-sims, axis=1)[:, :NEIGHBOURS]
+    near = np.clip(np.take_along_axis(sims, top, axis=1), 1e-6, None)
+    vote = (near * bank_y[top]).sum(axis=1) / near.sum(axis=1)
+    mixed = (1 - NEIGHBOUR_SHARE) * p + NEIGHBOUR_SHARE * vote
+    # A paraphrase of one indicator (and not of any ordinary sentence) is a concern whatever the line says.
+    best_ind = np.where(bank_y == 1, sims, -1).max(axis=1)
+    best_con = np.where(bank_y == 0, sims, -1).max(axis=1)
+    paraphrase = (best_ind >= PARAPHRASE) & (best_ind > best_con + 0.05)
+    return np.where(paraphrase, np.maximum(mixed, best_ind), mixed)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, c: float = C) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression with balanced class weights (L-BFGS); returns (w, b)."""
+    from scipy.optimize import minimize
+
+    weights = np.where(y == 1, len(y) / (2 * y.sum()), len(y) / (2 * (len(y) - y.sum())))
+
+    def loss(theta):
+        w, b = theta[:-1], theta[-1]
+        z = x @ w + b
+        p = 1 / (1 + np.exp(-z))
+        ll = weights * (np.logaddexp(0, z) - y * z)
+        g = weights * (p - y)
+        grad = np.r_[c * (x.T @ g) + w, c * g.sum()]
+        return c * ll.sum() + 0.5 * w @ w, grad
+
+    res = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", options={"maxiter": 2000})
+    return res.x[:-1].astype(np.float32), float(res.x[-1])
+
+
+class Matcher:
+    """Scores a situation's sentences and clauses against the bank with one embedding model."""
+
+    def __init__(self, embedder: Embedder, bank: Bank, cache_dir: Path | None = None):
+        self.embedder, self.bank = embedder, bank
+        self.vectors = self._vectors(cache_dir)
+        n = len(bank.texts)
+        self.indicators = self.vectors[:n]
+        self.labels = np.r_[np.ones(n), np.zeros(len(bank.contrast))]
+        self.w, self.b = fit_logistic(self.vectors, self.labels)
+
+    def _vectors(self, cache_dir: Path | None) -> np.ndarray:
+        key = f"safeguarding-{self.bank.digest}-{hashlib.sha1(self.embedder.name.encode()).hexdigest()[:8]}.npy"
+        path = cache_dir / key if cache_dir else None
+        if path is not None and path.is_file():
+            try:
+                vecs = np.load(path)
+                if vecs.shape == (len(self.bank.texts) + len(self.bank.contrast), self.embedder.dim):
+                    return vecs
+            except (OSError, ValueError):
+                pass  # damaged: embed again
+        log.info("Embedding the safeguarding indicator bank (%d sentences, once)",
+                 len(self.bank.texts) + len(self.bank.contrast))
+        vecs = self.embedder.encode(list(self.bank.texts) + list(self.bank.contrast)).astype(np.float32)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp.npy")
+                np.save(tmp, vecs)
+                tmp.replace(path)
+            except OSError as e:  # a read-only folder only costs the embedding next time
+                log.warning("Could not cache the safeguarding bank vectors at %s (%s)", path, e)
+        return vecs
+
+    def score(self, text: str) -> list[Match]:
+        """Every unit of the text with its concern probability and nearest type, most concerning first."""
+        us = units(text)
+        if not us:
+            return []
+        vecs = self.embedder.encode([u.text for u in us])
+        probs = unit_scores(vecs, self.w, self.b, self.vectors, self.labels)
+        sims = vecs @ self.indicators.T
+        out = []
+        for u, p, row in zip(us, probs, sims):
+            top = np.argsort(-row)[:5]
+            votes: dict[str, float] = {}
+            for i in top:
+                t = self.bank.types[i]
+                if not t.startswith("cue:"):
+                    votes[t] = votes.get(t, 0.0) + float(row[i])
+            kind = max(votes, key=votes.get) if votes else self.bank.types[top[0]]
+            out.append(Match(u, float(p), kind, self.bank.texts[top[0]]))
+        return sorted(out, key=lambda m: -m.probability)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    amber: float  # a unit this likely to be a concern gives a "pause and consider" note
+    red: float  # this likely gives the red banner
+    model: str
+
+
+def load_calibration(path: Path = DATA_DIR / "calibration.yaml") -> Calibration:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Calibration(float(data["amber"]), float(data["red"]), str(data.get("model", "")))
+    except FileNotFoundError as e:
+        raise SettingsError(f"{path} is missing; run scripts/calibrate_safeguarding.py or restore it.") from e
+    except (yaml.YAMLError, KeyError, TypeError, ValueError) as e:
+        raise SettingsError(f"{path} is malformed ({e}); run scripts/calibrate_safeguarding.py.") from e
+
+
+_lock = threading.Lock()
+_matchers: dict[tuple, Matcher] = {}
+
+
+def matcher(settings: Settings) -> Matcher:
+    """The matcher for these settings' embedding model, built once per process."""
+    bank = load_bank()
+    key = (settings.model, settings.embedding_backend, bank.digest)  # the vectors do not depend on the library
+    with _lock:
+        if key not in _matchers:
+            _matchers[key] = Matcher(get_embedder(settings), bank, settings.index_root / "cache")
+        return _matchers[key]
