@@ -1,0 +1,286 @@
+"""PDF page layout: characters with positions and font sizes become lines, then paragraphs in reading order.
+
+What a print layout adds and a reader must take away again:
+
+- running headers and footers: lines in a page's top or bottom margin whose text (digits aside) repeats on
+  several pages, bare page numbers there, and lines printed on the same row as a page number;
+- footnote markers: small raised digits touching a word or a number ("45-day⁷") are taken off the word
+  and the footnote itself, printed small at the page foot, is kept as its own paragraph of that page;
+- columns: a page whose lines sit in a left and a right column is read left column first;
+- hard-wrapped lines: joined into paragraphs (a wider gap, a short last line or a list mark starts a new
+  one), and a sentence that runs on over a column or page break is joined too;
+- headings: short lines larger or bolder than the body text become `#` Markdown headings, deeper for
+  smaller type, so chunking gives every passage its section path;
+- contents pages: entries with leader dots and a page number are dropped (they are not guidance).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$|…{2,}\s*\d{1,4}\s*$|(?:_\s?){4,}\s*\d{1,4}\s*$")
+_LIST_START = re.compile(r"^(?:[-•●▪◦‣⁃]\s)")
+_NUMBER_START = re.compile(r"^(?:\(?\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[a-z]{1,3}\)|[a-z]\.)\s+\S")
+_SENTENCE_END = re.compile(r"[.:;!?][\"'”’)\]]*$")
+_UNMAPPED = re.compile(r"\(cid:\d+\)|\ufffd")
+MARGIN_LINES = 3  # lines at the top and at the foot of a page that may be furniture
+
+
+@dataclass
+class Line:
+    """One printed line (or one column's part of it)."""
+
+    page: int
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    text: str
+    lead_mark: str = ""  # a raised footnote number printed before the text (a footnote's own number)
+    marks: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- characters -> lines
+
+
+def page_lines(chars: list[dict], page: int) -> list[Line]:
+    """The page's lines, each split at wide horizontal gaps (column gutters), superscripts folded in."""
+    glyphs = [c for c in chars if c.get("text", "").strip() and c.get("upright", True)]
+    rows: list[list[dict]] = []
+    for c in sorted(glyphs, key=lambda c: (round(c["bottom"], 1), c["x0"])):
+        if rows and abs(c["bottom"] - rows[-1][-1]["bottom"]) <= 0.3 * max(c["size"], rows[-1][-1]["size"]):
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    lines = [ln for row in rows for ln in _segments(row, page)]
+    return _fold_superscripts(lines)
+
+
+def _segments(row: list[dict], page: int) -> list[Line]:
+    row = sorted(row, key=lambda c: c["x0"])
+    parts: list[list[dict]] = [[row[0]]]
+    for c in row[1:]:
+        prev = parts[-1][-1]
+        if c["x0"] - prev["x1"] > 1.5 * max(prev["size"], c["size"]):
+            parts.append([c])
+        else:
+            parts[-1].append(c)
+    return [_line(p, page) for p in parts]
+
+
+def _line(chars: list[dict], page: int) -> Line:
+    sizes = Counter(round(c["size"], 1) for c in chars)
+    size = sizes.most_common(1)[0][0]
+    bold = sum(bool(_BOLD.search(c.get("fontname", ""))) for c in chars) > len(chars) / 2
+    line = Line(page, chars[0]["x0"], max(c["x1"] for c in chars), min(c["top"] for c in chars),
+                max(c["bottom"] for c in chars), size, bold, "")
+    line.text = _join_chars(chars)
+    line.chars = chars  # type: ignore[attr-defined]  # kept until superscripts are folded in
+    return line
+
+
+def _join_chars(chars: list[dict]) -> str:
+    out, prev = [], None
+    for c in chars:
+        if prev is not None and c["x0"] - prev["x1"] > 0.15 * min(prev["size"], c["size"]):
+            out.append(" ")
+        out.append(c["text"])
+        prev = c
+    return _UNMAPPED.sub("", "".join(out)).strip()
+
+
+def _fold_superscripts(lines: list[Line]) -> list[Line]:
+    """Small lines sitting on a bigger line's upper half are its superscripts: footnote marks or ordinals."""
+    out: list[Line] = []
+    for ln in lines:
+        host = next((h for h in lines if h is not ln and ln.size < 0.8 * h.size
+                     and h.top - 1 <= ln.bottom < h.bottom - 0.15 * h.size
+                     and h.x0 - h.size <= ln.x0 <= h.x1 + h.size), None)
+        if host is None:
+            out.append(ln)
+            continue
+        chars = host.chars  # type: ignore[attr-defined]
+        if ln.text.isdigit():
+            if ln.x1 <= chars[0]["x0"] + 0.5:
+                host.lead_mark = ln.text
+            else:
+                host.marks.append(ln.text)
+            continue
+        # "5th", "1st": letters raised after a word are part of it
+        merged = sorted(chars + ln.chars, key=lambda c: c["x0"])  # type: ignore[attr-defined]
+        host.text = _join_chars(merged)
+    return out
+
+
+# ---------------------------------------------------------------- pages -> furniture, footnotes, order
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.lower()).strip()
+
+
+def split_furniture(pages: list[list[Line]]) -> tuple[list[list[Line]], list[list[Line]]]:
+    """(body lines, furniture lines) per page: margin lines repeated across pages, page numbers, and what
+    shares a row with a page number."""
+    n = len(pages)
+    seen: Counter = Counter()
+    for lines in pages:
+        seen.update({_key(ln.text) for ln in _margins(lines)})
+    need = max(2, 0.2 * n)
+    bodies, furniture = [], []
+    for lines in pages:
+        margins = _margins(lines)
+        numbers = [ln for ln in margins if _PAGE_NUMBER.match(ln.text) and n > 1]
+        drop = {id(ln) for ln in margins
+                if ln in numbers or (n >= 3 and seen[_key(ln.text)] >= need and not re.search(r"[.!?]$", ln.text))
+                or any(abs(ln.bottom - p.bottom) < 2 for p in numbers)}
+        bodies.append([ln for ln in lines if id(ln) not in drop])
+        furniture.append([ln for ln in lines if id(ln) in drop])
+    return bodies, furniture
+
+
+def _margins(lines: list[Line]) -> list[Line]:
+    rows = sorted({round(ln.bottom) for ln in lines})
+    k = max(1, min(MARGIN_LINES, len(rows) // 3))  # a short page has fewer lines to spare for furniture
+    edge = set(rows[:k] + rows[-k:])
+    return [ln for ln in lines if round(ln.bottom) in edge]
+
+
+def body_size(pages: list[list[Line]]) -> float:
+    """The type size most of the text is set in."""
+    sizes: Counter = Counter()
+    for lines in pages:
+        for ln in lines:
+            sizes[ln.size] += len(ln.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def split_footnotes(lines: list[Line], size: float) -> tuple[list[Line], list[Line]]:
+    """Footnotes: the small-type lines below the page's last line of body text, starting with a number."""
+    body_bottom = max((ln.bottom for ln in lines if ln.size >= 0.92 * size), default=None)
+    if body_bottom is None:
+        return lines, []
+    tail = sorted((ln for ln in lines if ln.top > body_bottom and ln.size < 0.92 * size), key=lambda ln: ln.top)
+    if not tail or not (tail[0].lead_mark or re.match(r"\d{1,3}\b|\d{1,3}(?=[A-Z])", tail[0].text)):
+        return lines, []
+    notes = {id(ln) for ln in tail}
+    return [ln for ln in lines if id(ln) not in notes], tail
+
+
+def reading_order(lines: list[Line], width: float) -> list[tuple[int, Line]]:
+    """(column, line) pairs: full-width lines split the page into bands; in a band, left column first."""
+    lines = sorted(lines, key=lambda ln: (round(ln.top), ln.x0))
+    mid = width / 2
+    left = [ln for ln in lines if ln.x1 <= mid + 0.02 * width]
+    right = [ln for ln in lines if ln.x0 >= mid - 0.02 * width]
+    if len(left) < 3 or len(right) < 3 or Counter(round(ln.x0) for ln in right).most_common(1)[0][1] < len(right) / 2:
+        return [(0, ln) for ln in lines]
+    out: list[tuple[int, Line]] = []
+    band: list[Line] = []
+
+    def flush():
+        out.extend((1, ln) for ln in band if ln.x1 <= mid + 0.02 * width)
+        out.extend((2, ln) for ln in band if not ln.x1 <= mid + 0.02 * width)
+        band.clear()
+
+    for ln in lines:
+        if ln.x0 < mid - 0.02 * width < mid + 0.02 * width < ln.x1:
+            flush()
+            out.append((0, ln))
+        else:
+            band.append(ln)
+    flush()
+    return out
+
+
+# ---------------------------------------------------------------- lines -> blocks
+
+
+@dataclass
+class Block:
+    lines: list[Line]
+    kind: str = "text"  # text | heading | footnote
+    level: int = 0
+
+    @property
+    def text(self) -> str:
+        out = ""
+        for ln in self.lines:
+            t = ln.text
+            if not out:
+                out = t
+            elif re.search(r"[A-Za-z]-$", out) and t[:1].islower():
+                out += t
+            else:
+                out += " " + t
+        return out
+
+
+def blocks(ordered: list[tuple[int, Line]], size: float, pitch: float) -> list[Block]:
+    """Group a page's lines into paragraphs and headings."""
+    out: list[Block] = []
+    right_edge: dict[int, float] = {}
+    for col, ln in ordered:
+        right_edge[col] = max(right_edge.get(col, 0.0), ln.x1)
+    prev: tuple[int, Line] | None = None
+    for col, ln in ordered:
+        if _LEADER.search(ln.text) or not ln.text:
+            prev = None
+            continue
+        if prev is None or _starts_block(prev, (col, ln), size, pitch, right_edge):
+            out.append(Block([ln], "heading" if _heading_like(ln, size) else "text"))
+        else:
+            out[-1].lines.append(ln)
+        prev = (col, ln)
+    for b in out:
+        if b.kind == "heading" and (len(b.lines) > 3 or len(b.text.split()) > 18 or b.text.endswith(".")
+                                    and not re.match(r"^\d+(?:\.\d+)*\.$", b.text.split()[0] + ".")):
+            b.kind = "text"
+    return out
+
+
+def _heading_like(ln: Line, size: float) -> bool:
+    return ln.size >= 1.12 * size or (ln.bold and ln.size >= 0.95 * size)
+
+
+def _starts_block(prev: tuple[int, Line], cur: tuple[int, Line], size: float, pitch: float,
+                  right_edge: dict[int, float]) -> bool:
+    (pcol, p), (col, ln) = prev, cur
+    if _heading_like(p, size) != _heading_like(ln, size) or abs(p.size - ln.size) > 0.6 or p.bold != ln.bold:
+        return True
+    if _LIST_START.match(ln.text):
+        return True
+    ended = bool(_SENTENCE_END.search(p.text))
+    if _NUMBER_START.match(ln.text) and ended:
+        return True
+    if col != pcol or ln.top < p.top:  # the text goes on in the next column
+        return ended
+    if ln.top - p.top > 1.3 * pitch:
+        return True
+    width = right_edge[col] - min(p.x0, ln.x0)
+    return ended and p.x1 < right_edge[col] - 0.12 * max(width, 1)
+
+
+def line_pitch(pages: list[list[Line]], size: float) -> float:
+    """The usual distance from one body line to the next."""
+    gaps = []
+    for lines in pages:
+        body = sorted((ln for ln in lines if abs(ln.size - size) < 0.6), key=lambda ln: (round(ln.x0 / 50), ln.top))
+        gaps.extend(b.top - a.top for a, b in zip(body, body[1:]) if 0 < b.top - a.top < 3 * size)
+    return statistics.median(gaps) if gaps else 1.3 * size
+
+
+def heading_levels(all_blocks: list[Block]) -> None:
+    """Larger type is a higher heading; bold at the same size ranks above regular."""
+    styles = sorted({(b.lines[0].size, b.lines[0].bold) for b in all_blocks if b.kind == "heading"}, reverse=True)
+    rank = {s: i + 1 for i, s in enumerate(styles)}
+    for b in all_blocks:
+        if b.kind == "heading":
+            b.level = min(rank[(b.lines[0].size, b.lines[0].bold)], 6)
