@@ -205,6 +205,11 @@ def remove_documents(settings: Settings, doc_ids: list[str], progress: bool | Pr
     """Remove user-added documents from the library and the index."""
     idx = Index.open(settings)
     lib = library_dir(settings).resolve()
+    # A file the library holds but never indexed (refused, or left by an earlier version) goes by its id too.
+    stray = {slugify(f.stem): f for f in (lib.iterdir() if lib.is_dir() else []) if f.is_file()}
+    for d in [d for d in doc_ids if d not in idx.manifest["docs"] and d in stray]:
+        stray[d].unlink(missing_ok=True)
+        doc_ids = [x for x in doc_ids if x != d]
     unknown = [d for d in doc_ids if d not in idx.manifest["docs"]]
     if unknown:
         raise InputError(f"No indexed document with id {', '.join(unknown)} — see `assistant docs` for ids.")

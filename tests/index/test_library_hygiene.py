@@ -67,3 +67,12 @@ def test_unchanged_files_are_not_parsed_again(small_corpus, monkeypatch):
     rep = ingest(small_corpus, progress=False)
     assert rep.updated == ["clubs"] and len(calls) == 1
     assert len(list(parse_cache_dir(small_corpus).glob("*.json"))) == 1  # the stale parse is pruned
+
+
+def test_a_leftover_can_be_removed_by_its_id(small_corpus):
+    ingest(small_corpus, progress=False)
+    lib = library_dir(small_corpus)
+    lib.mkdir(parents=True, exist_ok=True)
+    (lib / "Old Form.docx").write_bytes(b"not a zip at all")
+    assert main(["remove", "old-form"]) == 0
+    assert not (lib / "Old Form.docx").exists()

@@ -49,7 +49,9 @@ def test_no_running_header_footer_or_page_number_in_any_passage(protocol, manife
 def test_every_passage_is_whole_sentences(protocol, manifesto):
     for doc, chunks in (protocol, manifesto):
         for c in chunks:
-            assert "\n" not in c.text.replace("\n\n", " ") or c.text.count("\n") == c.text.count("\n\n") * 2
+            for para in c.text.split("\n\n"):  # no printed line breaks inside a paragraph
+                lines = para.split("\n")
+                assert len(lines) == 1 or all(x.startswith("- ") for x in lines), para
             assert c.text[0].isupper() or c.text[0].isdigit(), c.text
             assert c.text.rstrip().endswith((".", "?", "!", ":")), c.text
 
