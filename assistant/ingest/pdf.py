@@ -144,13 +144,13 @@ def _render(per_page) -> tuple[str, list[int]]:
                 text = "#" * b.level + " " + text
             elif (i == 0 and items and items[-1][2] and not lay._NUMBER_START.match(text)
                   and not text.startswith("- ")):
-                items[-1][0] += " " + text  # a sentence running on from the previous page
-                items[-1][2] = not lay._SENTENCE_END.search(text)
+                items[-1][0] += " " + text  # a paragraph running on from the previous page
+                items[-1][2] = b.full_last_line or not lay._SENTENCE_END.search(text)
                 first = len(items)
                 continue
             items.extend([n, page - 1, False] for n in pending)
             pending = []
-            items.append([text, page, b.kind == "text" and not lay._SENTENCE_END.search(text)])
+            items.append([text, page, b.kind == "text" and (b.full_last_line or not lay._SENTENCE_END.search(text))])
         pending.extend(t for t in (clean_text(n.text).strip() for n in notes) if t)
         starts.append(first)
     items.extend([n, len(per_page) - 1, False] for n in pending)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _LEADER = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$|…{2,}\s*\d{1,4}\s*$|(?:_\s?){4,}\s*\d{1,4}\s*$")
-_LIST_START = re.compile(r"^(?:[-•●▪◦‣⁃]\s)")
+_LIST_START = re.compile(r"^(?:[-•●▪◦‣⁃]\s)")  # what clean_text turns into "- "
 _NUMBER_START = re.compile(r"^(?:\(?\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[a-z]{1,3}\)|[a-z]\.)\s+\S")
 _SENTENCE_END = re.compile(r"[.:;!?][\"'”’)\]]*$")
 _UNMAPPED = re.compile(r"\(cid:\d+\)|\ufffd")
@@ -72,7 +72,14 @@ def _segments(row: list[dict], page: int) -> list[Line]:
             parts.append([c])
         else:
             parts[-1].append(c)
-    return [_line(p, page) for p in parts]
+    # A bullet drawn apart from its item (a hanging indent) belongs to the item, not to another column.
+    merged: list[list[dict]] = []
+    for p in parts:
+        if merged and len(merged[-1]) == 1 and _bulletish(merged[-1][0]["text"]):
+            merged[-1] = merged[-1] + [{**p[0], "x0": merged[-1][0]["x1"] + 1}] + p[1:]
+        else:
+            merged.append(p)
+    return [_line(p, page) for p in merged]
 
 
 def _line(chars: list[dict], page: int) -> Line:
@@ -86,12 +93,22 @@ def _line(chars: list[dict], page: int) -> Line:
     return line
 
 
+def _bulletish(t: str) -> bool:
+    """A bullet glyph: a bullet character, or a symbol-font glyph with no Unicode (often one)."""
+    return t in "•●▪◦‣⁃■□➢➤✓" or bool(_UNMAPPED.fullmatch(t)) or (len(t) == 1 and 0xE000 <= ord(t) <= 0xF8FF)
+
+
 def _join_chars(chars: list[dict]) -> str:
     out, prev = [], None
     for c in chars:
-        if prev is not None and c["x0"] - prev["x1"] > 0.15 * min(prev["size"], c["size"]):
+        t = c["text"]
+        if not out and _bulletish(t) and len(chars) > 1:
+            out.append("• ")  # an unmapped glyph before an item is its bullet
+            prev = c
+            continue
+        if prev is not None and c["x0"] - prev["x1"] > 0.15 * min(prev["size"], c["size"]) and out[-1] != "• ":
             out.append(" ")
-        out.append(c["text"])
+        out.append(t)
         prev = c
     return _UNMAPPED.sub("", "".join(out)).strip()
 
@@ -208,6 +225,7 @@ class Block:
     lines: list[Line]
     kind: str = "text"  # text | heading | footnote
     level: int = 0
+    full_last_line: bool = False  # the last line reaches the column's right edge: the paragraph may go on
 
     @property
     def text(self) -> str:
@@ -240,6 +258,9 @@ def blocks(ordered: list[tuple[int, Line]], size: float, pitch: float) -> list[B
             out[-1].lines.append(ln)
         prev = (col, ln)
     for b in out:
+        last = b.lines[-1]
+        col = next(c for c, ln in ordered if ln is last)
+        b.full_last_line = len(b.lines) > 1 and last.x1 >= right_edge[col] - 0.03 * max(right_edge[col] - last.x0, 1)
         if b.kind == "heading" and (len(b.lines) > 3 or len(b.text.split()) > 18 or b.text.endswith(".")
                                     and not re.match(r"^\d+(?:\.\d+)*\.$", b.text.split()[0] + ".")):
             b.kind = "text"

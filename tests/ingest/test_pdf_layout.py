@@ -114,3 +114,16 @@ def test_owner_restricted_copies_open(protocol, tmp_path, algorithm):
 def test_a_password_to_open_gets_a_clear_message(tmp_path):
     with pytest.raises(LoaderError, match="needs a password to open"):
         load(tmp_path, "locked.pdf", encrypt(protocol_pdf(), user="letmein", algorithm="AES-128"))
+
+
+def test_typeset_bullets_footers_and_paragraphs_over_page_breaks(tmp_path):
+    from docgen.make_pdfs import STRATEGY_BULLETS, STRATEGY_FOOTER, STRATEGY_TITLE, strategy_pdf
+
+    doc, chunks = load(tmp_path, "strategy.pdf", strategy_pdf())
+    assert doc.title == STRATEGY_TITLE and len(doc.pages) >= 2
+    assert "\n".join(f"- {b}" for b in STRATEGY_BULLETS) in doc.text
+    assert STRATEGY_FOOTER not in doc.text and "Page 1" not in doc.text
+    paras = [p for p in doc.text.split("\n\n") if re.match(r"\d\.\d ", p)]
+    assert len(paras) == 12 and all(p.count("Carers tell us") == 4 for p in paras)  # none cut at a page end
+    assert {c.locator.split(",")[0] for c in chunks if c.section.endswith("Next steps")} == \
+        {f"2.{i}" for i in range(1, 7)}

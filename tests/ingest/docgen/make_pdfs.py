@@ -262,3 +262,40 @@ if __name__ == "__main__":  # write the fixtures to look at: python tests/ingest
     (out / "protocol.pdf").write_bytes(protocol_pdf())
     (out / "manifesto.pdf").write_bytes(manifesto_pdf())
     (out / "protocol-aes.pdf").write_bytes(encrypt(protocol_pdf()))
+
+
+STRATEGY_TITLE = "Carers Strategy 2025 to 2030"
+STRATEGY_FOOTER = "Anytown Council Carers Strategy"
+STRATEGY_BULLETS = ["information and advice in one place",
+                    "a break from caring that fits around work, e.g. evenings and weekends"]
+
+
+def strategy_pdf() -> bytes:
+    """A typeset (platypus) strategy: justified text with real spaces, styled headings, bullets drawn with a
+    glyph that has no Unicode, a footer beside "Page N of M", and paragraphs that run over page breaks."""
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate
+
+    ss = getSampleStyleSheet()
+    body = ss["BodyText"]
+    body.alignment = TA_JUSTIFY
+    sentence = ("Carers tell us that what helps most is being recognised early, having a break that suits them, "
+                "and knowing who to call when things change. ")
+
+    def foot(c, d):
+        c.setFont(BODY, 8)
+        c.drawString(72, 30, STRATEGY_FOOTER)
+        c.drawRightString(WIDTH - 72, 30, f"Page {d.page}")
+
+    story = [Paragraph(STRATEGY_TITLE, ss["Title"]), Paragraph("1 Our vision", ss["Heading1"])]
+    for i in range(6):
+        story.append(Paragraph(f"1.{i + 1} " + sentence * 4, body))
+        if i == 2:
+            story.append(ListFlowable([ListItem(Paragraph(b, body)) for b in STRATEGY_BULLETS], bulletType="bullet"))
+    story.append(Paragraph("2 Next steps", ss["Heading1"]))
+    story.extend(Paragraph(f"2.{i + 1} " + sentence * 4, body) for i in range(6))
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4, title="", author="Anytown Council").build(story, onFirstPage=foot,
+                                                                                   onLaterPages=foot)
+    return buf.getvalue()
