@@ -130,6 +130,9 @@ def _take_title(per_page, size: float) -> str:
     return ""
 
 
+_URL_ONLY = re.compile(r"(?:\d{1,3}\s*)?(?:(?:https?://|www\.)\S+[\s,;]*)+(?:\(accessed [^)]*\))?\.?")
+
+
 def _render(per_page) -> tuple[str, list[int]]:
     items: list[list] = []  # [text, page, is_paragraph_open]
     starts: list[int | None] = []
@@ -151,7 +154,8 @@ def _render(per_page) -> tuple[str, list[int]]:
             items.extend([n, page - 1, False] for n in pending)
             pending = []
             items.append([text, page, b.kind == "text" and (b.full_last_line or not lay._SENTENCE_END.search(text))])
-        pending.extend(t for t in (clean_text(n.text).strip() for n in notes) if t)
+        # A footnote that is only a web address is a reference, not a sentence anyone should be quoted.
+        pending.extend(t for t in (clean_text(n.text).strip() for n in notes) if t and not _URL_ONLY.fullmatch(t))
         starts.append(first)
     items.extend([n, len(per_page) - 1, False] for n in pending)
     text, offsets = "", []

@@ -70,6 +70,7 @@ def test_footnote_markers_come_off_the_numbers_and_footnotes_stay_on_their_page(
     page = next(i for i, s in enumerate(doc.pages) if s > note) if doc.pages[-1] > note else len(doc.pages)
     assert doc.text.index("45-day period") >= doc.pages[page - 1]  # the note sits on the page of its marker
     assert "42 Counted from the date of the reasonable grounds decision." in doc.text
+    assert "partnership board.\n" in doc.text and "https://" not in doc.text  # a bare-address note is no sentence
 
 
 def test_section_paths_from_type_size_and_paragraph_locators_with_pages(protocol):

@@ -58,12 +58,13 @@ PROTOCOL_SECTIONS = [
         ("4.1", "Partners share information lawfully and proportionately when a person is at risk, and they "
                 "record the reason for every disclosure in the case file."),
         ("4.2", "The named lead in each agency reviews cases every quarter and reports themes to the "
-                "safeguarding partnership board."),
+                "safeguarding partnership board.^9"),
     ]),
 ]
 PROTOCOL_FOOTNOTES = {
     "7": "The period can be extended where the person needs longer to recover.",
     "42": "Counted from the date of the reasonable grounds decision.",
+    "9": "https://example.org/safeguarding/partnership-board/annual-report-2024",
 }
 
 MANIFESTO_TITLE = "A Fairer Start for Every Community"
