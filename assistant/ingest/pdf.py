@@ -118,15 +118,19 @@ def _footnotes(lines: list[lay.Line]) -> list[lay.Block]:
 
 
 def _take_title(per_page, size: float) -> str:
-    """The largest heading on the first page with text is the document's title (and not a section)."""
-    for blocks, _ in per_page:
+    """The largest heading on the first page with text is the document's title. Set larger than any heading
+    after it, it is a cover title and leaves the text; otherwise it also stays as the first section."""
+    for i, (blocks, _) in enumerate(per_page):
         heads = [b for b in blocks if b.kind == "heading" and b.lines[0].size >= 1.3 * size]
-        if blocks:
-            if not heads:
-                return ""
-            top = max(heads, key=lambda b: b.lines[0].size)
+        if not blocks:
+            continue
+        if not heads:
+            return ""
+        top = max(heads, key=lambda b: b.lines[0].size)
+        later = [b.lines[0].size for page, _ in per_page[i:] for b in page if b.kind == "heading" and b is not top]
+        if all(s < top.lines[0].size for s in later):
             blocks.remove(top)
-            return " ".join(top.text.split())
+        return " ".join(top.text.split())
     return ""
 
 

@@ -122,6 +122,8 @@ def test_typeset_bullets_footers_and_paragraphs_over_page_breaks(tmp_path):
 
     doc, chunks = load(tmp_path, "strategy.pdf", strategy_pdf())
     assert doc.title == STRATEGY_TITLE and len(doc.pages) >= 2
+    # the title is set no larger than the sections after it: it names the document and stays a heading
+    assert {c.section for c in chunks} == {"1 Our vision", "2 Next steps"}
     assert "\n".join(f"- {b}" for b in STRATEGY_BULLETS) in doc.text
     assert STRATEGY_FOOTER not in doc.text and "Page 1" not in doc.text
     paras = [p for p in doc.text.split("\n\n") if re.match(r"\d\.\d ", p)]
