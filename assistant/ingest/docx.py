@@ -111,29 +111,31 @@ def _docx_blocks(d) -> list[str]:
     from docx.table import Table
 
     blocks: list[str] = []
-    stack = list(reversed(list(d.iter_inner_content())))
+    stack = [(x, False) for x in reversed(list(d.iter_inner_content()))]
     while stack:
-        item = stack.pop()
+        item, in_table = stack.pop()
         if isinstance(item, Table):
             cells = [c for row in item.rows for c in row.cells]
             seen: set[int] = set()  # ids stay valid while `cells` holds the elements
             fresh = [c for c in cells if not (id(c._tc) in seen or seen.add(id(c._tc)))]
-            stack.extend(reversed([x for c in fresh for x in c.iter_inner_content()]))
+            stack.extend(reversed([(x, True) for c in fresh for x in c.iter_inner_content()]))
             continue
-        block = _docx_paragraph(item)
+        block = _docx_paragraph(item, in_table)
         if block:
             blocks.append(block)
     return blocks
 
 
-def _docx_paragraph(p) -> str:
+def _docx_paragraph(p, in_table: bool = False) -> str:
     text = p.text.strip()
     if not text:
         return ""
     style = (p.style.name if p.style is not None else "") or ""
     m = re.match(r"heading (\d)", style, re.IGNORECASE)
     numbered = p._p.pPr is not None and p._p.pPr.numPr is not None
-    level = int(m.group(1)) if m else 1 if style == "Title" else _outline_level(p) or _bold_heading_level(p, text)
+    # Bold labels in a form's table cells ("Name of child") are not the document's sections.
+    level = (int(m.group(1)) if m else 1 if style == "Title" else _outline_level(p)
+             or (0 if in_table else _bold_heading_level(p, text)))
     if level:
         return "#" * min(level, 6) + " " + " ".join(text.split())
     if (style.startswith("List") and not style.startswith("List Continue")) or numbered:

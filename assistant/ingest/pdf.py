@@ -134,6 +134,20 @@ def _take_title(per_page, size: float) -> str:
     return ""
 
 
+def _resolve_hyphens(texts: list[str]) -> list[str]:
+    """A word broken over two lines ("recog-" / "nised") is one word when the document also prints it
+    unbroken and never with the hyphen; otherwise the hyphen was a real one ("strengths-based")."""
+    broken = re.compile(r"([A-Za-z]+)-" + lay.LINE_HYPHEN + r"([a-z]+)")
+    words = set(re.findall(r"[a-z]+(?:-[a-z]+)*", broken.sub(" ", "\n".join(texts)).lower()))
+
+    def fix(m: re.Match) -> str:
+        left, right = m.group(1), m.group(2)
+        one_word = (left + right).lower() in words and f"{left}-{right}".lower() not in words
+        return left + right if one_word else f"{left}-{right}"
+
+    return [broken.sub(fix, t).replace(lay.LINE_HYPHEN, "") for t in texts]
+
+
 _URL_ONLY = re.compile(r"(?:\d{1,3}\s*)?(?:(?:https?://|www\.)\S+[\s,;]*)+(?:\(accessed [^)]*\))?\.?")
 
 
@@ -162,6 +176,8 @@ def _render(per_page) -> tuple[str, list[int]]:
         pending.extend(t for t in (clean_text(n.text).strip() for n in notes) if t and not _URL_ONLY.fullmatch(t))
         starts.append(first)
     items.extend([n, len(per_page) - 1, False] for n in pending)
+    for item, fixed in zip(items, _resolve_hyphens([i[0] for i in items])):
+        item[0] = fixed
     text, offsets = "", []
     for i, (t, _, _) in enumerate(items):
         if i:

@@ -28,6 +28,8 @@ _LIST_START = re.compile(r"^(?:[-•●▪◦‣⁃]\s)")  # what clean_text tur
 _NUMBER_START = re.compile(r"^(?:\(?\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[a-z]{1,3}\)|[a-z]\.)\s+\S")
 _SENTENCE_END = re.compile(r"[.:;!?][\"'”’)\]]*$")
 _UNMAPPED = re.compile(r"\(cid:\d+\)|\ufffd")
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+LINE_HYPHEN = "\u2027"  # (hyphenation point) marks a hyphen that ended a printed line, until the document's own words decide it
 MARGIN_LINES = 3  # lines at the top and at the foot of a page that may be furniture
 
 
@@ -110,7 +112,7 @@ def _join_chars(chars: list[dict]) -> str:
             out.append(" ")
         out.append(t)
         prev = c
-    return _UNMAPPED.sub("", "".join(out)).strip()
+    return _UNMAPPED.sub("", "".join(out)).translate(_LIGATURES).strip()
 
 
 def _fold_superscripts(lines: list[Line]) -> list[Line]:
@@ -235,7 +237,7 @@ class Block:
             if not out:
                 out = t
             elif re.search(r"[A-Za-z]-$", out) and t[:1].islower():
-                out += t
+                out += LINE_HYPHEN + t
             else:
                 out += " " + t
         return out

@@ -62,6 +62,13 @@ def test_lines_are_reflowed_into_paragraphs(protocol):
             "and who will be in contact, so the person can make an informed choice.\n") in doc.text
 
 
+def test_words_broken_over_lines_are_joined_as_the_document_spells_them(protocol):
+    doc, _ = protocol
+    assert "a concern recognised early is shared" in doc.text  # "recognised" is printed whole elsewhere
+    assert "in a strengths-based way." in doc.text  # and "strengths-based" keeps its hyphen
+    assert "\u2027" not in doc.text
+
+
 def test_footnote_markers_come_off_the_numbers_and_footnotes_stay_on_their_page(protocol):
     doc, chunks = protocol
     assert "a 45-day period of reflection" in doc.text and "recovery period of 45 days" in doc.text

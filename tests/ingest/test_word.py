@@ -22,6 +22,7 @@ def test_bold_paragraphs_and_outline_levels_give_sections(tmp_path):
         for text in paras:
             assert next(c for c in chunks if text in c.text).section.endswith(heading)
     assert "# Children's welfare comes first." not in doc.text  # a bold sentence stays a sentence
+    assert "Name of child" in doc.text and "# Name of child" not in doc.text  # a form's label is no section
 
 
 def test_template_date_is_not_the_documents_date_the_text_is(tmp_path):

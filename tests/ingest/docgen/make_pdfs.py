@@ -4,7 +4,8 @@ Two documents, both written for these tests:
 
 - `protocol_pdf()`: a multi-agency protocol. A title page, a contents page with leader dots, headings in
   two sizes, numbered paragraphs ("2.1 ...") hard-wrapped line by line, superscript footnote markers that
-  touch words and numbers ("45-day⁷", "45⁴² days") with the footnotes printed small at the page foot, and
+  touch words and numbers ("45-day⁷", "45⁴² days") with the footnotes printed small at the page foot, words
+  hyphenated over a line break ("recog-" / "nised", "strengths-" / "based"), and
   a running header printed on alternate pages only, on the line under the page number.
 - `manifesto_pdf()`: a two-column booklet whose sentences run from the left column into the right one,
   with a running footer beside the page number, no paragraph numbers, and figures at the start of a
@@ -40,9 +41,10 @@ PROTOCOL_SECTIONS = [
         ("2.1", "Indicators include a person who is not allowed to keep their own identity documents, who is "
                 "moved between addresses at night, or who appears to be controlled by someone else."),
         ("2.2", "A single indicator does not prove exploitation, but several together should prompt a "
-                "conversation with the person in a safe place, with an interpreter where needed."),
+                "strengths-based conversation with the person in a safe place, with an interpreter where needed."),
         ("2.3", "Staff should record what the person says in their own words and avoid asking leading "
-                "questions that could harm a later investigation."),
+                "questions that could harm a later investigation, so that a concern recog-|nised early is shared, "
+                "as every recognised concern must be, in a strengths-|based way."),
     ]),
     ("3. The National Referral Mechanism", [
         ("3.1", "Adults must consent before a referral is made, while children are referred without consent "
@@ -102,6 +104,12 @@ def _wrap(words: list[str], width: float, size: float) -> list[list[str]]:
     lines: list[list[str]] = [[]]
     used = 0.0
     for w in words:
+        if "|" in w:  # "recog-|nised": the word is broken over two lines with a hyphen, as typesetters do
+            left, right = w.split("|")
+            lines[-1].append(left)
+            lines.append([right])
+            used = _word_width(right, size)
+            continue
         ww = _word_width(w, size)
         space = stringWidth(" ", BODY, size) if lines[-1] else 0
         if lines[-1] and used + space + ww > width:

@@ -44,6 +44,10 @@ def policy_docx(author: str = POLICY_AUTHOR, title: str = "") -> bytes:
             para = d.add_paragraph()
             para.add_run(text)
     d.add_paragraph().add_run("Children's welfare comes first.").bold = True  # a bold sentence, not a heading
+    form = d.add_table(rows=2, cols=2)  # a concern form: bold labels in cells are not sections
+    for row, label in enumerate(["Name of child", "Date of concern"]):
+        form.cell(row, 0).paragraphs[0].add_run(label).bold = True
+        form.cell(row, 1).text = "Write here in full sentences, please."
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
