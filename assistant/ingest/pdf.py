@@ -14,7 +14,7 @@ from pathlib import Path
 
 from assistant.errors import LoaderError
 from assistant.ingest import pdf_layout as lay
-from assistant.ingest.clean import as_str, clean_text, make_document
+from assistant.ingest.clean import as_str, clean_text, date_from_text, make_document
 from assistant.types import Document
 
 
@@ -33,8 +33,8 @@ def load_pdf(data: bytes, path: Path) -> Document:
         raise LoaderError(f"{name}: the PDF is damaged and cannot be read ({e.__class__.__name__}); "
                           "open it and export a fresh PDF, or save it as text") from e
     text, starts, title = compose([p for p, _ in pages], [w for _, w in pages])
-    if not meta["title"]:
-        meta["title"] = title
+    meta["title"] = meta["title"] or title
+    meta["date"] = meta["date"] or date_from_text(text)
     return make_document(path, meta, text, pages=starts)
 
 

@@ -8,7 +8,10 @@ Works on Markdown (a page saved as .md, or the Markdown that trafilatura makes o
   heading, and a
   heading whose every block went goes too, so no passage inherits a banner as its section;
 - a heading mark alone on its line ("###") is joined to the line after it;
-- links and images are reduced to their text, emphasis marks dropped.
+- links and images are reduced to their text, emphasis marks dropped;
+- a Markdown table becomes one line per row, each cell named by its column ("Service: Carer's
+  assessment; Cost: Free"), so a row can be quoted as it reads;
+- setext headings (a line underlined with === or ---) become `#` headings.
 
 The phrases are data: boilerplate.yaml beside this module.
 """
@@ -51,7 +54,7 @@ def _strip_links(text: str) -> str:
 def clean_web_markdown(text: str) -> str:
     """The page's own content, as Markdown without links; see the module docstring."""
     pats = _patterns()
-    lines = _join_lone_hashes(text.split("\n"))
+    lines = _tables_to_rows(_setext(_join_lone_hashes(text.split("\n"))))
     blocks = _blocks(lines)
     kept: list[tuple[str, list[str]]] = []  # (kind, lines): kind is "heading" or "body"
     dropped_under: dict[int, int] = {}
@@ -96,6 +99,48 @@ def _join_lone_hashes(lines: list[str]) -> list[str]:
         if pending and line.strip():
             out.extend([pending + " " + line.strip(), ""])
             pending = ""
+            continue
+        out.append(line)
+    return out
+
+
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _cells(row: str) -> list[str]:
+    return [c.strip() for c in row.strip().strip("|").split("|")]
+
+
+def _tables_to_rows(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if _TABLE_ROW.match(lines[i]) and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1]):
+            head = _cells(lines[i])
+            i += 2
+            rows = []
+            while i < len(lines) and _TABLE_ROW.match(lines[i]):
+                cells = _cells(lines[i])
+                pairs = [f"{h}: {c}" if h else c for h, c in zip(head + [""] * len(cells), cells) if c]
+                if pairs:
+                    rows.append("; ".join(pairs))
+                i += 1
+            out.extend(["", "\n".join(rows), ""])
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
+def _setext(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        under = re.fullmatch(r"\s*(=+|-+)\s*", line)
+        if under and out and out[-1].strip() and not _HEADING.match(out[-1]) and not out[-1].lstrip().startswith(("- ", "* ", "|")) \
+                and len(under.group(1)) >= 3:
+            out[-1] = ("# " if under.group(1)[0] == "=" else "## ") + out[-1].strip()
+            out.append("")
             continue
         out.append(line)
     return out

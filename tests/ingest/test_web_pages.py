@@ -54,7 +54,13 @@ def test_lone_heading_mark_takes_the_next_line():
 def test_html_keeps_lists_and_tables(tmp_path):
     doc, _ = load(tmp_path, "carers.html", charity_html())
     assert "- a break from caring\n- help with housework or shopping" in doc.text
-    assert "Carer's assessment" in doc.text and "Free" in doc.text
+    assert "Service: Carer's assessment; Cost: Free" in doc.text and "|" not in doc.text
+
+
+def test_markdown_tables_and_setext_headings():
+    out = clean_web_markdown("Who can ask\n===========\n\n| Who | When |\n|---|:---:|\n| Adult carers | Any time |\n"
+                             "| Young carers | From 16 |\n")
+    assert out == "# Who can ask\n\nWho: Adult carers; When: Any time\nWho: Young carers; When: From 16\n"
 
 
 def test_guidance_that_mentions_cookies_or_links_is_kept():
