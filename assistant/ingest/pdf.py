@@ -90,7 +90,7 @@ def _pdf_meta(reader) -> dict:
 
 def compose(pages: list[list[lay.Line]], widths: list[float]) -> tuple[str, list[int], str]:
     """Cleaned text, the offset where each page starts, and the first page's title heading."""
-    bodies, _furniture = lay.split_furniture(pages)
+    bodies, _furniture = lay.split_furniture(pages, lay.body_size(pages))
     size = lay.body_size(bodies)
     pitch = lay.line_pitch(bodies, size)
     per_page: list[tuple[list[lay.Block], list[lay.Block]]] = []

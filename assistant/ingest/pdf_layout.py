@@ -145,9 +145,10 @@ def _key(text: str) -> str:
     return re.sub(r"\d+", "#", text.lower()).strip()
 
 
-def split_furniture(pages: list[list[Line]]) -> tuple[list[list[Line]], list[list[Line]]]:
+def split_furniture(pages: list[list[Line]], size: float) -> tuple[list[list[Line]], list[list[Line]]]:
     """(body lines, furniture lines) per page: margin lines repeated across pages, page numbers, and what
-    shares a row with a page number."""
+    shares a row with a page number. A repeated line set larger than the body text is a heading that
+    happens to open several pages ("Key points"), not a running header."""
     n = len(pages)
     seen: Counter = Counter()
     for lines in pages:
@@ -158,7 +159,8 @@ def split_furniture(pages: list[list[Line]]) -> tuple[list[list[Line]], list[lis
         margins = _margins(lines)
         numbers = [ln for ln in margins if _PAGE_NUMBER.match(ln.text) and n > 1]
         drop = {id(ln) for ln in margins
-                if ln in numbers or (n >= 3 and seen[_key(ln.text)] >= need and not re.search(r"[.!?]$", ln.text))
+                if ln in numbers or (n >= 3 and seen[_key(ln.text)] >= need and not re.search(r"[.!?]$", ln.text)
+                                     and ln.size <= 1.05 * size)
                 or any(abs(ln.bottom - p.bottom) < 2 for p in numbers)}
         bodies.append([ln for ln in lines if id(ln) not in drop])
         furniture.append([ln for ln in lines if id(ln) in drop])

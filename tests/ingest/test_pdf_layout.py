@@ -137,3 +137,11 @@ def test_typeset_bullets_footers_and_paragraphs_over_page_breaks(tmp_path):
     assert len(paras) == 12 and all(p.count("Carers tell us") == 4 for p in paras)  # none cut at a page end
     assert {c.locator.split(",")[0] for c in chunks if c.section.endswith("Next steps")} == \
         {f"2.{i}" for i in range(1, 7)}
+
+
+def test_a_heading_that_opens_every_page_is_not_a_running_header(tmp_path):
+    from docgen.make_pdfs import key_points_pdf
+
+    doc, chunks = load(tmp_path, "points.pdf", key_points_pdf())
+    assert doc.text.count("Key points") == 4 and {c.section for c in chunks} == {"Key points"}
+    assert all(any(f"Point {i} is" in c.text for c in chunks) for i in range(1, 5))

@@ -308,3 +308,15 @@ def strategy_pdf() -> bytes:
     SimpleDocTemplate(buf, pagesize=A4, title="", author="Anytown Council").build(story, onFirstPage=foot,
                                                                                    onLaterPages=foot)
     return buf.getvalue()
+
+
+def key_points_pdf(pages: int = 4) -> bytes:
+    """Every page opens with the same heading, "Key points", set larger than the text: a heading, not furniture."""
+    doc = _Pages(lambda c, page: (c.setFont(BODY, 9), c.drawCentredString(WIDTH / 2, 40, str(page))))
+    for i in range(pages):
+        if i:
+            doc.new_page()
+        doc.text("Key points", size=14, font=BOLD)
+        doc.text(f"Point {i + 1} is that the person leads their own assessment, with the people they choose to "
+                 f"involve, and the plan uses what they can already do.")
+    return doc.save()
