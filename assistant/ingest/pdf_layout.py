@@ -126,11 +126,14 @@ def _fold_superscripts(lines: list[Line]) -> list[Line]:
             out.append(ln)
             continue
         chars = host.chars  # type: ignore[attr-defined]
-        if ln.text.isdigit():
+        if re.fullmatch(r"\d{1,3}(?:[,–-]\d{1,3})*|[*†‡§]", ln.text):
             if ln.x1 <= chars[0]["x0"] + 0.5:
                 host.lead_mark = ln.text
             else:
                 host.marks.append(ln.text)
+            continue
+        if len(ln.text) > 3:  # small type above a line (a caption, a label) is text of its own
+            out.append(ln)
             continue
         # "5th", "1st": letters raised after a word are part of it
         merged = sorted(chars + ln.chars, key=lambda c: c["x0"])  # type: ignore[attr-defined]
