@@ -28,6 +28,7 @@ _LINK = re.compile(r"!?\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\"
 _REF_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
+_BARE_URL = re.compile(r"^\s*(?:[-*]\s+|\d{1,3}\.?\s+)?<?(?:https?://|www\.)\S+>?\s*$")
 _LONE_HASHES = re.compile(r"^(#{1,6})\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?![\w*])")
 
@@ -162,14 +163,17 @@ def _blocks(lines: list[str]) -> list[list[str]]:
 def _clean_block(block: list[str], pats: dict[str, re.Pattern]) -> list[str]:
     text = "\n".join(block)
     n_links = len(_LINK.findall(text)) + len(_REF_LINK.findall(text))
-    if n_links >= 2 and link_density(text) > 0.6:
+    density = link_density(text) if n_links else 0.0
+    if n_links >= 2 and density > 0.6:
         return []  # a menu, a list of related links, a footer's link row
+    if n_links == 1 and density > 0.85 and len(_strip_links(text).split()) <= 8:
+        return []  # a lone link or button ("Donate", "Find out more"): no sentence to quote
     plain = [_strip_links(x) for x in block]
     if any(pats["cookie_lines"].match(x) for x in plain):
         return []
     keep = []
     for raw, line in zip(block, plain):
-        if pats["feedback_lines"].match(line) or pats["footer_lines"].match(line):
+        if pats["feedback_lines"].match(line) or pats["footer_lines"].match(line) or _BARE_URL.match(raw):
             continue
         keep.append(raw)
     return keep if any(_strip_links(x).strip() for x in keep) else []

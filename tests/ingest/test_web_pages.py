@@ -68,3 +68,9 @@ def test_guidance_that_mentions_cookies_or_links_is_kept():
             "See [the council's guide](https://example.org/g) before the visit, and write down what they say.\n")
     out = clean_web_markdown(text)
     assert "cookies and tracking" in out and "See the council's guide before the visit" in out
+
+
+def test_lone_links_and_bare_addresses_are_not_passages():
+    out = clean_web_markdown("# Help\n\nCarers can ask for an assessment at any time of year.\n\n[Donate](https://example.org/d)\n\n"
+                             "https://example.org/reports/2024/annual.pdf\n")
+    assert out == "# Help\n\nCarers can ask for an assessment at any time of year.\n"
