@@ -28,6 +28,7 @@ _BLOCK_TAGS = {"p", "div", "section", "article", "main", "blockquote", "pre", "t
                "td", "th", "ul", "ol", "dl", "dt", "dd", "figure", "figcaption", "address", "details",
                "summary", "center", "body", "html", "caption", "hr"}
 _HEADING_TAGS = {f"h{i}": i for i in range(1, 7)}
+_LINK_BREAKERS = sorted(_BLOCK_TAGS | set(_HEADING_TAGS) | {"li", "br"})  # tags that would split a link's text
 
 
 def load_html(data: bytes, path: Path) -> Document:
@@ -162,11 +163,18 @@ def _html_blocks(root) -> list[str]:
             continue
         name = node.name
         if leaving:
+            if name == "a":  # links stay Markdown links until webclean has measured link density
+                buf.append("](#)")
+                continue
             flush(end=name in _HEADING_TAGS or name == "li")
             continue
         if name == "br":
             buf.append("\n")
             continue
+        if (name == "a" and node.get("href") and node.get_text(strip=True)
+                and not re.search(r"[\[\]]", node.get_text()) and node.find(_LINK_BREAKERS) is None):
+            buf.append("[")
+            stack.append((node, True))
         if name in _HEADING_TAGS or name == "li" or name in _BLOCK_TAGS:
             flush()
             if name in _HEADING_TAGS:

@@ -74,3 +74,12 @@ def test_lone_links_and_bare_addresses_are_not_passages():
     out = clean_web_markdown("# Help\n\nCarers can ask for an assessment at any time of year.\n\n[Donate](https://example.org/d)\n\n"
                              "https://example.org/reports/2024/annual.pdf\n")
     assert out == "# Help\n\nCarers can ask for an assessment at any time of year.\n"
+
+
+def test_link_lists_go_in_our_own_html_walk_too(tmp_path):
+    page = ("<html><body><div><a href='/a'>Home</a> <a href='/b'>Services</a> <a href='/c'>Contact us</a></div>"
+            "<div>Carers have a right to an assessment of their own needs, <a href='/x'>whatever</a> the hours.</div>"
+            "<div><a href='/d'><div>A block inside a link</div></a></div></body></html>")
+    doc, _ = load(tmp_path, "plain.html", page)
+    assert doc.text == ("Carers have a right to an assessment of their own needs, whatever the hours.\n\n"
+                        "A block inside a link\n")
