@@ -1,9 +1,8 @@
-"""PDF files: opened with pypdf (encryption, metadata), laid out with pdfplumber (positions and font sizes).
+"""PDF files: opened with pypdf (encryption, metadata), laid out from pypdfium2's characters (positions, fonts, sizes).
 
-pdfplumber (over pdfminer.six) is used for the text because it gives every character with its position,
-font name and size, which the layout reading in `pdf_layout` needs; see docs/benchmarks.md for why it
-was chosen over pypdfium2. Owner-restricted copies (AES or RC4, no password to open) are decrypted with
-pypdf first, so pdfminer only ever sees a plain PDF.
+pypdfium2 (Google's PDFium) gives every character with its box, font name, weight and size, which the
+layout reading in `pdf_layout` needs, about ten times faster than pdfplumber/pdfminer.six gives the same
+(docs/benchmarks.md). PDFium opens owner-restricted copies (AES or RC4, no password to open) itself.
 """
 
 from __future__ import annotations
@@ -23,13 +22,10 @@ def load_pdf(data: bytes, path: Path) -> Document:
     reader, data = _open(data, name)
     meta = _pdf_meta(reader)
     try:
-        import pdfplumber
-
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [(lay.page_lines(p.chars, i), float(p.width)) for i, p in enumerate(pdf.pages)]
+        pages = _pdfium_pages(data)
     except LoaderError:
         raise
-    except Exception as e:  # pdfminer raises many types on damaged or hostile input
+    except Exception as e:  # pdfium refuses damaged or hostile input in many ways
         raise LoaderError(f"{name}: the PDF is damaged and cannot be read ({e.__class__.__name__}); "
                           "open it and export a fresh PDF, or save it as text") from e
     text, starts, title = compose([p for p, _ in pages], [w for _, w in pages])
@@ -39,8 +35,8 @@ def load_pdf(data: bytes, path: Path) -> Document:
 
 
 def _open(data: bytes, name: str):
-    """A pypdf reader and the bytes to lay out (a decrypted copy when the file is owner-restricted)."""
-    from pypdf import PdfReader, PdfWriter
+    """A pypdf reader (metadata, and whether a password is needed to open the file) and the bytes to lay out."""
+    from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
     try:
@@ -49,9 +45,6 @@ def _open(data: bytes, name: str):
             if not reader.decrypt(""):
                 raise LoaderError(f"{name}: the PDF needs a password to open; open it with the password, "
                                   "save a copy without one (Print > Save as PDF) and add that copy")
-            buf = io.BytesIO()
-            PdfWriter(clone_from=reader).write(buf)
-            data = buf.getvalue()
         if len(reader.pages) == 0:
             raise LoaderError(f"{name}: the PDF has no pages (it may be damaged); export or download it again")
     except LoaderError:
@@ -66,6 +59,54 @@ def _open(data: bytes, name: str):
         raise LoaderError(f"{name}: the PDF is damaged and cannot be read ({e.__class__.__name__}); "
                           "open it and export a fresh PDF, or save it as text") from e
     return reader, data
+
+
+def _pdfium_pages(data: bytes) -> list[tuple[list[lay.Line], float]]:
+    """Every page's lines, from pdfium's characters with their boxes, font names, weights and sizes."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)  # an owner-restricted copy (AES or RC4) opens without a password
+    try:
+        out = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            width, height = page.get_size()
+            out.append((lay.page_lines(_pdfium_chars(page, height), i), float(width)))
+        return out
+    finally:
+        pdf.close()
+
+
+def _pdfium_chars(page, height: float) -> list[dict]:
+    """Characters as dicts (text, x0, x1, top, bottom, size, fontname), top-down like the page is read."""
+    import ctypes
+    import math
+
+    import pypdfium2.raw as raw
+
+    tp = page.get_textpage()
+    box, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
+    name, flags = ctypes.create_string_buffer(128), ctypes.c_int()
+    chars = []
+    for i in range(raw.FPDFText_CountChars(tp)):
+        code = raw.FPDFText_GetUnicode(tp, i)
+        if code == 2 or raw.FPDFText_IsHyphen(tp, i) == 1:  # pdfium's mark for a hyphen that ends a line
+            code = ord("-")
+        if code <= 32 or raw.FPDFText_IsGenerated(tp, i) or 0xD800 <= code <= 0xDFFF or code >= 0xFFFE:
+            continue
+        angle = raw.FPDFText_GetCharAngle(tp, i)
+        raw.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(box))
+        raw.FPDFText_GetMatrix(tp, i, ctypes.byref(matrix))
+        raw.FPDFText_GetFontInfo(tp, i, name, len(name), ctypes.byref(flags))
+        # The size pdfium reports is the Tf operand; what is printed is that times the text matrix's scale.
+        size = raw.FPDFText_GetFontSize(tp, i) * math.hypot(matrix.c, matrix.d)
+        bold = raw.FPDFText_GetFontWeight(tp, i) >= 600
+        chars.append({"text": chr(code), "x0": box.left, "x1": box.right, "top": height - box.top,
+                      "bottom": height - box.bottom, "size": size or (box.top - box.bottom),
+                      "fontname": name.value.decode("latin-1") + (" Bold" if bold else ""),
+                      "upright": min(angle, 2 * math.pi - angle) < 0.1 if angle >= 0 else True})
+    tp.close()
+    return chars
 
 
 def _pdf_meta(reader) -> dict:
