@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from pathlib import Path
 
 from assistant.errors import LoaderError
@@ -61,8 +62,16 @@ def _open(data: bytes, name: str):
     return reader, data
 
 
+_PDFIUM = threading.Lock()  # PDFium is not thread-safe: the app may read two uploads at once
+
+
 def _pdfium_pages(data: bytes) -> list[tuple[list[lay.Line], float]]:
     """Every page's lines, from pdfium's characters with their boxes, font names, weights and sizes."""
+    with _PDFIUM:
+        return _read_pages(data)
+
+
+def _read_pages(data: bytes) -> list[tuple[list[lay.Line], float]]:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)  # an owner-restricted copy (AES or RC4) opens without a password
