@@ -47,6 +47,7 @@ class Line:
     text: str
     lead_mark: str = ""  # a raised footnote number printed before the text (a footnote's own number)
     marks: list[str] = field(default_factory=list)
+    chars: list[dict] = field(default_factory=list, repr=False)  # kept until superscripts are folded in
 
 
 # ---------------------------------------------------------------- characters -> lines
@@ -89,10 +90,28 @@ def _line(chars: list[dict], page: int) -> Line:
     size = sizes.most_common(1)[0][0]
     bold = sum(bool(_BOLD.search(c.get("fontname", ""))) for c in chars) > len(chars) / 2
     line = Line(page, chars[0]["x0"], max(c["x1"] for c in chars), min(c["top"] for c in chars),
-                max(c["bottom"] for c in chars), size, bold, "")
-    line.text = _join_chars(chars)
-    line.chars = chars  # type: ignore[attr-defined]  # kept until superscripts are folded in
+                max(c["bottom"] for c in chars), size, bold, "", chars=chars)
+    # Footnote digits raised only a little can land in the line's own row: small, raised, digits.
+    base = statistics.median(c["bottom"] for c in chars if round(c["size"], 1) == size)
+    raised = [i for i, c in enumerate(chars) if c["size"] < 0.8 * size and c["bottom"] < base - 0.1 * size
+              and c["text"].isdigit()]
+    drop: set[int] = set()
+    for run in _runs(raised):
+        if run[0] > 0:  # a mark after a word; one before the text is a footnote's own number: kept
+            line.marks.append("".join(chars[i]["text"] for i in run))
+            drop.update(run)
+    line.text = _join_chars([c for i, c in enumerate(chars) if i not in drop])
     return line
+
+
+def _runs(indexes: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def _bulletish(t: str) -> bool:
@@ -125,7 +144,7 @@ def _fold_superscripts(lines: list[Line]) -> list[Line]:
         if host is None:
             out.append(ln)
             continue
-        chars = host.chars  # type: ignore[attr-defined]
+        chars = host.chars
         if re.fullmatch(r"\d{1,3}(?:[,–-]\d{1,3})*|[*†‡§]", ln.text):
             if ln.x1 <= chars[0]["x0"] + 0.5:
                 host.lead_mark = ln.text
@@ -136,7 +155,7 @@ def _fold_superscripts(lines: list[Line]) -> list[Line]:
             out.append(ln)
             continue
         # "5th", "1st": letters raised after a word are part of it
-        merged = sorted(chars + ln.chars, key=lambda c: c["x0"])  # type: ignore[attr-defined]
+        merged = sorted(chars + ln.chars, key=lambda c: c["x0"])
         host.text = _join_chars(merged)
     return out
 
