@@ -40,11 +40,10 @@ def _patterns() -> dict[str, re.Pattern]:
 
 
 def link_density(block: str) -> float:
-    """Share of a block's visible text that is link text."""
-    linked = sum(len(m.group(1)) for m in _LINK.finditer(block)) + sum(len(m.group(1)) for m in _REF_LINK.finditer(block))
+    """Share of a block's visible characters (spaces aside) that are link text."""
+    linked = "".join(m.group(1) for pat in (_LINK, _REF_LINK) for m in pat.finditer(block))
     visible = len(re.sub(r"\s+", "", _strip_links(block)))
-    return min(1.0, len(re.sub(r"\s+", "", "".join(m.group(1) for m in _LINK.finditer(block)))) / visible) \
-        if visible and linked else 0.0
+    return min(1.0, len(re.sub(r"\s+", "", linked)) / visible) if visible else 0.0
 
 
 def _strip_links(text: str) -> str:
