@@ -146,6 +146,7 @@ def compose(pages: list[list[lay.Line]], widths: list[float]) -> tuple[str, list
     per_page: list[tuple[list[lay.Block], list[lay.Block]]] = []
     for lines, width in zip(bodies, widths):
         main, notes = lay.split_footnotes(lines, size)
+        main = lay.drop_contents(main, width, len(pages))
         per_page.append((lay.blocks(lay.reading_order(main, width), size, pitch), _footnotes(notes)))
     lay.heading_levels([b for page, _ in per_page for b in page])
     title = _take_title(per_page, size)

@@ -176,17 +176,33 @@ def split_furniture(pages: list[list[Line]], size: float) -> tuple[list[list[Lin
     for lines in pages:
         seen.update({_key(ln.text) for ln in _margins(lines)})
     need = max(2, 0.2 * n)
+    offset = _page_number_offset(pages)
     bodies, furniture = [], []
-    for lines in pages:
+    for i, lines in enumerate(pages):
         margins = _margins(lines)
-        numbers = [ln for ln in margins if _PAGE_NUMBER.match(ln.text) and n > 1]
+        numbers = [ln for ln in margins if offset is not None and _PAGE_NUMBER.match(ln.text)
+                   and int(re.search(r"\d+", ln.text).group()) - i == offset]
         drop = {id(ln) for ln in margins
                 if ln in numbers or (n >= 3 and seen[_key(ln.text)] >= need and not re.search(r"[.!?]$", ln.text)
-                                     and ln.size <= 1.05 * size)
+                                     and ln.size <= 1.05 * size and not _PAGE_NUMBER.match(ln.text))
                 or any(abs(ln.bottom - p.bottom) < 2 for p in numbers)}
         bodies.append([ln for ln in lines if id(ln) not in drop])
         furniture.append([ln for ln in lines if id(ln) in drop])
     return bodies, furniture
+
+
+def _page_number_offset(pages: list[list[Line]]) -> int | None:
+    """How printed page numbers relate to page positions (printed = position + offset), read from the
+    margins: a number there is a page number only when it fits the count, so a contents entry's
+    page number or a figure at the foot of a page is not taken for one."""
+    offsets: Counter = Counter()
+    for i, lines in enumerate(pages):
+        found = {int(re.search(r"\d+", ln.text).group()) - i for ln in _margins(lines) if _PAGE_NUMBER.match(ln.text)}
+        offsets.update(found)
+    if not offsets:
+        return None
+    offset, count = offsets.most_common(1)[0]
+    return offset if count >= 2 or len(pages) == count else None
 
 
 def _margins(lines: list[Line]) -> list[Line]:
@@ -215,6 +231,24 @@ def split_footnotes(lines: list[Line], size: float) -> tuple[list[Line], list[Li
         return lines, []
     notes = {id(ln) for ln in tail}
     return [ln for ln in lines if id(ln) not in notes], tail
+
+
+def drop_contents(lines: list[Line], width: float, pages: int) -> list[Line]:
+    """A contents page without leader dots: most rows end in a page number, set apart at the right.
+    Its entries are not guidance; a page with a few numbers at line ends is left alone."""
+    rows: dict[int, list[Line]] = {}
+    for ln in lines:
+        rows.setdefault(round(ln.bottom), []).append(ln)
+    entries = []
+    for row in rows.values():
+        last = max(row, key=lambda ln: ln.x1)
+        number = re.search(r"(?:^|\s)(\d{1,4})$", last.text)
+        if number and int(number.group(1)) <= pages and last.x1 > 0.6 * width and len(row[0].text.split()) <= 14:
+            entries.append(row)
+    if len(entries) < 4 or len(entries) < 0.5 * len(rows):
+        return lines
+    gone = {id(ln) for row in entries for ln in row}
+    return [ln for ln in lines if id(ln) not in gone]
 
 
 def reading_order(lines: list[Line], width: float) -> list[tuple[int, Line]]:

@@ -95,6 +95,11 @@ def test_figures_at_a_paragraph_start_are_not_locators(manifesto):
     assert c.locator == "p. 1" and c.section == "Skills and work"
 
 
+def test_contents_page_without_leader_dots_is_dropped(tmp_path, protocol):
+    doc, chunks = load(tmp_path, "p.pdf", protocol_pdf(leaders=False))
+    assert doc.text == protocol[0].text
+
+
 def test_contents_page_entries_and_leader_dots_are_dropped(protocol):
     doc, chunks = protocol
     assert "...." not in doc.text and "\ufffd" not in doc.text

@@ -199,7 +199,7 @@ def _protocol_furniture(c: Canvas, page: int) -> None:
         c.drawString(72, HEIGHT - 40, str(page))
 
 
-def protocol_pdf(title_in_metadata: bool = False) -> bytes:
+def protocol_pdf(title_in_metadata: bool = False, leaders: bool = True) -> bytes:
     doc = _Pages(_protocol_furniture, title=PROTOCOL_TITLE if title_in_metadata else "Microsoft Word - protocol v3.docx",
                  author="Anytown Safeguarding Partnership")
     doc.y = HEIGHT - 250
@@ -208,8 +208,13 @@ def protocol_pdf(title_in_metadata: bool = False) -> bytes:
     doc.new_page()
     doc.text("Contents", size=16, font=BOLD)
     for i, (heading, _) in enumerate(PROTOCOL_SECTIONS):
-        entry = heading + " " + "." * (70 - len(heading)) + f" {3 + i}"
-        doc.text(entry, gap=2)
+        if leaders:
+            doc.text(heading + " " + "." * (70 - len(heading)) + f" {3 + i}", gap=2)
+        else:  # the page number set at the right margin, no dots
+            doc.c.setFont(BODY, 10.5)
+            doc.c.drawString(72, doc.y, heading)
+            doc.c.drawRightString(WIDTH - 72, doc.y, str(3 + i))
+            doc.y -= 16
     for i, (heading, paras) in enumerate(PROTOCOL_SECTIONS):
         doc.new_page()
         doc.text(heading, size=16, font=BOLD)
