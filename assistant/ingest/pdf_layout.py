@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_ROMAN = re.compile(r"(?:page\s+)?[ivxlc]{1,7}", re.IGNORECASE)
 _LEADER = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$|…{2,}\s*\d{1,4}\s*$|(?:_\s?){4,}\s*\d{1,4}\s*$")
 _LIST_START = re.compile(r"^(?:[-•●▪◦‣⁃]\s)")  # what clean_text turns into "- "
 _NUMBER_START = re.compile(r"^(?:\(?\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[a-z]{1,3}\)|[a-z]\.)\s+\S")
@@ -184,8 +185,10 @@ def split_furniture(pages: list[list[Line]], size: float) -> tuple[list[list[Lin
                    and int(re.search(r"\d+", ln.text).group()) - i == offset]
         drop = {id(ln) for ln in margins
                 if ln in numbers or (n >= 3 and seen[_key(ln.text)] >= need and not re.search(r"[.!?]$", ln.text)
-                                     and ln.size <= 1.05 * size and not _PAGE_NUMBER.match(ln.text))
-                or any(abs(ln.bottom - p.bottom) < 2 for p in numbers)}
+                                     and ln.size <= 1.05 * size and not _PAGE_NUMBER.match(ln.text)
+                                     and len(ln.text.split()) <= 12)  # running heads are short
+                or any(abs(ln.bottom - p.bottom) < 2 for p in numbers)
+                or (n > 1 and _ROMAN.fullmatch(ln.text))}  # front matter numbered i, ii, iii…
         bodies.append([ln for ln in lines if id(ln) not in drop])
         furniture.append([ln for ln in lines if id(ln) in drop])
     return bodies, furniture

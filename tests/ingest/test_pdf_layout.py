@@ -152,3 +152,13 @@ def test_a_heading_that_opens_every_page_is_not_a_running_header(tmp_path):
     doc, chunks = load(tmp_path, "points.pdf", key_points_pdf())
     assert doc.text.count("Key points") == 4 and {c.section for c in chunks} == {"Key points"}
     assert all(any(f"Point {i} is" in c.text for c in chunks) for i in range(1, 5))
+
+
+def test_printed_page_numbers_that_start_late_or_in_roman_numerals_are_furniture(tmp_path):
+    from test_loaders import make_pdf
+
+    body = "Practitioners ask the person what matters to them before any service is offered."
+    pages = [["Cover of the guide", body + " (cover)"], ["ii", body + " (front matter)"]]
+    pages += [[body + f" (chapter page {n})", str(n)] for n in range(1, 4)]
+    doc, chunks = load(tmp_path, "late.pdf", make_pdf(pages))
+    assert not re.search(r"(?m)^(?:ii|\d)$", doc.text) and doc.text.count(body) == 5
