@@ -1,7 +1,7 @@
 """PDF files: opened with pypdf (encryption, metadata), laid out from pypdfium2's characters (positions, fonts, sizes).
 
 pypdfium2 (Google's PDFium) gives every character with its box, font name, weight and size, which the
-layout reading in `pdf_layout` needs, about ten times faster than pdfplumber/pdfminer.six gives the same
+layout reading in `pdf_layout` needs, about seven times faster than pdfplumber/pdfminer.six gives the same
 (docs/benchmarks.md). PDFium opens owner-restricted copies (AES or RC4, no password to open) itself.
 """
 
