@@ -167,7 +167,8 @@ def _ingest(a, args) -> int:
     print(f"Indexed {rep.chunks_total} passages ({', '.join(parts)}; {rep.chunks_embedded} embedded) "
           f"in {rep.seconds:.1f}s")
     for path, why in rep.skipped.items():
-        print(f"refused {path}: {why}", file=sys.stderr)
+        name = Path(path).name  # the loader's reasons already start with the file name
+        print(f"refused {path}{why[len(name):] if why.startswith(name + ':') else ': ' + why}", file=sys.stderr)
     return 1 if rep.skipped else 0  # a refused file is a failure the caller must see
 
 
