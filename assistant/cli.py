@@ -19,6 +19,8 @@ def _parser() -> argparse.ArgumentParser:
     ing = sub.add_parser("ingest", help="build or update the index from corpus/ (and add files to the library)")
     ing.add_argument("paths", nargs="*", type=Path, help="guidance files or folders to add (PDF, Word, HTML, Markdown, text)")
     ing.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
+    ing.add_argument("--clear-refused", action="store_true",
+                     help="delete files in the library that cannot be read (kept there by earlier versions)")
     d = sub.add_parser("docs", help="list the indexed documents")
     d.add_argument("--json", action="store_true")
     rm = sub.add_parser("remove", help="remove user-added documents from the library and index")
@@ -159,14 +161,15 @@ def _read_text_file(path: Path) -> str:
 
 
 def _ingest(a, args) -> int:
-    rep = a.ingest(args.paths or None, rebuild=args.rebuild, progress=True)
+    rep = a.ingest(args.paths or None, rebuild=args.rebuild, progress=True, clear_refused=args.clear_refused)
     parts = [f"{len(rep.added)} added", f"{len(rep.updated)} updated", f"{len(rep.removed)} removed",
              f"{len(rep.unchanged)} unchanged"]
     print(f"Indexed {rep.chunks_total} passages ({', '.join(parts)}; {rep.chunks_embedded} embedded) "
           f"in {rep.seconds:.1f}s")
     for path, why in rep.skipped.items():
-        print(f"skipped {path}: {why}", file=sys.stderr)
-    return 0
+        name = Path(path).name  # the loader's reasons already start with the file name
+        print(f"refused {path}{why[len(name):] if why.startswith(name + ':') else ': ' + why}", file=sys.stderr)
+    return 1 if rep.skipped else 0  # a refused file is a failure the caller must see
 
 
 def _docs(a, args) -> int:

@@ -56,8 +56,9 @@ class Assistant:
             log.info("No index yet: building it from %s", self.settings.corpus_path)
             return self.ingest(progress=progress)
 
-    def ingest(self, paths: list[Path] | None = None, rebuild: bool = False, progress=True) -> IngestReport:
-        return ingest(self.settings, paths, rebuild=rebuild, progress=progress)
+    def ingest(self, paths: list[Path] | None = None, rebuild: bool = False, progress=True,
+               clear_refused: bool = False) -> IngestReport:
+        return ingest(self.settings, paths, rebuild=rebuild, progress=progress, clear_refused=clear_refused)
 
     def remove(self, doc_ids: list[str], progress=False) -> IngestReport:
         return remove_documents(self.settings, doc_ids, progress=progress)

@@ -18,9 +18,34 @@ STOPWORDS = frozenset(
     said says say one ones its it's whose etc i.e e.g""".split()
 )
 
-_ABBREV = ("e.g.", "i.e.", "etc.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "St.", "No.", "vs.", "para.", "cf.", "approx.")
+_INITIAL = re.compile(r"(?:^|[\s(])(?:[A-Z]\.){1,3}$")
 _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[.'’][A-Za-z0-9]+)*")
+
+
+@functools.cache
+def _abbreviations() -> re.Pattern:
+    from pathlib import Path
+
+    import yaml
+
+    words = yaml.safe_load(Path(__file__).with_name("abbreviations.yaml").read_text(encoding="utf-8"))
+    return re.compile(r"(?:^|(?<=[\s(\[\"'“‘/-]))(?:" + "|".join(re.escape(w) for w in words) + r")$")
+
+
+def _holds_sentence(text: str, block_start: int, cut: int, rest: str) -> bool:
+    """Does the full stop before `cut` belong to an abbreviation or an initial rather than end a sentence?"""
+    before = text[max(block_start, cut - 12):cut]
+    if _abbreviations().search(before):
+        return True
+    # "J. Smith", "by A. N. Other": an initial before a capitalised name, not after a capitalised word
+    # ("Annex A. The next…" ends a sentence).
+    m = _INITIAL.search(before)
+    if m and re.match(r"(?:[A-Z]\.\s*)*[A-Z][a-z]", rest):
+        prev = text[max(block_start, cut - 40):cut - len(m.group(0).lstrip(" ("))].split()
+        return (not prev or not prev[-1][:1].isupper() or bool(re.fullmatch(r"[A-Z]\.", prev[-1]))
+                or prev[-1].rstrip(".") in ("Dr", "Mr", "Mrs", "Ms", "Prof", "Cllr"))
+    return False
 
 
 def sha1(text: str) -> str:
@@ -38,12 +63,11 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         seg_start = block_start
         for m in _SENT_END.finditer(text, block_start, block_end):
             cut = m.end()
-            before = text[max(block_start, cut - 8):cut]
-            if any(before.endswith(a) for a in _ABBREV):
-                continue
             # "6.64" or "2.0" never matches (no space after the dot); a lower-case next word after
             # a full stop is usually an abbreviation we don't know, so keep going.
             rest = text[cut:block_end].strip()
+            if _holds_sentence(text, block_start, cut, rest):
+                continue
             if rest[:1].islower() or 0 < len(rest) < 15:
                 continue  # "e.g. the…", or a dangling fragment such as a date after a title
             spans.append(_trim(text, seg_start, cut))

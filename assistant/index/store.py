@@ -8,6 +8,7 @@ Layout under settings.index_root:
         gen-<stamp>/             manifest.json, documents.jsonl, chunks.jsonl, bm25.json, chroma/,
                                  sentences.npy/.json (sentence_vectors.py), terms.npy/.json (word_vectors.py)
     library/                     guidance files users added (uploads), kept across rebuilds
+    parsed/                      parsed documents by file content hash and reader version (parse cache)
 
 An ingest writes a whole new generation and only then points CURRENT at it, so a
 crash or kill -9 half-way leaves the previous generation answering, and readers
@@ -17,6 +18,8 @@ never see a half-written index. Unchanged chunks reuse their stored vectors.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import json
 import logging
 import os
@@ -174,6 +177,11 @@ def add_to_library(settings: Settings, files: list[Path]) -> tuple[list[Path], d
         if f.stat().st_size > settings.max_file_mb * 1024 * 1024:
             skipped[f.name] = f"over the {settings.max_file_mb:g} MB limit (ASSISTANT_MAX_FILE_MB)"
             continue
+        try:  # a file that cannot be read is refused here and never kept in the library
+            load_cached(settings, f)
+        except LoaderError as e:
+            skipped[f.name] = str(e)
+            continue
         dest = lib / name
         tmp = lib / f".{name}.{uuid.uuid4().hex[:6]}.part"
         shutil.copyfile(f, tmp)
@@ -197,6 +205,11 @@ def remove_documents(settings: Settings, doc_ids: list[str], progress: bool | Pr
     """Remove user-added documents from the library and the index."""
     idx = Index.open(settings)
     lib = library_dir(settings).resolve()
+    # A file the library holds but never indexed (refused, or left by an earlier version) goes by its id too.
+    stray = {slugify(f.stem): f for f in (lib.iterdir() if lib.is_dir() else []) if f.is_file()}
+    for d in [d for d in doc_ids if d not in idx.manifest["docs"] and d in stray]:
+        stray[d].unlink(missing_ok=True)
+        doc_ids = [x for x in doc_ids if x != d]
     unknown = [d for d in doc_ids if d not in idx.manifest["docs"]]
     if unknown:
         raise InputError(f"No indexed document with id {', '.join(unknown)} — see `assistant docs` for ids.")
@@ -210,8 +223,10 @@ def remove_documents(settings: Settings, doc_ids: list[str], progress: bool | Pr
 
 
 def ingest(settings: Settings, paths: list[Path] | None = None, rebuild: bool = False,
-           progress: bool | Progress = True) -> IngestReport:
-    """Sync the index with the corpus and library (after copying `paths` into the library)."""
+           progress: bool | Progress = True, clear_refused: bool = False) -> IngestReport:
+    """Sync the index with the corpus and library (after copying `paths` into the library).
+
+    `clear_refused` deletes library files that cannot be read (left by earlier versions, which kept them)."""
     from filelock import FileLock, Timeout
 
     root = index_root(settings)
@@ -222,12 +237,12 @@ def ingest(settings: Settings, paths: list[Path] | None = None, rebuild: bool = 
     except Timeout:
         raise IndexBusyError(str(root / ".lock")) from None
     try:
-        return _ingest_locked(settings, root, paths, rebuild, progress)
+        return _ingest_locked(settings, root, paths, rebuild, progress, clear_refused)
     finally:
         lock.release()
 
 
-def _ingest_locked(settings, root, paths, rebuild, progress) -> IngestReport:
+def _ingest_locked(settings, root, paths, rebuild, progress, clear_refused=False) -> IngestReport:
     t0 = time.perf_counter()
     report = IngestReport()
     if paths:
@@ -242,7 +257,7 @@ def _ingest_locked(settings, root, paths, rebuild, progress) -> IngestReport:
             old = Index(settings, root, _read_current(root))
         except NoIndexError:
             old = None  # damaged: rebuild from scratch
-    docs = _load_sources(settings, report)
+    docs = _load_sources(settings, report, clear_refused)
     old_docs = old.manifest["docs"] if old else {}
     chunks: list[Chunk] = []
     for d in docs:
@@ -280,15 +295,23 @@ def derived_up_to_date(settings: Settings, gen_path: Path) -> bool:
     return sentence_vectors.up_to_date(settings, gen_path) and word_vectors.up_to_date(settings, gen_path)
 
 
-def _load_sources(settings: Settings, report: IngestReport) -> list[Document]:
+def _load_sources(settings: Settings, report: IngestReport, clear_refused: bool = False) -> list[Document]:
     docs, seen_hash, seen_id = [], {}, {}
+    lib, used = library_dir(settings).resolve(), set()
     for f in iter_files([p for p in default_sources(settings) if p.exists()]):
         if f.name.startswith(".") or f.name.endswith(".part") or f.name.lower() == "readme.md":
             continue
         try:
-            d = load_path(f, settings.max_file_mb)
+            d = load_cached(settings, f, used)
         except LoaderError as e:
-            report.skipped[str(f)] = str(e)
+            if f.resolve().parent == lib and clear_refused:
+                f.unlink(missing_ok=True)
+                report.removed.append(f.name)
+            elif f.resolve().parent == lib:  # kept by an earlier version, which copied files before reading them
+                report.skipped[str(f)] = f"{e} (left in the library by an earlier version: " \
+                                         "`assistant ingest --clear-refused` removes it)"
+            else:
+                report.skipped[str(f)] = str(e)
             continue
         text_hash = sha1(d.text)
         if text_hash in seen_hash:
@@ -298,7 +321,55 @@ def _load_sources(settings: Settings, report: IngestReport) -> list[Document]:
             d.doc_id = slugify(f"{f.stem}-{f.suffix.lstrip('.')}")
         seen_hash[text_hash], seen_id[d.doc_id] = d.doc_id, f
         docs.append(d)
+    _prune_parse_cache(settings, used)
     return docs
+
+
+# ---------------------------------------------------------------- parse cache
+
+
+def parse_cache_dir(settings: Settings) -> Path:
+    return settings.index_root / "parsed"
+
+
+@functools.cache
+def _reader_version() -> str:
+    """A hash of the ingest code and data: any change to a reader makes every cached parse stale."""
+    src = Path(load_path.__code__.co_filename).parent
+    return sha1("".join(p.read_text(encoding="utf-8") for p in sorted(src.glob("*.py")) + sorted(src.glob("*.yaml"))))[:12]
+
+
+def load_cached(settings: Settings, f: Path, used: set[str] | None = None) -> Document:
+    """load_path, remembered by the file's bytes: an unchanged file is never parsed twice."""
+    try:
+        # The name is part of the key: a document without a title is called after its file.
+        key = sha1(f"{_reader_version()}:{safe_filename(f.name)}:{settings.max_file_mb}")[:16] + \
+            hashlib.sha1(f.read_bytes()).hexdigest()[:24]
+    except OSError:
+        return load_path(f, settings.max_file_mb)  # let the loader say what is wrong with it
+    if used is not None:
+        used.add(key)
+    cached = parse_cache_dir(settings) / f"{key}.json"
+    try:
+        d = Document.model_validate_json(cached.read_text(encoding="utf-8"))
+        return d.model_copy(update={"doc_id": slugify(f.stem), "source_path": str(f)})
+    except (OSError, ValueError):
+        pass
+    d = load_path(f, settings.max_file_mb)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{uuid.uuid4().hex[:6]}.part")
+        tmp.write_text(d.model_dump_json(), encoding="utf-8")
+        os.replace(tmp, cached)
+    except OSError:  # a read-only or full disk costs a re-parse next time, nothing more
+        log.debug("could not write the parse cache at %s", cached)
+    return d
+
+
+def _prune_parse_cache(settings: Settings, used: set[str]) -> None:
+    for p in parse_cache_dir(settings).glob("*.json") if parse_cache_dir(settings).is_dir() else []:
+        if p.stem not in used:
+            p.unlink(missing_ok=True)
 
 
 def _vectors(settings, old: Index | None, chunks: list[Chunk], report: IngestReport,

@@ -14,7 +14,8 @@ from assistant.textutil import sentence_spans, sha1
 from assistant.types import Chunk, Document
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
-_PARA_NUMBER = re.compile(r"^(?:-\s+)?(?:para(?:graph)?\.?\s*)?(\d{1,3}(?:\.\d{1,3}){1,3})[.)]?\s+\S")
+# A paragraph number is followed by the paragraph's first word, capitalised: "5.8 million people" is a figure.
+_PARA_NUMBER = re.compile(r"^(?:-\s+)?(?:para(?:graph)?\.?\s*)?(\d{1,3}(?:\.\d{1,3}){1,3})[.)]?\s+[\"'“‘(\[]?[A-Z]")
 
 
 @dataclass
@@ -53,6 +54,9 @@ def paragraphs(doc: Document) -> list[_Para]:
         num = _PARA_NUMBER.match(text[body_start:b_start + len(block)].lstrip())
         section = " > ".join(h[1] for h in stack)
         out.append(_Para(sents[0][0], sents[-1][1], section, num.group(1) if num else "", sents))
+    if sum(bool(p.locator) for p in out) < 2:  # one number at a paragraph start is a figure, not a numbering
+        for p in out:
+            p.locator = ""
     return out
 
 

@@ -76,6 +76,22 @@ def make_document(path: Path, meta: dict, text: str, **extra) -> Document:
     return Document(doc_id=slugify(path.stem), source_path=str(path), text=text, **fields, **extra)
 
 
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_DATED = re.compile(r"\b(?:issued|published|updated|last updated|revised|reviewed|approved|effective|dated|date of issue)"
+                    r"\b[:\s]*(?:on\s+|in\s+|from\s+)?(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?(" + "|".join(_MONTHS) +
+                    r")\s+(\d{4})\b", re.IGNORECASE)
+
+
+def date_from_text(text: str) -> str:
+    """An issue date the document states near its start ("Issued March 2025" -> "2025-03")."""
+    m = _DATED.search(text[:4000])
+    if not m:
+        return ""
+    month = _MONTHS.index(m.group(2).lower()) + 1
+    return f"{m.group(3)}-{month:02d}" + (f"-{int(m.group(1)):02d}" if m.group(1) else "")
+
+
 def as_str(v) -> str:
     """One metadata value as a single line of text (YAML may give dates, numbers or lists)."""
     if v is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import struct
@@ -10,7 +11,9 @@ import zlib
 from pathlib import Path
 
 from assistant.errors import LoaderError
-from assistant.ingest.clean import clean_text, join_blocks, make_document
+import yaml
+
+from assistant.ingest.clean import clean_text, date_from_text, join_blocks, make_document
 from assistant.types import Document
 
 _MAX_UNZIPPED = 200 * 1024 * 1024
@@ -27,14 +30,35 @@ def load_docx(data: bytes, path: Path) -> Document:
 
         d = docx.Document(io.BytesIO(data))
         blocks = _docx_blocks(d)
-        cp = d.core_properties
-        meta = {"title": cp.title, "author": cp.author, "date": cp.created.date().isoformat() if cp.created else ""}
+        meta = _core_meta(d.core_properties)
     except LoaderError:
         raise
     except Exception as e:  # python-docx / lxml / zipfile raise many types on damaged files
         raise LoaderError(f"{name}: the Word document is damaged and cannot be read ({e.__class__.__name__}); "
                           "open it in Word and save it again") from e
-    return make_document(path, meta, clean_text(join_blocks(blocks)))
+    text = clean_text(join_blocks(blocks))
+    meta["date"] = meta["date"] or date_from_text(text)
+    if not meta["title"]:
+        m = re.search(r"(?m)^#{1,6} (.+)$", text)
+        meta["title"] = m.group(1) if m else ""
+    return make_document(path, meta, text)
+
+
+@functools.cache
+def _defaults() -> dict:
+    data = yaml.safe_load(Path(__file__).with_name("metadata_defaults.yaml").read_text(encoding="utf-8"))
+    return {k: {str(x).lower() for x in v} for k, v in data.items()}
+
+
+def _core_meta(cp) -> dict:
+    """Title, author and date from the core properties, unless they are a template's or a library's own."""
+    known = _defaults()
+    title = (cp.title or "").strip()
+    author = (cp.author or "").strip()
+    stamp = cp.created.replace(tzinfo=None).isoformat(timespec="seconds") if cp.created else ""
+    return {"title": "" if title.lower() in known["titles"] else title,
+            "author": "" if author.lower() in known["authors"] else author,
+            "date": "" if not stamp or stamp.lower() in known["dates"] else stamp[:10]}
 
 
 def check_zip(data: bytes, name: str) -> None:
@@ -87,30 +111,54 @@ def _docx_blocks(d) -> list[str]:
     from docx.table import Table
 
     blocks: list[str] = []
-    stack = list(reversed(list(d.iter_inner_content())))
+    stack = [(x, False) for x in reversed(list(d.iter_inner_content()))]
     while stack:
-        item = stack.pop()
+        item, in_table = stack.pop()
         if isinstance(item, Table):
             cells = [c for row in item.rows for c in row.cells]
             seen: set[int] = set()  # ids stay valid while `cells` holds the elements
             fresh = [c for c in cells if not (id(c._tc) in seen or seen.add(id(c._tc)))]
-            stack.extend(reversed([x for c in fresh for x in c.iter_inner_content()]))
+            stack.extend(reversed([(x, True) for c in fresh for x in c.iter_inner_content()]))
             continue
-        block = _docx_paragraph(item)
+        block = _docx_paragraph(item, in_table)
         if block:
             blocks.append(block)
     return blocks
 
 
-def _docx_paragraph(p) -> str:
+def _docx_paragraph(p, in_table: bool = False) -> str:
     text = p.text.strip()
     if not text:
         return ""
     style = (p.style.name if p.style is not None else "") or ""
     m = re.match(r"heading (\d)", style, re.IGNORECASE)
     numbered = p._p.pPr is not None and p._p.pPr.numPr is not None
-    if m or style == "Title":
-        return "#" * min(int(m.group(1)) if m else 1, 6) + " " + " ".join(text.split())
+    # Bold labels in a form's table cells ("Name of child") are not the document's sections.
+    level = (int(m.group(1)) if m else 1 if style == "Title" else _outline_level(p)
+             or (0 if in_table else _bold_heading_level(p, text)))
+    if level:
+        return "#" * min(level, 6) + " " + " ".join(text.split())
     if (style.startswith("List") and not style.startswith("List Continue")) or numbered:
         return "- " + " ".join(text.split())
     return text
+
+
+def _outline_level(p) -> int:
+    """A paragraph (or its style) given an outline level in Word's paragraph settings: 0 is level 1."""
+    for el in (p._p, getattr(p.style, "element", None)):
+        found = el.xpath("./w:pPr/w:outlineLvl/@w:val") if el is not None else []
+        if found and found[0].isdigit() and int(found[0]) < 9:
+            return int(found[0]) + 1
+    return 0
+
+
+def _bold_heading_level(p, text: str) -> int:
+    """A short paragraph set wholly in bold, with no closing full stop, is a heading (most council
+    documents mark headings this way, with no heading style)."""
+    runs = [r for r in p.runs if r.text.strip()]
+    if not runs or len(text.split()) > 12 or text.endswith((".", ",", ";", ":")) and not text.endswith("…:"):
+        return 0
+    style_bold = bool(p.style is not None and p.style.font is not None and p.style.font.bold)
+    if all(r.bold or (r.bold is None and style_bold) for r in runs):
+        return 2
+    return 0

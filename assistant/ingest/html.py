@@ -12,6 +12,7 @@ from assistant.ingest.clean import (
     join_blocks,
     make_document,
 )
+from assistant.ingest.webclean import clean_web_markdown
 from assistant.types import Document
 
 _DROP_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg",
@@ -27,16 +28,40 @@ _BLOCK_TAGS = {"p", "div", "section", "article", "main", "blockquote", "pre", "t
                "td", "th", "ul", "ol", "dl", "dt", "dd", "figure", "figcaption", "address", "details",
                "summary", "center", "body", "html", "caption", "hr"}
 _HEADING_TAGS = {f"h{i}": i for i in range(1, 7)}
+_LINK_BREAKERS = sorted(_BLOCK_TAGS | set(_HEADING_TAGS) | {"li", "br"})  # tags that would split a link's text
 
 
 def load_html(data: bytes, path: Path) -> Document:
+    """trafilatura finds the main content; our own walk is the fallback when it keeps too little."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(_decode_html(data, path.name), "html.parser")
+    html = _decode_html(data, path.name)
+    soup = BeautifulSoup(html, "html.parser")
     meta = _html_meta(soup)
     _strip_boilerplate(soup)
     root = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.find("article") or soup.body or soup
-    return make_document(path, meta, clean_text(join_blocks(_html_blocks(root))))
+    ours = clean_web_markdown(join_blocks(_html_blocks(root)))
+    main = _trafilatura(str(soup))  # hidden parts, scripts and banners already gone
+    # trafilatura sometimes throws away most of a plain page, or falls back to text without its headings
+    # and lists: then our own walk of the page is kept.
+    structure = re.compile(r"(?m)^(?:#{1,6} |- )|\n\s*\n")
+    text = main if (main and len(main) >= 0.6 * len(ours)
+                    and len(structure.findall(main)) >= 0.6 * len(structure.findall(ours))) else ours
+    h1 = root.find("h1")
+    if h1 is not None and h1.get_text(" ", strip=True):  # the page's own heading, not the site's <title>
+        meta["title"] = " ".join(h1.get_text(" ", strip=True).split())
+    return make_document(path, meta, clean_text(text))
+
+
+def _trafilatura(html: str) -> str:
+    try:
+        import trafilatura
+    except ImportError:  # optional at run time: our own extraction still works
+        return ""
+    out = trafilatura.extract(html, output_format="markdown", include_tables=True, include_links=False,
+                              include_comments=False, include_formatting=True, include_images=False,
+                              favor_recall=True, deduplicate=False)
+    return clean_web_markdown(out) if out else ""
 
 
 def _decode_html(data: bytes, name: str) -> str:
@@ -138,11 +163,18 @@ def _html_blocks(root) -> list[str]:
             continue
         name = node.name
         if leaving:
+            if name == "a":  # links stay Markdown links until webclean has measured link density
+                buf.append("](#)")
+                continue
             flush(end=name in _HEADING_TAGS or name == "li")
             continue
         if name == "br":
             buf.append("\n")
             continue
+        if (name == "a" and node.get("href") and node.get_text(strip=True)
+                and not re.search(r"[\[\]]", node.get_text()) and node.find(_LINK_BREAKERS) is None):
+            buf.append("[")
+            stack.append((node, True))
         if name in _HEADING_TAGS or name == "li" or name in _BLOCK_TAGS:
             flush()
             if name in _HEADING_TAGS:
