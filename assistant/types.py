@@ -113,11 +113,16 @@ class Citation(BaseModel):
     end: int
     section: str = ""
     locator: str = ""
+    source_field: str = Field(default="", description="'' when the quote is from the document's text; 'title', "
+                              "'author', 'publisher' or 'date' when it is that detail of the document, verbatim "
+                              "(start = end = 0)")
 
 
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
     content: str
+    doc_ids: list[str] = Field(default_factory=list, description="Optional: the documents an assistant turn "
+                               "cited, best first (else they are read from the quotes in its content)")
 
 
 class Answer(BaseModel):

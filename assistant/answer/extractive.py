@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answer.abstain import confidence
-from assistant.answer.compose import ABSTAIN_TEXT, VAGUE_NOTICE, compose
+from assistant.answer.compose import ABSTAIN_TEXT, VAGUE_NOTICE, compose, detail_answer, document_detail
 from assistant.answer.sentences import (
     DEPTH,
     KEYWORD_HITS,
@@ -21,11 +21,11 @@ from assistant.answer.sentences import (
     candidate_sentences,
     choose,
 )
+from assistant.search.followup import FollowUp, read_followup, wants_person
 from assistant.search.query import (
     expand_acronyms,
     keyword_style,
     question_terms,
-    rewrite_query,
 )
 from assistant.search.retrieve import Retriever
 from assistant.settings import Settings
@@ -60,7 +60,12 @@ class _Pinned:
 def extractive_answer(retriever: Retriever, question: str, history: list[Turn], settings: Settings) -> Answer:
     """Answer with the guidance's own sentences, or abstain with the closest passages."""
     retriever = _Pinned(retriever) if isinstance(retriever, Retriever) else retriever
-    a = assess(retriever, question, history, settings)
+    fu = read_followup(question, history, retriever.index.documents)
+    detail = document_detail(fu.question) if fu.refers_to_document and fu.doc_ids else ""
+    doc = retriever.index.documents.get(fu.doc_ids[0]) if detail else None
+    if doc is not None and getattr(doc, detail):  # "who published that guidance?": the document's own details
+        return detail_answer(question, fu.query, doc, detail)
+    a = assess(retriever, question, history, settings, fu)
     if a.confidence < settings.abstain_threshold:
         vague = not question_terms(retriever, a.query)
         return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, searched_query=a.query,
@@ -73,23 +78,48 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
 class Assessment:
     """What the extractive answerer found for a question, before deciding to answer or abstain."""
 
-    query: str  # the question as searched (follow-ups folded with the conversation)
+    query: str  # the question as searched (a continuation folded with the conversation)
     passages: list[Passage]
     candidates: list[Sentence]
     confidence: float  # compared with settings.abstain_threshold
 
 
-def assess(retriever: Retriever, question: str, history: list[Turn], settings: Settings) -> Assessment:
+def assess(retriever: Retriever, question: str, history: list[Turn], settings: Settings,
+           fu: FollowUp | None = None) -> Assessment:
     """Retrieve, score the candidate sentences and work out the confidence that the guidance answers it."""
     retriever = _Pinned(retriever) if isinstance(retriever, Retriever) else retriever
-    query = rewrite_query(question, history)
-    search_query = expand_acronyms(retriever, query)
+    fu = fu or read_followup(question, history, retriever.index.documents)
+    question, query = fu.question, fu.query
+    search_query = expand_acronyms(retriever, _with_person(retriever, fu))
     qvec = retriever.query_vector(search_query)
     passages = retriever.search(search_query, k=max(DEPTH, settings.search_k), qvec=qvec)
-    cands = candidate_sentences(retriever, question, query, qvec,
-                                with_keyword_hits(retriever, search_query, qvec, passages))
+    pool = with_keyword_hits(retriever, search_query, qvec, passages)
+    target = fu.doc_ids[0] if fu.continues and fu.doc_ids and (fu.refers_to_document or fu.named) else fu.named
+    if target:
+        # "does it say…", "who is X in that doc?", "in the GOV.UK blog…": that document answers it
+        wider = retriever.search(search_query, k=max(settings.candidate_k, DEPTH), qvec=qvec)
+        passages = within(passages, wider, target)
+        pool = within(pool, wider, target)
+    cands = candidate_sentences(retriever, question, query, qvec, pool)
     conf = confidence(retriever, question, query, passages, settings, cands) if passages else 0.0
     return Assessment(query, passages, cands, conf)
+
+
+def within(passages: list[Passage], wider: list[Passage], doc_id: str) -> list[Passage]:
+    """The passages of one document, best first (from a wider search when the top ones hold too few);
+    unchanged when the document has none among them."""
+    have = {p.chunk_id for p in passages}
+    mine = [p for p in passages if p.doc_id == doc_id]
+    mine += [p for p in wider if p.doc_id == doc_id and p.chunk_id not in have]
+    return [p.model_copy(update={"rank": i + 1}) for i, p in enumerate(mine)] if mine else passages
+
+
+def _with_person(retriever, fu: FollowUp) -> str:
+    """'what's his job?' about a document with an author also searches the author's name."""
+    doc = retriever.index.documents.get(fu.doc_ids[0]) if fu.continues and fu.doc_ids else None
+    if doc is not None and doc.author and wants_person(fu.question) and doc.author.lower() not in fu.query.lower():
+        return f"{fu.query} {doc.author}"
+    return fu.query
 
 
 def with_keyword_hits(retriever: Retriever, query: str, qvec, passages: list[Passage]) -> list[Passage]:

@@ -74,8 +74,7 @@ def run_conversations(a, conversations: list[dict], errors: list[str], record=No
                 gold_found=em.gold_present(ans.answer, t["gold"]) if t["gold"] and not ans.abstained else False,
                 uncited=len(em.uncited_sentences(sentences, [c.marker for c in ans.citations])),
                 quotes=len(ans.citations),
-                bad_quotes=sum(not em.quote_verbatim(c.quote, docs[c.doc_id].text if c.doc_id in docs else None,
-                                                     c.start, c.end) for c in ans.citations),
+                bad_quotes=sum(not em.citation_verbatim(c, docs) for c in ans.citations),
                 opens_unresolved=not ans.abstained and opens_unresolved(ans.answer),
                 fragments=0 if ans.abstained else fragment_count(ans.answer, ans.citations, docs)))
     answers = em.answer_metrics(cases)

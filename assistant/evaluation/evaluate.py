@@ -150,8 +150,7 @@ def default_sets() -> list[Path]:
 
 
 def _verbatim(c, documents: dict) -> bool:
-    doc = documents.get(c.doc_id)
-    return em.quote_verbatim(c.quote, doc.text if doc else None, c.start, c.end)
+    return em.citation_verbatim(c, documents)
 
 
 def _record_error(errors: list[str], case_id: str, e: Exception) -> None:

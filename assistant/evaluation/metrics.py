@@ -76,6 +76,16 @@ def quote_verbatim(quote: str, doc_text: str | None, start: int, end: int) -> bo
         and doc_text[start:end] == quote
 
 
+def citation_verbatim(c, documents: Mapping) -> bool:
+    """A citation's quote is the document's text at its offsets, or (a detail such as the publisher) exactly
+    that detail of the document."""
+    doc = documents.get(c.doc_id)
+    field_ = getattr(c, "source_field", "")
+    if field_:
+        return doc is not None and bool(c.quote) and str(getattr(doc, field_, "")).strip() == c.quote
+    return quote_verbatim(c.quote, doc.text if doc else None, c.start, c.end)
+
+
 @dataclass
 class AnswerCase:
     """One question's outcome, as judged by the helpers above."""

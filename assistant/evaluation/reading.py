@@ -64,6 +64,8 @@ def fragment_count(answer: str, citations: Sequence, documents: Mapping) -> int:
     n = 0
     for c in citations:
         doc = documents.get(c.doc_id)
+        if getattr(c, "source_field", ""):
+            continue  # a document detail (its publisher, author…), not a sentence
         if doc is not None and is_fragment(c.quote, doc.text, c.start, answer):
             n += 1
     return n
