@@ -71,7 +71,7 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
         return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, searched_query=a.query,
                       closest=a.passages[:3], notices=[VAGUE_NOTICE] if vague else [])
     chosen = choose(a.candidates, settings.answer_max_sentences, keyword_style(retriever, question))
-    return compose(question, a.query, chosen)
+    return compose(question, a.query, chosen, retriever.index.documents)
 
 
 @dataclass

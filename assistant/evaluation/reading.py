@@ -5,7 +5,8 @@ whatever the answerer does:
 - an answer *opens unresolved* when its first quoted sentence starts with This / It / These / Such / They…
   and nothing before it in the answer says what that is (a quoted sentence before it, or a source named
   before "This guide / report / paper…");
-- a quote is a *fragment* when it is a heading, a lead-in ending in ':' or a question heading, a pointer
+- a quote is a *fragment* when it is a heading, a lead-in ending in ':' (unless bullets follow it in the
+  answer) or a question heading, a pointer
   ('See also…', '…here'), a piece shorter than four words, a piece starting in lower case, or a list item
   quoted as running prose (not shown as a bullet).
 """
@@ -49,6 +50,8 @@ def is_fragment(quote: str, doc_text: str, start: int, answer: str) -> bool:
     prefix = doc_text[line_start:start]
     if prefix.lstrip().startswith("#"):
         return True  # a heading
+    if q.rstrip("'’\"”").endswith(":") and re.search(re.escape(q) + r"[”\"]?\s*(?:\[\d+\]\s*)*\n\s*[-•*]\s", answer):
+        return False  # the lead-in of the bullets that follow it
     if q.rstrip("'’\"”").endswith((":", "?")) or _POINTER.search(q):
         return True
     if len(q.split()) < 4 or q[:1].islower():
