@@ -53,8 +53,8 @@ def unfamiliar_situation(retriever: Retriever, question: str) -> list[str]:
 
 def _meta(retriever: Retriever, p: Passage) -> str:
     doc = retriever.index.documents.get(p.doc_id)
-    return (f"{p.title} {p.publisher} {p.section} {doc.author if doc else ''} "
-            f"{' '.join(doc.aliases) if doc else ''}")
+    meta = f"{p.title} {p.publisher} {p.section} {doc.author if doc else ''} {' '.join(doc.aliases) if doc else ''}"
+    return f"{meta} {meta.replace('.', ' ')}"  # "GOV.UK" is also asked for as "GOV" and "UK"
 
 
 def passage_support(retriever: Retriever, query: str, p: Passage, text: str | None = None) -> tuple[float, set[str]]:

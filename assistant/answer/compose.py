@@ -25,6 +25,11 @@ def compose(question: str, query: str, chosen: list[Sentence], documents: Mappin
     quotes = with_antecedents(chosen, documents) if documents else [_quote(s) for s in chosen]
     order = list(dict.fromkeys(q.passage.doc_id for q in quotes))  # each source's quotes together, lead first
     quotes.sort(key=lambda q: order.index(q.passage.doc_id))
+    return compose_quotes(question, query, quotes, bullets)
+
+
+def compose_quotes(question: str, query: str, quotes: list[Quote], bullets: bool = False) -> Answer:
+    """Quotes in order: attributed when the source changes, lead-ins on their own line, items as bullets."""
     blocks: list[list[str]] = []
     cites, prev_doc = [], None
     for n, q in enumerate(quotes, 1):
@@ -34,7 +39,9 @@ def compose(question: str, query: str, chosen: list[Sentence], documents: Mappin
         prev_doc = p.doc_id
         item = bullets or q.kind == "item"
         piece = f"{'- ' if item else ''}{lead}“{q.text}” {marker}"
-        if item or q.kind == "lead-in" or not blocks or blocks[-1][-1].startswith("- "):
+        if q.kind == "item-more" and blocks:  # the second sentence of one bullet stays on its line
+            blocks[-1].append(piece)
+        elif item or q.kind == "lead-in" or not blocks or blocks[-1][0].startswith("- "):
             blocks.append([piece])
         else:
             blocks[-1].append(piece)
@@ -168,15 +175,25 @@ def detail_answer(question: str, query: str, doc: Document, detail: str) -> Answ
                   citations=[cite], searched_query=query)
 
 
+def _mask_inner_stops(m: re.Match) -> str:
+    """A quotation with its inner full stops masked (same length), its final one kept."""
+    q = m.group(0)
+    return re.sub(r"[.!?](?![.!?'’\")\]]*”$)", "\u2024", q)
+
+
 def split_answer_sentences(text: str) -> list[str]:
-    """Sentences of an answer, each keeping its trailing citation markers."""
+    """Sentences of an answer, each keeping its trailing citation markers; a “quotation” is one unit, however
+    many full stops it holds."""
     out = []
-    for s, e in sentence_spans(text):
+    masked = re.sub(r"“[^”\n]*”", _mask_inner_stops, text)
+    for s, e in sentence_spans(masked):
         piece = text[s:e]
         m = re.match(r"^(\s*(?:\[\d+\]\s*)+)", piece)
         if m and out:  # markers that sentence splitting pushed to the next sentence
             out[-1] += " " + m.group(1).strip()
             piece = piece[m.end():]
-        if piece.strip():
-            out.append(piece.strip())
+        # a cited quotation ends its sentence even without a full stop: “… 26 March” [1] “…
+        for part in re.split(r"(?<=”\s\[\d\])\s+|(?<=”\s\[\d\d\])\s+", piece):
+            if part.strip():
+                out.append(part.strip())
     return out

@@ -134,3 +134,4 @@ def key_terms(question: str) -> set[str]:
     # "one" is far more often a determiner or pronoun ("one London council", "no one") than a count
     found.update(stem(w) for w in re.findall(r"[a-z]+", question.lower()) if w in _NUMBER_WORDS and w != "one")
     return found
+

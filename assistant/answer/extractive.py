@@ -13,7 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answer.abstain import confidence
-from assistant.answer.compose import ABSTAIN_TEXT, VAGUE_NOTICE, compose, detail_answer, document_detail
+from assistant.answer.compose import (
+    ABSTAIN_TEXT,
+    VAGUE_NOTICE,
+    compose,
+    compose_quotes,
+    detail_answer,
+    document_detail,
+)
+from assistant.answer.lists import best_list
 from assistant.answer.sentences import (
     DEPTH,
     KEYWORD_HITS,
@@ -27,6 +35,7 @@ from assistant.search.query import (
     keyword_style,
     question_terms,
 )
+from assistant.search.request import list_request
 from assistant.search.retrieve import Retriever
 from assistant.settings import Settings
 from assistant.types import Answer, Passage, Turn
@@ -60,7 +69,9 @@ class _Pinned:
 def extractive_answer(retriever: Retriever, question: str, history: list[Turn], settings: Settings) -> Answer:
     """Answer with the guidance's own sentences, or abstain with the closest passages."""
     retriever = _Pinned(retriever) if isinstance(retriever, Retriever) else retriever
-    fu = read_followup(question, history, retriever.index.documents)
+    docs = retriever.index.documents
+    asked, count, wants_list = list_request(question)  # "in 3 bullet points" says how, not what
+    fu = read_followup(asked, history, docs)
     detail = document_detail(fu.question) if fu.refers_to_document and fu.doc_ids else ""
     doc = retriever.index.documents.get(fu.doc_ids[0]) if detail else None
     if doc is not None and getattr(doc, detail):  # "who published that guidance?": the document's own details
@@ -70,8 +81,10 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
         vague = not question_terms(retriever, a.query)
         return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, searched_query=a.query,
                       closest=a.passages[:3], notices=[VAGUE_NOTICE] if vague else [])
-    chosen = choose(a.candidates, settings.answer_max_sentences, keyword_style(retriever, question))
-    return compose(question, a.query, chosen, retriever.index.documents)
+    if wants_list and (items := best_list(a.candidates, docs, count)):
+        return compose_quotes(question, a.query, items)
+    chosen = choose(a.candidates, count or settings.answer_max_sentences, keyword_style(retriever, question))
+    return compose(question, a.query, chosen, docs, bullets=wants_list and len(chosen) > 1)
 
 
 @dataclass

@@ -90,8 +90,7 @@ _BULLET = re.compile(r"\s*(?:[-*•]|\d+[.)])\s+")
 @functools.lru_cache(maxsize=50_000)
 def sentence_kind(text: str, start: int, end: int) -> str:
     """What a span of a document is, read from the document's structure: a heading ('# …' line), a list
-    item, a lead-in (ends with ':'), a fragment (under four words, starting in lower case, or more than one
-    sentence once something follows it), or a sentence."""
+    item, a lead-in (ends with ':'), a fragment (under four words, or starting in lower case), or a sentence."""
     sentence = text[start:end].strip()
     line_start = text.rfind("\n", 0, start) + 1
     prefix = text[line_start:start]
@@ -99,7 +98,7 @@ def sentence_kind(text: str, start: int, end: int) -> str:
         return "heading"
     if sentence.rstrip("'’\"”").endswith(":"):
         return "lead-in"
-    if len(sentence.split()) < 4 or sentence[:1].islower() or len(sentence_spans(sentence + " So it goes on.")) > 2:
+    if len(sentence.split()) < 4 or sentence[:1].islower():
         return "fragment"
     if prefix and _BULLET.fullmatch(prefix):
         return "item"

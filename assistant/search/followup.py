@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from assistant.search.request import list_request
 from assistant.textutil import normalise, tokens
 from assistant.types import Document, Turn
 
@@ -144,7 +145,7 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     if named and _THAT_DOCUMENT.search(asked) and prev_docs:
         named = ""  # "who is Alex Fox in that doc?": the name is a person's, the document is the last one's
     last = users[-1]
-    before = new_topic_opener(history[last].content)
+    before = list_request(new_topic_opener(history[last].content))[0]
     # An earlier question that carries its own topic is folded as it was asked; a short one ("when did that
     # come out?") as it was itself understood, so a chain of follow-ups keeps its topic.
     earlier = read_followup(history[last].content, history[:last], documents, depth + 1).query \
