@@ -38,7 +38,8 @@ def compose_quotes(question: str, query: str, quotes: list[Quote], bullets: bool
         lead = f"{source_name(p)} says: " if p.doc_id != prev_doc else ""
         prev_doc = p.doc_id
         item = bullets or q.kind == "item"
-        piece = f"{'- ' if item else ''}{lead}“{q.text}” {marker}"
+        label = f"{q.label[:1].upper()}{q.label[1:]}: " if q.label else ""
+        piece = f"{'- ' if item else ''}{label}{lead}“{q.text}” {marker}"
         if q.kind == "item-more" and blocks:  # the second sentence of one bullet stays on its line
             blocks[-1].append(piece)
         elif item or q.kind == "lead-in" or not blocks or blocks[-1][0].startswith("- "):
@@ -68,6 +69,7 @@ class Quote:
     end: int
     text: str
     kind: str = "sentence"
+    label: str = ""  # a comparison's side ("children"), shown before the quote
 
 
 def _quote(s: Sentence) -> Quote:
@@ -75,7 +77,8 @@ def _quote(s: Sentence) -> Quote:
     return Quote(s.passage, s.start, s.start + len(text), text, s.kind)
 
 
-_ANAPHOR = re.compile(r"^(?:this|these|those|it|its|they|their|such|as such|that)\b", re.I)
+_ANAPHOR = re.compile(r"^(?:(?:hence|thus|therefore|so),?\s+)?(?:this|these|those|it|its|it’s|it's|they|their|such|"
+                      r"as such|that)\b|^(?:hence|thus|therefore)\b", re.I)
 _DOC_NOUN = re.compile(r"^(?:this|these) (?:guide|guidance|report|paper|blog|document|glossary|publication|page|"
                        r"article|toolkit|briefing)s?\b", re.I)
 

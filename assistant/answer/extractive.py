@@ -10,14 +10,17 @@ It works in three steps:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.answer.abstain import confidence
 from assistant.answer.compose import (
     ABSTAIN_TEXT,
     VAGUE_NOTICE,
+    Quote,
     compose,
     compose_quotes,
+    with_antecedents,
     detail_answer,
     document_detail,
 )
@@ -25,6 +28,7 @@ from assistant.answer.lists import best_list
 from assistant.answer.sentences import (
     DEPTH,
     KEYWORD_HITS,
+    NOT_ANSWERS,
     Sentence,
     candidate_sentences,
     choose,
@@ -34,10 +38,13 @@ from assistant.search.query import (
     expand_acronyms,
     keyword_style,
     question_terms,
+    term_set,
+    with_acronyms,
 )
-from assistant.search.request import list_request
+from assistant.search.request import comparison, list_request
 from assistant.search.retrieve import Retriever
 from assistant.settings import Settings
+from assistant.textutil import tokens
 from assistant.types import Answer, Passage, Turn
 
 
@@ -76,6 +83,9 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
     doc = retriever.index.documents.get(fu.doc_ids[0]) if detail else None
     if doc is not None and getattr(doc, detail):  # "who published that guidance?": the document's own details
         return detail_answer(question, fu.query, doc, detail)
+    sides = comparison(fu.question) if not fu.continues else None
+    if sides and (side_by_side := compare(retriever, question, fu, settings, *sides)) is not None:
+        return side_by_side
     a = assess(retriever, question, history, settings, fu)
     if a.confidence < settings.abstain_threshold:
         vague = not question_terms(retriever, a.query)
@@ -85,6 +95,44 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
         return compose_quotes(question, a.query, items)
     chosen = choose(a.candidates, count or settings.answer_max_sentences, keyword_style(retriever, question))
     return compose(question, a.query, chosen, docs, bullets=wants_list and len(chosen) > 1)
+
+
+def compare(retriever, question: str, fu: FollowUp, settings: Settings, topic: str, sides: list[str]
+            ) -> Answer | None:
+    """A comparison answered side by side: the best sentence about each side, each under its label; a side
+    the guidance says nothing on is named in a notice. None when it covers neither side."""
+    docs = retriever.index.documents
+    whole = assess(retriever, question, [], settings, fu)
+    both = [set(tokens(side)) for side in sides]
+    top = whole.candidates[0].score if whole.candidates else 0.0
+    if any(c.score >= 0.95 * top and all(w <= term_set(c.text) for w in both) for c in whole.candidates[:3]):
+        return None  # the guidance compares them itself: answer as usual
+    quotes: list[Quote] = []
+    missing = []
+    for side in sides:
+        q = f"{side} {topic}".strip()
+        a = assess(retriever, q, [], settings, FollowUp(q, q))
+        want = set(tokens(side))
+        best = next((c for c in a.candidates[:12] if c.kind not in NOT_ANSWERS and not c.navigation
+                     and want <= with_acronyms(retriever, term_set(c.text))), None)
+        if best is None:
+            missing.append(side)
+            continue
+        if any(o.passage.doc_id == best.passage.doc_id and o.start == best.start for o in quotes):
+            continue  # one sentence speaks to both sides
+        for quote in with_antecedents([best], docs)[-2:]:
+            quote.label = re.sub(r"[’']s$", "", side)
+            quotes.append(quote)
+    if not quotes or (missing and whole.confidence < settings.abstain_threshold):
+        return None  # nothing on either side, or one side only and the question not covered: as usual
+    ans = compose_quotes(question, fu.query, quotes, bullets=True)
+    if missing:
+        ans.notices.append(f"The guidance does not compare {sides[0]} with {sides[1]}: it has nothing found on "
+                           f"{' or '.join(missing)}, so only what it says about the other is shown.")
+    elif len({q.passage.doc_id for q in quotes}) > 1:
+        ans.notices.append("The guidance does not compare these side by side itself: each point is quoted from "
+                           "the source that speaks to it.")
+    return ans
 
 
 @dataclass

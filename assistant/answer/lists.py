@@ -13,7 +13,7 @@ from assistant.answer.compose import Quote
 from assistant.answer.sentences import Sentence
 from assistant.textutil import sentence_spans
 
-LIST_SHARE = 0.75  # a list answers when its best sentence scores at least this share of the best candidate
+LIST_SHARE = 0.6  # a list answers when its best sentence scores at least this share of the best candidate
 MAX_ITEMS = 8
 _ITEM = re.compile(r"(?:[-*•]|\d+[.)])\s+")
 

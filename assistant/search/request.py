@@ -42,3 +42,45 @@ def list_request(question: str) -> tuple[str, int | None, bool]:
     if q[-1:] not in "?.!" and question.rstrip()[-1:] == "?":
         q += "?"
     return q, n, asked or bool(_LIST_SHAPE.match(q))
+
+
+# "difference between A and B", "compare A vs B", "different for A than for B", "A compared with B".
+_SIDE = r"(?:for |in |with |to |from )?(?:the |a |an )?([\w'’ -]{2,40}?)"
+_COMPARE = (
+    re.compile(r"\bdifferen(?:ce|t)s? between " + _SIDE + r" and " + _SIDE + r"(?:\s*[?.!]|\s+(?:in|according|under|for)\b|$)", re.I),
+    re.compile(r"\bcompar(?:e|ing)\s+" + _SIDE + r"\s+(?:vs\.?|versus|and|with|to|against)\s+" + _SIDE
+               + r"(?:\s*[?.!]|$)", re.I),
+    re.compile(r"\bdifferent (?:for|in|with) " + _SIDE + r" (?:than|from|compared (?:with|to)|to|vs\.?|versus) "
+               + _SIDE + r"(?:\s*[?.!-]|\s+(?:services|settings)?\b|$)", re.I),
+    re.compile(r"\b(?:in|for) " + _SIDE + r" (?:compared (?:with|to)|versus|vs\.?) (?:in |for |with )?" + _SIDE
+               + r"(?:\s*[?.!]|$)", re.I),
+    re.compile(r"^" + _SIDE + r"\s+(?:vs\.?|versus)\s+" + _SIDE + r"\s*[?.!]?$", re.I),
+)
+_TRAILING = re.compile(r"\s+(?:services|settings|ones|one)$", re.I)
+
+
+def comparison(question: str) -> tuple[str, list[str]] | None:
+    """(what is compared, [side A, side B]) for a comparison question, else None:
+    'compare personal vs community strengths and assets' → ('strengths and assets', ['personal', 'community'])."""
+    q = question.strip()
+    for pattern in _COMPARE:
+        m = pattern.search(q)
+        if not m:
+            continue
+        sides = [_TRAILING.sub("", s.strip(" -")) for s in m.groups()]
+        rest = (q[:m.start()] + " " + q[m.end():]).strip()
+        topic = _topic(rest, sides)
+        if len(sides) == 2 and all(sides) and sides[0].lower() != sides[1].lower():
+            # "personal vs community strengths and assets": the words after B are what both sides share
+            tail = sides[1].split()
+            if not topic and len(tail) > 1 and len(sides[0].split()) == 1:
+                topic, sides[1] = " ".join(tail[1:]), tail[0]
+            return topic, sides
+    return None
+
+
+def _topic(rest: str, sides: list[str]) -> str:
+    words = re.findall(r"[\w'’-]+", rest)
+    asking = {"how", "is", "are", "what", "whats", "what's", "the", "it", "does", "do", "a", "an", "for", "in",
+              "between", "compare", "difference", "different", "than", "and", "so", "there", "any", "s"}
+    return " ".join(w for w in words if w.lower() not in asking)
