@@ -134,6 +134,8 @@ class Answer(BaseModel):
     closest: list[Passage] = Field(default_factory=list, description="Closest passages when abstaining")
     backend: str = "extractive"
     notices: list[str] = Field(default_factory=list, description="What the user should know (removed sentences…)")
+    removed: list[str] = Field(default_factory=list, description="Sentences the LLM wrote that the verifier removed "
+                               "(the notice says how many in one line; these are the details)")
 
 
 class QuoteCheck(BaseModel):
