@@ -24,6 +24,7 @@ from assistant.answer.compose import (
     detail_answer,
     document_detail,
 )
+from assistant.answer.cues import asks_for_pointer
 from assistant.answer.lists import best_list
 from assistant.answer.sentences import (
     DEPTH,
@@ -93,7 +94,8 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
                       closest=a.passages[:3], notices=[VAGUE_NOTICE] if vague else [])
     if wants_list and (items := best_list(a.candidates, docs, count)):
         return compose_quotes(question, a.query, items)
-    chosen = choose(a.candidates, count or settings.answer_max_sentences, keyword_style(retriever, question))
+    chosen = choose(a.candidates, count or settings.answer_max_sentences, keyword_style(retriever, question),
+                    asks_for_pointer(fu.question))
     return compose(question, a.query, chosen, docs, bullets=wants_list and len(chosen) > 1)
 
 
@@ -163,6 +165,9 @@ def assess(retriever: Retriever, question: str, history: list[Turn], settings: S
         pool = within(pool, wider, target)
     cands = candidate_sentences(retriever, question, query, qvec, pool)
     conf = confidence(retriever, question, query, passages, settings, cands) if passages else 0.0
+    if target and fu.continues and passages and conf < settings.abstain_threshold:
+        # "is it going to be updated?" about the document in hand: its own words, in that document, decide
+        conf = confidence(retriever, question, question, passages, settings, cands)
     return Assessment(query, passages, cands, conf)
 
 

@@ -2,7 +2,7 @@
 
 "What are the key elements of an SBA for children?" is answered with the guidance's "An SBA to social care
 essentially:" and its bullet items, each quoted verbatim; "in 3 bullet points" takes the first three items.
-A list counts when one of its items or its lead-in is among the best candidates.
+A list counts when one of its items or its lead-in is among the few best candidates.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from assistant.answer.sentences import Sentence
 from assistant.textutil import sentence_spans
 
 LIST_SHARE = 0.6  # a list answers when its best sentence scores at least this share of the best candidate
+LIST_RANK = 4  # … and is among this many best candidates
 MAX_ITEMS = 8
 _ITEM = re.compile(r"(?:[-*•]|\d+[.)])\s+")
 
@@ -58,7 +59,7 @@ def best_list(cands: list[Sentence], documents, n: int | None = None) -> list[Qu
     if not cands:
         return None
     top = cands[0].score
-    for c in cands:
+    for c in cands[:LIST_RANK]:
         if c.score < LIST_SHARE * top:
             return None
         if c.kind not in ("item", "lead-in"):

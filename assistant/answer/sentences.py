@@ -144,10 +144,11 @@ def _similarities(retriever: Retriever, question: str, query: str, qvec, texts: 
     return sims
 
 
-def choose(cands: list[Sentence], limit: int, keyword: bool = False) -> list[Sentence]:
-    """A direct lead, then non-redundant supporting points; pointers and headings only for searches."""
-    usable = cands if keyword else [c for c in cands if not c.navigation and c.kind not in NOT_ANSWERS] or \
-        [c for c in cands if c.kind not in NOT_ANSWERS] or cands
+def choose(cands: list[Sentence], limit: int, keyword: bool = False, pointers: bool = False) -> list[Sentence]:
+    """A direct lead, then non-redundant supporting points; headings only for searches, pointers ('See
+    also…') for searches and for questions asking where to look."""
+    usable = cands if keyword else [c for c in cands if (pointers or not c.navigation) and c.kind not in NOT_ANSWERS] \
+        or [c for c in cands if c.kind not in NOT_ANSWERS] or cands
     chosen: list[Sentence] = []
     for c in usable:
         if len(chosen) >= limit or (chosen and c.score < 0.7 * chosen[0].score):

@@ -149,7 +149,7 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     # An earlier question that carries its own topic is folded as it was asked; a short one ("when did that
     # come out?") as it was itself understood, so a chain of follow-ups keeps its topic.
     earlier = read_followup(history[last].content, history[:last], documents, depth + 1).query \
-        if depth < MAX_FOLD and len(own_terms(before)) <= SHORT + 1 else before
+        if depth < MAX_FOLD and len(own_terms(before)) <= SHORT else before
     query = _fold(asked, earlier)
     pointer = bool(_POINTER.search(asked))
     return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named)
