@@ -95,7 +95,7 @@ ROWS = [("Conversations", "turns (conversations)", "#conv"),
         ("", "gold fact present", "conversations.gold_fact"),
         ("", "right document cited", "conversations.doc_cited"),
         ("", "back-reference to the right document", "conversations.backref_resolved"),
-        ("", "new topic folded with the old (lower is better)", "conversations.folded"),
+        ("", "new topic folded (lower is better)", "conversations.folded"),
         ("", "every sentence cited", "conversations.cited"), ("", "quotes verbatim", "conversations.verbatim"),
         ("", "opens on an unresolved reference", "conversations.opens_unresolved"),
         ("", "quotes that are fragments", "conversations.fragments")]
