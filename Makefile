@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test browser bench eval clean
+.PHONY: install run test test-llm browser bench eval clean
 
 install: $(STAMP)
 
@@ -23,6 +23,11 @@ browser:
 
 test: install browser
 	$(PY) -m pytest -q -p no:cacheprovider
+
+# Opt in: a running OpenAI-compatible server (e.g. llama-cpp-python's), LLM_TEST_BASE_URL=http://127.0.0.1:8080/v1
+# LLM_TEST_MODEL=<name>. Prints kept / removed sentences and seconds per answer.
+test-llm: install
+	$(PY) -m pytest -q -p no:cacheprovider -m llm_server -s tests/answer/test_llm_server.py
 
 bench: install
 	$(PY) benchmarks/run_all.py

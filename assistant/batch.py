@@ -31,7 +31,7 @@ def _ask(a, line: dict) -> dict:
         raise AssistantError("'history' must be a list of {role, content} objects")
     ans = a.ask(_field(line, "question"), history)
     return {"answer": ans.answer, "abstained": ans.abstained, "searched_query": ans.searched_query,
-            "citations": [c.model_dump() for c in ans.citations], "notices": ans.notices,
+            "citations": [c.model_dump() for c in ans.citations], "notices": ans.notices, "removed": ans.removed,
             "closest": [p.model_dump(include={"doc_id", "title", "text", "section", "locator", "score"})
                         for p in ans.closest]}
 

@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="fail (exit 1) when METRIC is below VALUE, e.g. recall@5=0.9; repeatable")
     ev.add_argument("--max", action="append", default=[], metavar="METRIC=VALUE",
                     help="fail (exit 1) when a lower-is-better METRIC is above VALUE, e.g. check.false_accept=0.05")
-    ev.add_argument("--only", choices=("questions", "claims", "scenarios"), help="run one part of each set")
+    ev.add_argument("--only", choices=("questions", "claims", "scenarios", "conversations"), help="run one part of each set")
     ev.add_argument("-k", "--k", dest="k", type=int, default=5, help="passages counted for recall@k and MRR@k")
     fb = sub.add_parser("feedback", help="turn app feedback into eval cases")
     fb.add_argument("action", choices=("export",), help="export: add 👎 / wrong-citation questions to OUT_DIR")

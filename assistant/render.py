@@ -32,7 +32,8 @@ def ask(a, args, question: str) -> int:
     if args.json:
         print(ans.model_dump_json(indent=1))
         return 0
-    print(textwrap.fill(ans.answer, 100))
+    print("\n".join(textwrap.fill(line, 100, subsequent_indent="  " if line.startswith("- ") else "")
+                    for line in ans.answer.splitlines()))
     for c in ans.citations:
         print(f"\n{c.marker} {_source(c)}\n    “{c.quote}”")
     if ans.abstained and ans.closest:

@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     llm_base_url: str = Field(default="", description="Base URL of the OpenAI-compatible server or Ollama")
     llm_api_key: SecretStr = Field(default=SecretStr(""), description="API key for the LLM server, if it needs one")
     llm_timeout: float = Field(default=60.0, description="Seconds to wait for the LLM")
+    llm_max_tokens: int = Field(default=400, ge=16, le=8192, description="Most tokens the LLM may write for one answer (a small model left uncapped can write thousands)")
+    llm_answer_seconds: float = Field(default=45.0, gt=0, description="Longest one LLM answer may take, writing and verifying; what is not done by then is left out (or the extractive answer is shown)")
 
     chroma_host: str = Field(default="", description="Use a Chroma server at this host instead of the embedded store")
     chroma_port: int = Field(default=8000, description="Port of the Chroma server")

@@ -113,11 +113,16 @@ class Citation(BaseModel):
     end: int
     section: str = ""
     locator: str = ""
+    source_field: str = Field(default="", description="'' when the quote is from the document's text; 'title', "
+                              "'author', 'publisher' or 'date' when it is that detail of the document, verbatim "
+                              "(start = end = 0)")
 
 
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
     content: str
+    doc_ids: list[str] = Field(default_factory=list, description="Optional: the documents an assistant turn "
+                               "cited, best first (else they are read from the quotes in its content)")
 
 
 class Answer(BaseModel):
@@ -129,6 +134,8 @@ class Answer(BaseModel):
     closest: list[Passage] = Field(default_factory=list, description="Closest passages when abstaining")
     backend: str = "extractive"
     notices: list[str] = Field(default_factory=list, description="What the user should know (removed sentences…)")
+    removed: list[str] = Field(default_factory=list, description="Sentences the LLM wrote that the verifier removed "
+                               "(the notice says how many in one line; these are the details)")
 
 
 class QuoteCheck(BaseModel):

@@ -70,6 +70,25 @@ def test_ask_batch_follows_the_protocol(real_settings):
     assert "limit" in out[2]["error"]
 
 
+def test_ask_batch_history_with_or_without_cited_documents(real_settings):
+    """The protocol's [{role, content}] history still works; an assistant turn may also say what it cited."""
+    plain = [{"role": "user", "content": "What did the Munro review of child protection emphasise?"},
+             {"role": "assistant", "content": "The publication of the ‘Munro review of child protection’ in 2011 "
+                                              "emphasised change from a system that has become "
+                                              "over-bureaucratised to one that is focused on the safety and "
+                                              "welfare of children and young people and the development of "
+                                              "professional expertise. [1]"}]
+    told = [plain[0], {"role": "assistant", "content": "(answer text)",
+                       "doc_ids": ["looking-for-strengths-at-the-heart-of-social-care"]}]
+    lines = [json.dumps({"id": "p", "question": "who published it?", "history": plain}),
+             json.dumps({"id": "t", "question": "who wrote it?", "history": told})]
+    r = run_cli("ask", "--batch", "-", stdin="\n".join(lines))
+    out = {o["id"]: o for o in map(json.loads, r.stdout.splitlines())}
+    assert out["p"]["citations"][0]["doc_id"] == "strengths-based-social-care-children-young-people-families"
+    assert "Social Care Institute for Excellence" in out["p"]["answer"]
+    assert out["t"]["citations"][0]["source_field"] == "author" and "Ewan King" in out["t"]["answer"]
+
+
 def test_settings_lists_every_setting_with_a_description():
     from assistant.settings import Settings
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from assistant.answer.cues import (
     GENERIC,
+    asks_for_pointer,
     defined_term,
     has_run,
     how_to_object,
@@ -53,7 +54,8 @@ def unfamiliar_situation(retriever: Retriever, question: str) -> list[str]:
 
 def _meta(retriever: Retriever, p: Passage) -> str:
     doc = retriever.index.documents.get(p.doc_id)
-    return f"{p.title} {p.section} {doc.author if doc else ''} {' '.join(doc.aliases) if doc else ''}"
+    meta = f"{p.title} {p.publisher} {p.section} {doc.author if doc else ''} {' '.join(doc.aliases) if doc else ''}"
+    return f"{meta} {meta.replace('.', ' ')}"  # "GOV.UK" is also asked for as "GOV" and "UK"
 
 
 def passage_support(retriever: Retriever, query: str, p: Passage, text: str | None = None) -> tuple[float, set[str]]:
@@ -74,6 +76,7 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
     term = defined_term(question) if cue == "definition" else []
     target = how_to_object(question)
     keyword = keyword_style(retriever, question)
+    pointer = asks_for_pointer(question)
     if keyword and any(t not in retriever.index.bm25.idf for t in question_terms(retriever, question)):
         return 0.0  # a search-box word the library has never seen: that topic is not covered
     if unfamiliar_situation(retriever, question):
@@ -82,7 +85,7 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
         cands = candidate_sentences(retriever, question, query, None, passages)
     best = 0.0
     for p in passages[:5]:
-        usable = [c for c in cands if c.passage.chunk_id == p.chunk_id and (keyword or not c.navigation)]
+        usable = [c for c in cands if c.passage.chunk_id == p.chunk_id and (keyword or pointer or not c.navigation)]
         if not usable:
             continue
         cov, have = passage_support(retriever, query, p, " ".join(c.text for c in usable))

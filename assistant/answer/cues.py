@@ -134,3 +134,16 @@ def key_terms(question: str) -> set[str]:
     # "one" is far more often a determiner or pronoun ("one London council", "no one") than a count
     found.update(stem(w) for w in re.findall(r"[a-z]+", question.lower()) if w in _NUMBER_WORDS and w != "one")
     return found
+
+
+
+# "Does it point to any NICE resource?", "what else should I read?": a question that asks for a pointer, so
+# "See also…" answers it.
+_ASKS_POINTER = re.compile(r"\b(?:point(?:s|ing)? (?:\w+ )?(?:to|at)|refer(?:s|red)? (?:\w+ )?to|signpost\w*|"
+                           r"(?:else|further|more) (?:\w+ )?(?:to )?read|recommend(?:s|ed)? reading|"
+                           r"links? to|further (?:information|reading)|resources?|where can i (?:find|read))\b", re.I)
+
+
+def asks_for_pointer(question: str) -> bool:
+    """The question asks where to look (a pointer such as 'See also…' answers it)."""
+    return bool(_ASKS_POINTER.search(question))

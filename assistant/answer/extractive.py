@@ -10,25 +10,42 @@ It works in three steps:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.answer.abstain import confidence
-from assistant.answer.compose import ABSTAIN_TEXT, VAGUE_NOTICE, compose
+from assistant.answer.compose import (
+    ABSTAIN_TEXT,
+    VAGUE_NOTICE,
+    Quote,
+    compose,
+    compose_quotes,
+    with_antecedents,
+    detail_answer,
+    document_detail,
+)
+from assistant.answer.cues import asks_for_pointer
+from assistant.answer.lists import best_list
 from assistant.answer.sentences import (
     DEPTH,
     KEYWORD_HITS,
+    NOT_ANSWERS,
     Sentence,
     candidate_sentences,
     choose,
 )
+from assistant.search.followup import FollowUp, read_followup, wants_person
 from assistant.search.query import (
     expand_acronyms,
     keyword_style,
     question_terms,
-    rewrite_query,
+    term_set,
+    with_acronyms,
 )
+from assistant.search.request import comparison, list_request
 from assistant.search.retrieve import Retriever
 from assistant.settings import Settings
+from assistant.textutil import tokens
 from assistant.types import Answer, Passage, Turn
 
 
@@ -60,36 +77,115 @@ class _Pinned:
 def extractive_answer(retriever: Retriever, question: str, history: list[Turn], settings: Settings) -> Answer:
     """Answer with the guidance's own sentences, or abstain with the closest passages."""
     retriever = _Pinned(retriever) if isinstance(retriever, Retriever) else retriever
-    a = assess(retriever, question, history, settings)
+    docs = retriever.index.documents
+    asked, count, wants_list = list_request(question)  # "in 3 bullet points" says how, not what
+    fu = read_followup(asked, history, docs)
+    detail = document_detail(fu.question) if fu.refers_to_document and fu.doc_ids else ""
+    doc = retriever.index.documents.get(fu.doc_ids[0]) if detail else None
+    if doc is not None and getattr(doc, detail):  # "who published that guidance?": the document's own details
+        return detail_answer(question, fu.query, doc, detail)
+    sides = comparison(fu.question) if not fu.continues else None
+    if sides and (side_by_side := compare(retriever, question, fu, settings, *sides)) is not None:
+        return side_by_side
+    a = assess(retriever, question, history, settings, fu)
     if a.confidence < settings.abstain_threshold:
         vague = not question_terms(retriever, a.query)
         return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, searched_query=a.query,
                       closest=a.passages[:3], notices=[VAGUE_NOTICE] if vague else [])
-    chosen = choose(a.candidates, settings.answer_max_sentences, keyword_style(retriever, question))
-    return compose(question, a.query, chosen)
+    if wants_list and (items := best_list(a.candidates, docs, count)):
+        return compose_quotes(question, a.query, items)
+    chosen = choose(a.candidates, count or settings.answer_max_sentences, keyword_style(retriever, question),
+                    asks_for_pointer(fu.question))
+    return compose(question, a.query, chosen, docs, bullets=wants_list and len(chosen) > 1)
+
+
+def compare(retriever, question: str, fu: FollowUp, settings: Settings, topic: str, sides: list[str]
+            ) -> Answer | None:
+    """A comparison answered side by side: the best sentence about each side, each under its label; a side
+    the guidance says nothing on is named in a notice. None when it covers neither side."""
+    docs = retriever.index.documents
+    whole = assess(retriever, question, [], settings, fu)
+    both = [set(tokens(side)) for side in sides]
+    top = whole.candidates[0].score if whole.candidates else 0.0
+    if any(c.score >= 0.95 * top and all(w <= term_set(c.text) for w in both) for c in whole.candidates[:3]):
+        return None  # the guidance compares them itself: answer as usual
+    quotes: list[Quote] = []
+    missing = []
+    for side in sides:
+        q = f"{side} {topic}".strip()
+        a = assess(retriever, q, [], settings, FollowUp(q, q))
+        want = set(tokens(side))
+        best = next((c for c in a.candidates[:12] if c.kind not in NOT_ANSWERS and not c.navigation
+                     and want <= with_acronyms(retriever, term_set(c.text))), None)
+        if best is None:
+            missing.append(side)
+            continue
+        if any(o.passage.doc_id == best.passage.doc_id and o.start == best.start for o in quotes):
+            continue  # one sentence speaks to both sides
+        for quote in with_antecedents([best], docs)[-2:]:
+            quote.label = re.sub(r"[’']s$", "", side)
+            quotes.append(quote)
+    if not quotes or (missing and whole.confidence < settings.abstain_threshold):
+        return None  # nothing on either side, or one side only and the question not covered: as usual
+    ans = compose_quotes(question, fu.query, quotes, bullets=True)
+    if missing:
+        ans.notices.append(f"The guidance does not compare {sides[0]} with {sides[1]}: it has nothing found on "
+                           f"{' or '.join(missing)}, so only what it says about the other is shown.")
+    elif len({q.passage.doc_id for q in quotes}) > 1:
+        ans.notices.append("The guidance does not compare these side by side itself: each point is quoted from "
+                           "the source that speaks to it.")
+    return ans
 
 
 @dataclass
 class Assessment:
     """What the extractive answerer found for a question, before deciding to answer or abstain."""
 
-    query: str  # the question as searched (follow-ups folded with the conversation)
+    query: str  # the question as searched (a continuation folded with the conversation)
     passages: list[Passage]
     candidates: list[Sentence]
     confidence: float  # compared with settings.abstain_threshold
 
 
-def assess(retriever: Retriever, question: str, history: list[Turn], settings: Settings) -> Assessment:
+def assess(retriever: Retriever, question: str, history: list[Turn], settings: Settings,
+           fu: FollowUp | None = None) -> Assessment:
     """Retrieve, score the candidate sentences and work out the confidence that the guidance answers it."""
     retriever = _Pinned(retriever) if isinstance(retriever, Retriever) else retriever
-    query = rewrite_query(question, history)
-    search_query = expand_acronyms(retriever, query)
+    fu = fu or read_followup(question, history, retriever.index.documents)
+    question, query = fu.question, fu.query
+    search_query = expand_acronyms(retriever, _with_person(retriever, fu))
     qvec = retriever.query_vector(search_query)
     passages = retriever.search(search_query, k=max(DEPTH, settings.search_k), qvec=qvec)
-    cands = candidate_sentences(retriever, question, query, qvec,
-                                with_keyword_hits(retriever, search_query, qvec, passages))
+    pool = with_keyword_hits(retriever, search_query, qvec, passages)
+    target = fu.doc_ids[0] if fu.continues and fu.doc_ids and (fu.refers_to_document or fu.named) else fu.named
+    if target:
+        # "does it say…", "who is X in that doc?", "in the GOV.UK blog…": that document answers it
+        wider = retriever.search(search_query, k=max(settings.candidate_k, DEPTH), qvec=qvec)
+        passages = within(passages, wider, target)
+        pool = within(pool, wider, target)
+    cands = candidate_sentences(retriever, question, query, qvec, pool)
     conf = confidence(retriever, question, query, passages, settings, cands) if passages else 0.0
+    if target and fu.continues and passages and conf < settings.abstain_threshold:
+        # "is it going to be updated?" about the document in hand: its own words, in that document, decide
+        conf = confidence(retriever, question, question, passages, settings, cands)
     return Assessment(query, passages, cands, conf)
+
+
+def within(passages: list[Passage], wider: list[Passage], doc_id: str) -> list[Passage]:
+    """The passages of one document, best first (from a wider search when the top ones hold too few);
+    unchanged when the document has none among them."""
+    have = {p.chunk_id for p in passages}
+    mine = [p for p in passages if p.doc_id == doc_id]
+    mine += [p for p in wider if p.doc_id == doc_id and p.chunk_id not in have]
+    return [p.model_copy(update={"rank": i + 1}) for i, p in enumerate(mine)] if mine else passages
+
+
+def _with_person(retriever, fu: FollowUp) -> str:
+    """'what's his job?' about a document with an author also searches the author's name."""
+    doc = retriever.index.documents.get(fu.doc_ids[0]) if fu.continues and fu.doc_ids else None
+    if doc is not None and doc.author and wants_person(fu.question) and doc.author.lower() not in fu.query.lower():
+        return f"{fu.query} {doc.author}"
+    return fu.query
 
 
 def with_keyword_hits(retriever: Retriever, query: str, qvec, passages: list[Passage]) -> list[Passage]:

@@ -1,15 +1,18 @@
 """Optional LLM answers (OpenAI-compatible server or Ollama, through LangChain), verified sentence by sentence.
 
-The model sees only the numbered passages and the (redacted) question. Whatever
-it writes is split into sentences; each must cite passages by number and be
-supported by them according to the citation verifier, or it is removed and the
-user is told. If nothing survives, the extractive answer is shown instead.
+The model sees only the numbered passages and the (redacted) conversation and question. Its output is capped
+(settings.llm_max_tokens) and the whole answer bounded in time (settings.llm_answer_seconds): the reply is
+streamed and cut at the deadline, and sentences not verified by then are left out. Whatever it writes is
+split into sentences; each must cite passages by number and be supported by them according to the citation
+verifier, or it is removed — one notice says how many, the sentences themselves are in Answer.removed. If
+nothing survives, the extractive answer is shown instead.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import time
 
 from assistant.answer.compose import ABSTAIN_TEXT, split_answer_sentences
 from assistant.answer.extractive import extractive_answer
@@ -20,7 +23,7 @@ from assistant.safety.privacy import redact
 from assistant.search.retrieve import Retriever
 from assistant.settings import Settings
 from assistant.textutil import sentence_spans, tokens
-from assistant.types import Answer, Citation, Passage
+from assistant.types import Answer, Citation, Passage, Turn
 
 log = logging.getLogger(__name__)
 NOT_COVERED = "NOT_COVERED"
@@ -33,38 +36,65 @@ Rules you must follow:
 5. If the passages do not answer the question, reply with exactly {NOT_COVERED} and nothing else."""
 
 
-def build_messages(question: str, passages: list[Passage]) -> list:
-    """System rules, then the passages as delimited data, then the question (personal details redacted)."""
+HISTORY_TURNS = 4  # earlier turns the model sees (redacted), so "it" and "that report" mean something
+
+
+def build_messages(question: str, passages: list[Passage], history: list[Turn] | None = None) -> list:
+    """System rules, then the passages as delimited data, then the earlier conversation and the question
+    (personal details redacted in both)."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
     blocks = []
     for i, p in enumerate(passages, 1):
         body = re.sub(r"</?\s*passages?\b", "&lt;passage", p.text, flags=re.I)  # cannot close the data block
         blocks.append(f'<passage number="{i}" source="{p.title}">\n{body}\n</passage>')
-    user = "<passages>\n" + "\n".join(blocks) + "\n</passages>\n\nQuestion: " + redact(question)
-    return [SystemMessage(SYSTEM_PROMPT), HumanMessage(user)]
+    user = "<passages>\n" + "\n".join(blocks) + "\n</passages>\n\n"
+    turns = [t for t in (history or []) if t.content.strip()][-HISTORY_TURNS:]
+    if turns:
+        said = "\n".join(f"{t.role}: {_data(redact(t.content))}" for t in turns)
+        user += f"<conversation>\n{said}\n</conversation>\n\n"
+    return [SystemMessage(SYSTEM_PROMPT), HumanMessage(user + "Question: " + redact(question))]
 
 
-def llm_answer(retriever: Retriever, question: str, query: str, passages: list[Passage], settings: Settings,
-               model=None) -> Answer:
-    """Ask the LLM, then keep only sentences that cite passages which really support them."""
-    passages = passages[:6]
-    model = model or chat_model(settings)
-    messages = build_messages(question, passages)
+def _data(text: str) -> str:
+    """Conversation text as data: it cannot open or close the blocks around it."""
+    return re.sub(r"</?\s*(?:passages?|conversation)\b", "&lt;", text, flags=re.I)
+
+
+def _reply(model, messages: list, deadline: float) -> str:
+    """The model's reply, streamed and cut at the deadline (a server that ignores the cap cannot block us)."""
+    parts: list[str] = []
     try:
-        reply = model.invoke(messages)
+        for chunk in model.stream(messages):
+            content = chunk.content if isinstance(chunk.content, str) else str(chunk.content)
+            parts.append(content)
+            if time.monotonic() > deadline:
+                log.info("LLM answer cut at the time limit")
+                break
     except LLMError:
         raise
     except Exception as e:  # network, auth, server errors: one clear message, no traceback
         raise LLMError(f"The LLM did not answer ({e.__class__.__name__}). Check ASSISTANT_LLM_BASE_URL and "
                        "ASSISTANT_LLM_MODEL, or unset ASSISTANT_LLM_PROVIDER to use the offline answerer.") from e
-    text = reply.content if isinstance(reply.content, str) else str(reply.content)
+    return "".join(parts)
+
+
+def llm_answer(retriever: Retriever, question: str, query: str, passages: list[Passage], settings: Settings,
+               model=None, history: list[Turn] | None = None) -> Answer:
+    """Ask the LLM, then keep only sentences that cite passages which really support them."""
+    deadline = time.monotonic() + settings.llm_answer_seconds
+    passages = passages[:6]
+    model = model or chat_model(settings)
+    text = _reply(model, build_messages(question, passages, history), deadline)
     backend = f"llm:{settings.llm_model or 'custom'}"
     if text.strip().startswith(NOT_COVERED) or not passages:
         return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, searched_query=query,
                       closest=passages[:3], backend=backend)
-    kept, cites, removed = [], [], []
+    kept, cites, removed, unchecked = [], [], [], 0
     for sentence in split_answer_sentences(text):
+        if time.monotonic() > deadline:
+            unchecked += 1  # not verified in time: never shown
+            continue
         numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
         bare = re.sub(r"\s*\[\d+\]", "", sentence).strip()
         cited = [passages[n - 1] for n in numbers if 1 <= n <= len(passages)]
@@ -75,16 +105,30 @@ def llm_answer(retriever: Retriever, question: str, query: str, passages: list[P
         citation.marker = f"[{len(cites) + 1}]"
         cites.append(citation)
         kept.append(f"{bare} {citation.marker}")
-    notices = [f"Removed from the model's answer because the guidance it cited does not support it: “{s}”"
-               for s in removed]
+    notices = removal_notices(len(removed), unchecked)
     if not kept:
-        fallback = extractive_answer(retriever, question, [], settings.model_copy(update={"llm_provider": ""}))
+        fallback = extractive_answer(retriever, question, history or [],
+                                     settings.model_copy(update={"llm_provider": ""}))
         fallback.notices.append("The LLM's answer could not be verified against the guidance, so the "
                                 "assistant's own extractive answer is shown instead.")
         fallback.notices.extend(notices)
+        fallback.removed = removed
         return fallback
     return Answer(question=question, answer=" ".join(kept), abstained=False, citations=cites,
-                  searched_query=query, backend=backend, notices=notices)
+                  searched_query=query, backend=backend, notices=notices, removed=removed)
+
+
+def removal_notices(removed: int, unchecked: int) -> list[str]:
+    """One line for what was taken out of the model's answer (the sentences themselves are in Answer.removed)."""
+    out = []
+    if removed:
+        s = "sentence" if removed == 1 else "sentences"
+        out.append(f"Removed {removed} {s} from the model's answer because the guidance cited does not support "
+                   f"{'it' if removed == 1 else 'them'}.")
+    if unchecked:
+        out.append(f"{unchecked} more could not be checked within the time limit and {'is' if unchecked == 1 else 'are'}"
+                   " left out.")
+    return out
 
 
 def _verified_citation(retriever: Retriever, sentence: str, cited: list[Passage]) -> Citation | None:

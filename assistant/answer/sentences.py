@@ -40,6 +40,7 @@ class Sentence:
     navigation: bool = False
     fits: bool = True  # has what the question type asks for (a number for "how many"…)
     overlap: float = 0.0  # idf-weighted share of the question's words it has
+    kind: str = "sentence"  # sentence | item (of a list) | heading | lead-in | fragment (sentence_kind)
 
 
 def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, passages: list[Passage],
@@ -56,7 +57,7 @@ def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, p
     w_overlap, w_sim, w_passage, w_rank, w_cue = WEIGHTS
     cue_bonus = 0.0 if not cue else 2 * w_cue if cue in _STRONG_CUES else w_cue
     cands = []
-    for (rank, p, s, e, text, context, author), sim in zip(spans, sims):
+    for (rank, p, s, e, text, context, author, kind), sim in zip(spans, sims):
         toks = with_acronyms(retriever, term_set(text))
         got = sum(w for t, w in terms.items() if t in toks)
         if context:  # "It also requires…" or a list item: the sentence before says what it is about
@@ -68,18 +69,44 @@ def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, p
                  - (0.1 if len(text) < 30 else 0.0) + (cue_bonus if fits else 0.0))
         # Redundancy is judged on distinctive words only: every passage shares "strengths-based".
         cands.append(Sentence(p, s, e, text, score, {t for t in toks if idf.get(t, 9.0) >= 1.0}, rank,
-                               is_navigation(text), fits, overlap))
+                               is_navigation(text), fits, overlap, kind))
     cands.sort(key=lambda c: -c.score)
     return cands
 
 
 def _spans(retriever: Retriever, passages: list[Passage]) -> list[tuple]:
-    """(rank, passage, start, end, text, context, author) for each sentence of the passages."""
+    """(rank, passage, start, end, text, context, author, kind) for each sentence of the passages."""
     out = []
     for rank, p in enumerate(passages):
         doc = retriever.index.documents[p.doc_id]
-        out.extend((rank, p, *sent, doc.author) for sent in _sentences(doc.text, p.start, p.end))
+        out.extend((rank, p, *sent, doc.author, sentence_kind(doc.text, sent[0], sent[1]))
+                   for sent in _sentences(doc.text, p.start, p.end))
     return out
+
+
+_BULLET = re.compile(r"\s*(?:[-*•]|\d+[.)])\s+")
+
+
+@functools.lru_cache(maxsize=50_000)
+def sentence_kind(text: str, start: int, end: int) -> str:
+    """What a span of a document is, read from the document's structure: a heading ('# …' line), a list
+    item, a lead-in (ends with ':'), a fragment (under four words, or starting in lower case), or a sentence."""
+    sentence = text[start:end].strip()
+    line_start = text.rfind("\n", 0, start) + 1
+    prefix = text[line_start:start]
+    if prefix.lstrip().startswith("#"):
+        return "heading"
+    if sentence.rstrip("'’\"”").endswith(":"):
+        return "lead-in"
+    if len(sentence.split()) < 4 or sentence[:1].islower():
+        return "fragment"
+    if prefix and _BULLET.fullmatch(prefix):
+        return "item"
+    return "sentence"
+
+
+# Kinds that never answer a question on their own (a keyword search may still show them).
+NOT_ANSWERS = frozenset(("heading", "lead-in", "fragment"))
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -117,9 +144,11 @@ def _similarities(retriever: Retriever, question: str, query: str, qvec, texts: 
     return sims
 
 
-def choose(cands: list[Sentence], limit: int, keyword: bool = False) -> list[Sentence]:
-    """A direct lead, then non-redundant supporting points; pointers and headings only for searches."""
-    usable = cands if keyword else [c for c in cands if not c.navigation] or cands
+def choose(cands: list[Sentence], limit: int, keyword: bool = False, pointers: bool = False) -> list[Sentence]:
+    """A direct lead, then non-redundant supporting points; headings only for searches, pointers ('See
+    also…') for searches and for questions asking where to look."""
+    usable = cands if keyword else [c for c in cands if (pointers or not c.navigation) and c.kind not in NOT_ANSWERS] \
+        or [c for c in cands if c.kind not in NOT_ANSWERS] or cands
     chosen: list[Sentence] = []
     for c in usable:
         if len(chosen) >= limit or (chosen and c.score < 0.7 * chosen[0].score):

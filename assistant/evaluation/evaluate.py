@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.errors import InputError
+from assistant.evaluation import conversations as ec
 from assistant.evaluation import metrics as em
 from assistant.settings import REPO_DIR
 from assistant.types import SETTINGS
 
-FILES = {"questions": "questions.jsonl", "claims": "claims.jsonl", "scenarios": "scenarios.jsonl"}
+FILES = {"questions": "questions.jsonl", "claims": "claims.jsonl", "scenarios": "scenarios.jsonl",
+         "conversations": "conversations.jsonl"}
 DEFAULT_SETS = ("dev", "holdout", "fresh", "safeguarding-dev", "safeguarding-blind", "safeguarding-blind2")
 UNLABELLED = "unlabelled"  # kind of exported feedback questions still waiting for gold strings
-LOWER_IS_BETTER = {"check.false_accept", "prompts.deficit_terms", "safeguarding.false_positive_rate",
-                   "prompts.concern_named"}
+LOWER_IS_BETTER = {"answers.opens_unresolved", "answers.fragments", "conversations.folded", "check.false_accept",
+                   "prompts.deficit_terms", "safeguarding.false_positive_rate", "prompts.concern_named"}
 
 
 # ---------------------------------------------------------------- loading sets
@@ -34,6 +36,7 @@ class EvalSet:
     questions: list[dict] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)
     scenarios: list[dict] = field(default_factory=list)
+    conversations: list[dict] = field(default_factory=list)
     found: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # "file:line: reason" for each skipped line
     unlabelled: list[str] = field(default_factory=list)
@@ -91,7 +94,8 @@ def _scenario(line: dict) -> dict:
             "concern": (concern or "").strip(), "not_details": [d for d in _strings(line, "not_details") if d.strip()]}
 
 
-PARSERS: dict[str, Callable[[dict], dict]] = {"questions": _question, "claims": _claim, "scenarios": _scenario}
+PARSERS: dict[str, Callable[[dict], dict]] = {"questions": _question, "claims": _claim, "scenarios": _scenario,
+                                              "conversations": ec.parse_conversation}
 
 
 def _read_jsonl(path: Path, parse: Callable[[dict], dict], seen: set[str], problems: list[str]) -> list[dict]:
@@ -151,8 +155,7 @@ def default_sets() -> list[Path]:
 
 
 def _verbatim(c, documents: dict) -> bool:
-    doc = documents.get(c.doc_id)
-    return em.quote_verbatim(c.quote, doc.text if doc else None, c.start, c.end)
+    return em.citation_verbatim(c, documents)
 
 
 def _record_error(errors: list[str], case_id: str, e: Exception) -> None:
@@ -165,6 +168,7 @@ def _record_error(errors: list[str], case_id: str, e: Exception) -> None:
 def run_questions(a, questions: list[dict], k: int, errors: list[str]) -> dict:
     """Retrieval (text and document hits in the top k) and answer quality for each question."""
     from assistant.answer.compose import split_answer_sentences
+    from assistant.evaluation.reading import fragment_count, opens_unresolved
     from assistant.search.query import rewrite_query
     from assistant.types import Turn
 
@@ -187,7 +191,9 @@ def run_questions(a, questions: list[dict], k: int, errors: list[str]) -> dict:
             q["id"], answerable=bool(q["gold"]), abstained=ans.abstained,
             gold_found=em.gold_present(ans.answer, q["gold"]) if q["gold"] and not ans.abstained else False,
             uncited=len(em.uncited_sentences(sentences, [c.marker for c in ans.citations])),
-            quotes=len(ans.citations), bad_quotes=sum(not _verbatim(c, docs) for c in ans.citations)))
+            quotes=len(ans.citations), bad_quotes=sum(not _verbatim(c, docs) for c in ans.citations),
+            opens_unresolved=not ans.abstained and opens_unresolved(ans.answer),
+            fragments=0 if ans.abstained else fragment_count(ans.answer, ans.citations, docs)))
     return {"retrieval": {"text": em.retrieval_metrics(text_ranks, k), "doc": em.retrieval_metrics(doc_ranks, k)},
             "answers": em.answer_metrics(cases)}
 
@@ -251,6 +257,9 @@ def evaluate_set(a, es: EvalSet, k: int = 5, only: str | None = None, progress: 
     if es.scenarios and only in (None, "scenarios"):
         say(f"{es.name}: {len(es.scenarios)} situations")
         rep["prompts"] = run_scenarios(a, es.scenarios, errors)
+    if es.conversations and only in (None, "conversations"):
+        say(f"{es.name}: {len(es.conversations)} conversations")
+        rep["conversations"] = ec.run_conversations(a, es.conversations, errors)
     rep["metrics"] = flat_metrics(rep, k)
     return rep
 
@@ -262,7 +271,8 @@ def metric_catalogue(k: int = 5) -> dict[str, tuple[str, ...]]:
     """Gate-able metric name -> path into a set report."""
     cat = {f"recall@{k}": ("retrieval", "text", "recall"), f"mrr@{k}": ("retrieval", "text", "mrr"),
            f"doc_recall@{k}": ("retrieval", "doc", "recall"), f"doc_mrr@{k}": ("retrieval", "doc", "mrr")}
-    for m in ("gold_fact", "cited", "verbatim", "abstention", "ooc_abstained", "answerable_answered"):
+    for m in ("gold_fact", "cited", "verbatim", "abstention", "ooc_abstained", "answerable_answered",
+              "opens_unresolved", "fragments"):
         cat[f"answers.{m}"] = ("answers", m)
     cat.update({"check.accuracy": ("check", "accuracy"), "check.false_accept": ("check", "false_accept"),
                 "check.quote_accuracy": ("check", "quotes", "accuracy"),
@@ -272,6 +282,7 @@ def metric_catalogue(k: int = 5) -> dict[str, tuple[str, ...]]:
             cat[f"check.{v}.{m}"] = ("check", "per_class", v, m)
     for m in ("open", "deficit_terms", "cited", "personalised", "detail_coverage", "themes"):
         cat[f"prompts.{m}"] = ("prompts", m)
+    cat.update({f"conversations.{m}": ("conversations", m) for m in ec.METRICS})
     cat["safeguarding.recall"] = ("prompts", "safeguarding", "recall")
     cat["safeguarding.false_positive_rate"] = ("prompts", "safeguarding", "false_positive_rate")
     cat["safeguarding.red_precision"] = ("prompts", "safeguarding", "red_precision")
@@ -403,6 +414,9 @@ def _rows(k: int) -> list[tuple[str, str, str]]:
         ("", "quotes verbatim", "answers.verbatim"), ("", "abstention correct", "answers.abstention"),
         ("", "out-of-corpus abstained", "answers.ooc_abstained"),
         ("", "answerable answered", "answers.answerable_answered"),
+        ("", "opens on an unresolved reference", "answers.opens_unresolved"),
+        ("", "quotes that are fragments", "answers.fragments"),
+        *ec.ROWS,
         ("Citation checker", "claims", "#check.n"), ("", "accuracy", "check.accuracy"),
         ("", "false accept (lower is better)", "check.false_accept"),
         *[("", f"{v} P / R / F1", f"%{v}") for v in em.VERDICTS],
@@ -435,6 +449,9 @@ def _cell(rep: dict, key: str) -> str:
     if key == "#answers":
         ans = rep.get("answers")
         return f"{ans['answerable']} / {ans['out_of_corpus']}" if ans else "–"
+    if key == "#conv":
+        cv = rep.get("conversations")
+        return f"{cv['turns']} ({cv['conversations']})" if cv else "–"
     if key == "#prompts":
         pr = rep.get("prompts")
         return f"{pr['situations']} / {pr['prompts_total']}" if pr else "–"
@@ -483,6 +500,7 @@ def _details(rep: dict) -> list[str]:
         fails.update({"check.wrong": rep["check"]["wrong"], "check.false_accepted": rep["check"]["false_accepted"],
                       "check.quote_wrong": rep["check"]["quotes"]["wrong"]})
     fails.update({f"prompts.{n}": ids for n, ids in rep.get("prompts", {}).get("failures", {}).items()})
+    fails.update({f"conversations.{n}": ids for n, ids in rep.get("conversations", {}).get("failures", {}).items()})
     fails.update({"errors": rep["errors"], "unlabelled (fill in gold)": rep["unlabelled"]})
     shown = [f"  {name} ({len(ids)}): {', '.join(ids)}" for name, ids in fails.items() if ids]
     if shown:

@@ -76,6 +76,16 @@ def quote_verbatim(quote: str, doc_text: str | None, start: int, end: int) -> bo
         and doc_text[start:end] == quote
 
 
+def citation_verbatim(c, documents: Mapping) -> bool:
+    """A citation's quote is the document's text at its offsets, or (a detail such as the publisher) exactly
+    that detail of the document."""
+    doc = documents.get(c.doc_id)
+    field_ = getattr(c, "source_field", "")
+    if field_:
+        return doc is not None and bool(c.quote) and str(getattr(doc, field_, "")).strip() == c.quote
+    return quote_verbatim(c.quote, doc.text if doc else None, c.start, c.end)
+
+
 @dataclass
 class AnswerCase:
     """One question's outcome, as judged by the helpers above."""
@@ -87,6 +97,8 @@ class AnswerCase:
     uncited: int = 0  # sentences without a resolving marker
     quotes: int = 0
     bad_quotes: int = 0
+    opens_unresolved: bool = False  # the first quoted sentence leans on something not shown (evaluation.reading)
+    fragments: int = 0  # quotes that are headings, lead-ins, pointers or list items quoted as prose
 
 
 def answer_metrics(cases: Sequence[AnswerCase]) -> dict:
@@ -101,6 +113,8 @@ def answer_metrics(cases: Sequence[AnswerCase]) -> dict:
         "quote_not_verbatim": [c.id for c in answered if c.bad_quotes],
         "abstained_wrongly": [c.id for c in answerable if c.abstained],
         "answered_out_of_corpus": [c.id for c in ooc if not c.abstained],
+        "opens_unresolved": [c.id for c in answered if c.opens_unresolved],
+        "fragments": [c.id for c in answered if c.fragments],
     }
     return {
         "n": len(cases), "answerable": len(answerable), "out_of_corpus": len(ooc), "answered": len(answered),
@@ -110,6 +124,8 @@ def answer_metrics(cases: Sequence[AnswerCase]) -> dict:
         "abstention": rate(sum(c.abstained != c.answerable for c in cases), len(cases)),
         "ooc_abstained": rate(sum(c.abstained for c in ooc), len(ooc)),
         "answerable_answered": rate(sum(not c.abstained for c in answerable), len(answerable)),
+        "opens_unresolved": rate(len(fail["opens_unresolved"]), len(answered)),
+        "fragments": rate(sum(c.fragments for c in answered), quotes),
         "quotes": quotes,
         "failures": fail,
     }

@@ -1,6 +1,6 @@
-"""Reading a query before it is searched: follow-ups folded with the conversation, the question's own
-content terms, search-box queries told from questions, and acronyms the guidance defines ("SCIE" also
-searches "Social Care Institute for Excellence")."""
+"""Reading a query before it is searched: follow-ups folded with the conversation (search.followup), the
+question's own content terms, search-box queries told from questions, and acronyms the guidance defines
+("SCIE" also searches "Social Care Institute for Excellence")."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import functools
 import re
 import weakref
 
+from assistant.search.followup import read_followup
 from assistant.search.retrieve import Retriever
 from assistant.textutil import tokens
 from assistant.types import Turn
@@ -16,19 +17,11 @@ from assistant.types import Turn
 QUESTION_WORDS = frozenset(tokens("what which who whom whose when where why how does do did is are can could "
                                    "should would tell explain describe mean meaning guidance say says according "
                                    "about please give list example examples", keep_stopwords=True))
-_FOLLOW_UP = re.compile(r"^(and|but|also|so|what about|how about|and for|for|then|why|who wrote|when was)\b"
-                        r"|\b(it|its|they|them|their|this|that|these|those|he|she|him|her|there)\b", re.I)
 
 
 def rewrite_query(question: str, history: list[Turn]) -> str:
-    """Fold the conversation into a follow-up question so retrieval knows what 'it' refers to."""
-    previous = [t.content for t in history if t.role == "user" and t.content.strip()]
-    if not previous:
-        return question
-    content = [t for t in tokens(question) if t not in QUESTION_WORDS]
-    if len(content) >= 4 and not _FOLLOW_UP.search(question):
-        return question
-    return f"{question} {previous[-1]}"
+    """The question as searched: folded with the conversation only when it continues it (search.followup)."""
+    return read_followup(question, history).query
 
 
 _ASKING = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|can|could|should|would|"

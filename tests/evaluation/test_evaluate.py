@@ -67,7 +67,8 @@ def test_answer_metrics_by_hand():
     assert m["abstention"] == pytest.approx(3 / 5)  # q3 should have answered, o2 should have abstained
     assert m["ooc_abstained"] == 0.5 and m["answerable_answered"] == pytest.approx(2 / 3)
     assert m["failures"] == {"gold_missing": ["q2", "q3"], "uncited": ["q2"], "quote_not_verbatim": ["q2"],
-                             "abstained_wrongly": ["q3"], "answered_out_of_corpus": ["o2"]}
+                             "abstained_wrongly": ["q3"], "answered_out_of_corpus": ["o2"],
+                             "opens_unresolved": [], "fragments": []}
 
 
 def test_claim_metrics_by_hand():

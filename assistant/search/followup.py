@@ -1,0 +1,168 @@
+"""Follow-ups: whether a message carries on the conversation or starts a new topic, and what it refers to.
+
+A message continues the conversation when it refers back — a pronoun or demonstrative ("who wrote *that
+report*?", "does *he* think…", "when was *it* published?"), an ellipsis ("*and* for children?", "*what
+about* needs that aren't eligible?", "rather than?"), or so few words of its own that it cannot be asked
+alone. It starts a new topic when it says so ("separate question –", "new q"), when it names another
+document and can stand on its own, or when it does not refer back at all. Only a continuation is folded
+with the conversation, and then with the earlier question as it was itself understood (so a chain of
+follow-ups keeps its topic).
+
+A reference to a document ("it", "that guidance", "he") resolves to the document the previous answer
+cited: the turn's `doc_ids` when the caller sends them, else the documents whose text (or title) the
+previous answer quotes word for word — so a plain [{role, content}] history works as well.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from assistant.search.request import list_request
+from assistant.textutil import normalise, tokens
+from assistant.types import Document, Turn
+
+# Said before a question that has nothing to do with the last one.
+_NEW_TOPIC = re.compile(
+    r"^\s*(?:(?:a |one |and )?(?:(?:brand|totally|completely|entirely|quite|something) )?(?:separate|different|"
+    r"unrelated|new|another|other|quick|next|fresh)\s+(?:q|qn|question|topic|subject|thing)|unrelated|new topic|switching (?:topic|"
+    r"subject)s?|changing (?:the )?(?:topic|subject)|on another note|moving on)\b[\s:,;.!?–—-]*", re.I)
+# Words that point at something said before.
+_POINTER = re.compile(r"\b(?:it|its|it's|itself|they|them|their|theirs|this|that|these|those|he|him|his|she|her|"
+                      r"hers|there|the same|the (?:first|second|last|latest|new|original|other|\d{4}) one|"
+                      r"the former|the latter)\b", re.I)
+# "that doc", "the same report": the document the conversation is on, whoever else the message names.
+_THAT_DOCUMENT = re.compile(r"\b(?:that|this|the same|same|the above)\s+(?:doc|document|report|guidance|guide|paper|"
+                            r"blog|piece|page|article|glossary|publication|briefing|one)\b", re.I)
+_PERSON = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.I)
+# Openings that only make sense after something: "and for children?", "what about…", "rather than?".
+_ELLIPSIS = re.compile(r"^\s*(?:and|but|also|so|or|plus|then|what about|how about|what else|rather than|"
+                       r"instead of|same for|as well as|except|apart from|why not|even|only)\b", re.I)
+# Words that say what kind of question it is, not what it is about (also in search.query).
+_ASKING = frozenset(tokens("what which who whom whose when where why how does do did is are was were can could "
+                           "should would will tell explain describe mean meaning guidance say says said according "
+                           "about please pls give list example examples bullet bullets point points need want "
+                           "know anything thing stuff bit mention mentions talk talks", keep_stopwords=True))
+SHORT = 2  # a message with at most this many words of its own cannot be asked alone
+MAX_FOLD = 2  # earlier questions folded into a continuation's search at most
+
+
+@dataclass
+class FollowUp:
+    """How a message relates to the conversation before it."""
+
+    question: str  # the message as asked, with any "separate question –" opener removed
+    query: str  # what to search: the question, or for a continuation the question and what it follows
+    continues: bool = False
+    doc_ids: list[str] = field(default_factory=list)  # documents it refers to (the previous answer's), best first
+    refers_to_document: bool = False  # "it / that report / he": look in those documents first
+    named: str = ""  # a document the message names itself
+
+
+def own_terms(question: str) -> list[str]:
+    """The message's content words (not the words that only say it is a question)."""
+    return [t for t in tokens(question) if t not in _ASKING]
+
+
+def new_topic_opener(question: str) -> str:
+    """The message without a 'separate question –' opener ('' opener: returned unchanged)."""
+    m = _NEW_TOPIC.match(question)
+    return question[m.end():].strip() if m and m.end() < len(question) else question
+
+
+def refers_back(question: str) -> bool:
+    """Points at something said before, opens as an ellipsis, or has too few words to stand alone."""
+    return bool(_POINTER.search(question) or _ELLIPSIS.match(question) or len(own_terms(question)) <= SHORT)
+
+
+def _phrases(doc: Document) -> list[str]:
+    return [p for p in (doc.title, doc.publisher, *doc.aliases) if p and p.strip() and p != doc.author]
+
+
+def named_document(question: str, documents: Mapping[str, Document]) -> str:
+    """The one document whose title, alias, author or publisher the message names ('' if none or several)."""
+    have = " " + " ".join(tokens(question)) + " "
+    by_phrase: dict[str, set[str]] = {}
+    for doc in documents.values():
+        for p in _phrases(doc):
+            toks = tokens(p)
+            if toks:
+                by_phrase.setdefault(" ".join(toks), set()).add(doc.doc_id)
+    found = [(len(p), next(iter(ids))) for p, ids in by_phrase.items()
+             if len(ids) == 1 and f" {p} " in have]
+    docs = {d for _, d in found}
+    if len(docs) == 1:
+        return docs.pop()
+    return max(found)[1] if found else ""  # the longest name wins when two are named
+
+
+_QUOTED = re.compile(r"“([^”]{12,})”")
+_MARKERS = re.compile(r"\s*\[\d+\]")
+
+
+def cited_documents(turn: Turn, documents: Mapping[str, Document]) -> list[str]:
+    """The documents an assistant turn quotes, in the order it quotes them."""
+    if turn.doc_ids:
+        return [d for d in dict.fromkeys(turn.doc_ids) if d in documents]
+    text = _MARKERS.sub("", turn.content)
+    pieces = _QUOTED.findall(text) or re.split(r"(?<=[.!?:])\s+|\n+", text)
+    norm = {d: normalise(doc.text) for d, doc in documents.items()}
+    titles = {d: normalise(doc.title) for d, doc in documents.items()}
+    out: list[str] = []
+    for piece in pieces:
+        p = normalise(re.sub(r"^[-•*]\s+", "", piece.strip()))
+        if len(p) < 12:
+            continue
+        hit = [d for d, t in norm.items() if p in t] or [d for d, t in titles.items() if p == t]
+        out.extend(d for d in hit if d not in out)
+    return out
+
+
+def previous_documents(history: list[Turn], documents: Mapping[str, Document]) -> list[str]:
+    """The documents cited by the last assistant turn that cited any."""
+    for turn in reversed(history):
+        if turn.role == "assistant":
+            found = cited_documents(turn, documents)
+            if found:
+                return found
+    return []
+
+
+def read_followup(question: str, history: list[Turn], documents: Mapping[str, Document] | None = None,
+                  depth: int = 0) -> FollowUp:
+    """Whether the message continues the conversation, what to search, and which documents it refers to."""
+    documents = documents or {}
+    asked = new_topic_opener(question)
+    users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
+    named = named_document(asked, documents) if documents else ""
+    if not users or asked != question or not refers_back(asked):
+        return FollowUp(asked, asked, named=named)
+    prev_docs = previous_documents(history, documents) if documents else []
+    elliptical = bool(_ELLIPSIS.match(asked)) or len(own_terms(asked)) <= SHORT
+    if named and named not in prev_docs and not elliptical and len(own_terms(asked)) > SHORT + 1:
+        return FollowUp(asked, asked, named=named)  # names another document and stands on its own
+    if named and _THAT_DOCUMENT.search(asked) and prev_docs:
+        named = ""  # "who is Alex Fox in that doc?": the name is a person's, the document is the last one's
+    last = users[-1]
+    before = list_request(new_topic_opener(history[last].content))[0]
+    # An earlier question that carries its own topic is folded as it was asked; a short one ("when did that
+    # come out?") as it was itself understood, so a chain of follow-ups keeps its topic.
+    earlier = read_followup(history[last].content, history[:last], documents, depth + 1).query \
+        if depth < MAX_FOLD and len(own_terms(before)) <= SHORT else before
+    query = _fold(asked, earlier)
+    pointer = bool(_POINTER.search(asked))
+    return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named)
+
+
+def _fold(question: str, earlier: str) -> str:
+    """The question, then the earlier query's words that it does not already have."""
+    have = set(tokens(question, keep_stopwords=True))
+    words_ = [w.strip(".,;:!?()[]\"'“”‘’–—-") for w in earlier.split()]
+    extra = [w for w in words_ if w and not set(tokens(w, keep_stopwords=True)) <= have]
+    return f"{question} {' '.join(extra)}".strip() if extra else question
+
+
+def wants_person(question: str) -> bool:
+    """The message points at a person ('he', 'his job')."""
+    return bool(_PERSON.search(question))

@@ -1,0 +1,61 @@
+"""Conversations of 3–5 turns through the real assistant, with the history the app sends: topic switches are
+never folded, back-references resolve to the previous answer's document, every quote stays verbatim."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.compose import split_answer_sentences
+from assistant.evaluation.metrics import citation_verbatim
+
+CA = "care-act-2014-strengths-based-approaches"
+BLOG = "looking-for-strengths-at-the-heart-of-social-care"
+AREAS = "what-next-for-strengths-based-areas"
+KIDS = "strengths-based-social-care-children-young-people-families"
+
+
+def _talk(assistant, questions):
+    """Ask each question with the earlier turns as history, as ui/callbacks.py sends them."""
+    history, answers = [], []
+    for q in questions:
+        ans = assistant.ask(q, history[-8:])
+        docs = assistant.index.documents
+        assert all(citation_verbatim(c, docs) for c in ans.citations), ans.citations
+        sentences = split_answer_sentences(ans.answer)
+        assert ans.abstained or all(re.search(r"\[\d+\]$", s) for s in sentences), sentences
+        history += [{"role": "user", "content": q}, {"role": "assistant", "content": ans.answer}]
+        answers.append(ans)
+    return answers
+
+
+def test_back_references_follow_the_previous_answers_document(real_assistant):
+    a = _talk(real_assistant, ["What does the Care Act guidance say about support from family and friends?",
+                               "who publishes it?",
+                               "does it say anything about eligibility?",
+                               "brand new question: what did the Munro review of child protection emphasise?"])
+    assert a[0].citations[0].doc_id == CA
+    assert a[1].citations[0].doc_id == CA and "Social Care Institute for Excellence" in a[1].answer
+    assert a[2].citations and all(c.doc_id == CA for c in a[2].citations)
+    assert a[3].searched_query.lower().startswith("what did the munro") and "family" not in a[3].searched_query
+    assert a[3].citations[0].doc_id == KIDS and "safety and welfare" in a[3].answer
+
+
+def test_a_person_in_the_previous_answer(real_assistant):
+    a = _talk(real_assistant, ["Who wrote the blog Looking for strengths at the heart of social care?",
+                               "where does he work?",
+                               "what does he say about form filling?"])
+    assert "ewan king" in a[0].answer.lower()
+    assert a[1].citations[0].doc_id == BLOG and "director" in a[1].answer.lower()
+    assert a[2].citations[0].doc_id == BLOG and "form filling" in a[2].answer.lower()
+
+
+def test_switching_between_documents_and_back(real_assistant):
+    a = _talk(real_assistant, ["Which organisations launched the report on what next for strengths-based areas?",
+                               "who wrote it?",
+                               "different topic - what did the Munro review emphasise?",
+                               "when was that?",
+                               "and who launched the strengths-based areas report again?"])
+    assert a[1].citations[0].doc_id == AREAS and "alex fox" in a[1].answer.lower()
+    assert a[2].searched_query.lower().startswith("what did the munro") and "launch" not in a[2].searched_query
+    assert a[3].citations[0].doc_id == KIDS and "2011" in a[3].answer
+    assert a[4].citations[0].doc_id == AREAS and "mayday trust" in a[4].answer.lower()

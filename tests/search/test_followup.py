@@ -1,0 +1,100 @@
+"""Follow-ups: continuation or new topic, what is folded, and which document a reference points at."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.search.followup import cited_documents, named_document, read_followup, refers_back
+from assistant.types import Document, Turn
+
+DOCS = {
+    "carers-guide": Document(doc_id="carers-guide", title="Supporting unpaid carers: a practice guide",
+                             publisher="Carers Practice Network", author="Priya Shah",
+                             aliases=["carers guide"],
+                             text="A carer's assessment looks at the carer's own wellbeing. It is offered to any "
+                                  "carer who appears to have needs for support."),
+    "housing-note": Document(doc_id="housing-note", title="Housing and independent living",
+                             publisher="Housing Options Trust",
+                             text="Adaptations help people stay in their own homes for longer. Grants can pay "
+                                  "for a stair lift or a level-access shower."),
+}
+
+
+def _history(*pairs):
+    out = []
+    for q, a in pairs:
+        out += [Turn(role="user", content=q), Turn(role="assistant", content=a)]
+    return out
+
+
+@pytest.mark.parametrize("message", ["who wrote that guide?", "and for young carers?", "what about grants?",
+                                     "rather than?", "does he say anything about respite?",
+                                     "when was it published?", "and the older one?"])
+def test_messages_that_refer_back(message):
+    assert refers_back(message)
+
+
+@pytest.mark.parametrize("message", ["What do housing adaptations pay for in older people's homes?",
+                                     "How should a carer's assessment consider wellbeing and employment?"])
+def test_messages_that_stand_alone(message):
+    assert not refers_back(message)
+
+
+def test_a_new_topic_is_not_folded_with_the_old_one():
+    h = _history(("What does a carer's assessment look at?", "A carer's assessment looks at the carer's own "
+                                                            "wellbeing. [1]"))
+    for message in ("What do housing grants pay for when adapting homes?",
+                    "separate question - what are stair lift grants?", "New q: who is the housing trust?"):
+        fu = read_followup(message, h, DOCS)
+        assert not fu.continues and "assessment" not in fu.query.lower(), (message, fu)
+    assert read_followup("separate question - what are stair lift grants?", h, DOCS).query \
+        == "what are stair lift grants?"
+
+
+def test_a_continuation_is_folded_and_points_at_the_previous_answers_document():
+    h = _history(("What does a carer's assessment look at?", "A carer's assessment looks at the carer's own "
+                                                            "wellbeing. [1]"))
+    fu = read_followup("who wrote it?", h, DOCS)
+    assert fu.continues and fu.refers_to_document and fu.doc_ids == ["carers-guide"]
+    assert "assessment" in fu.query
+
+
+def test_a_chain_of_short_follow_ups_keeps_its_topic():
+    h = _history(("What can adaptation grants pay for?", "Grants can pay for a stair lift or a level-access "
+                                                          "shower. [1]"),
+                 ("and who offers them?", "Housing and independent living is published by Housing Options Trust."))
+    fu = read_followup("and how long for?", h, DOCS)
+    assert fu.continues and "grants" in fu.query.lower()
+
+
+def test_the_document_is_read_from_the_quotes_when_the_turn_does_not_say():
+    quoted = Turn(role="assistant", content="The housing note says: “Adaptations help people stay in their own "
+                                            "homes for longer.” [1]")
+    plain = Turn(role="assistant", content="It is offered to any carer who appears to have needs for support. [1]")
+    told = Turn(role="assistant", content="Anything at all.", doc_ids=["housing-note", "nowhere"])
+    assert cited_documents(quoted, DOCS) == ["housing-note"]
+    assert cited_documents(plain, DOCS) == ["carers-guide"]
+    assert cited_documents(told, DOCS) == ["housing-note"]  # unknown ids are dropped
+    assert cited_documents(Turn(role="assistant", content="The guidance does not cover this."), DOCS) == []
+
+
+def test_naming_another_document_starts_a_new_topic_unless_it_is_elliptical():
+    h = _history(("What does a carer's assessment look at?", "A carer's assessment looks at the carer's own "
+                                                            "wellbeing. [1]"))
+    assert named_document("what does the carers guide say?", DOCS) == "carers-guide"
+    fu = read_followup("what does the Housing Options Trust say it can pay for in people's homes?", h, DOCS)
+    assert not fu.continues and fu.named == "housing-note"
+    fu = read_followup("and in the Housing Options Trust note?", h, DOCS)
+    assert fu.continues and fu.doc_ids == ["housing-note"]
+
+
+def test_that_document_beats_a_persons_name():
+    h = _history(("What does a carer's assessment look at?", "A carer's assessment looks at the carer's own "
+                                                            "wellbeing. [1]"))
+    fu = read_followup("who is Priya Shah in that guide?", h, DOCS)
+    assert fu.continues and fu.doc_ids == ["carers-guide"] and fu.refers_to_document
+
+
+def test_history_without_documents_still_folds_the_old_way():
+    h = _history(("What does a carer's assessment look at?", "…"))
+    assert read_followup("who offers it?", h).query.startswith("who offers it? What")
