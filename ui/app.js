@@ -36,6 +36,15 @@ if (!window.saReady) {
       var name = who + text.slice(0, 400);
       if (m.getAttribute('aria-label') !== name) m.setAttribute('aria-label', name);
     });
+    // Upload areas: the spoken name should hold the words on screen ("Drop File Here - or - Click to Upload").
+    document.querySelectorAll('.upload-container[aria-label]').forEach(function (u) {
+      var words = (u.innerText || '').replace(/\s+/g, ' ').trim();
+      if (words && u.getAttribute('aria-label') !== words) u.setAttribute('aria-label', words);
+    });
+    document.querySelectorAll('#sa-chat a.sa-ref').forEach(function (a) {
+      var name = 'source ' + a.textContent.replace(/[\[\]]/g, '');
+      if (a.getAttribute('aria-label') !== name) a.setAttribute('aria-label', name);
+    });
     document.querySelectorAll('#sa-chat button[aria-label=""]').forEach(function (b) {
       b.setAttribute('aria-label', (b.getAttribute('title') || 'Chat options'));
     });

@@ -51,7 +51,7 @@ def where(item) -> str:
     """'Publisher · Section · para 6.64' for anything with provenance fields (never character offsets)."""
     title = getattr(item, "title", "") or ""
     section = getattr(item, "section", "") or ""
-    section = " › ".join(p for p in re.split(r"\s*›\s*", section) if p and p != title)
+    section = " › ".join(p for p in re.split(r"\s+[>›]\s+", section) if p and p != title)
     parts = [getattr(item, "publisher", "") or "", section, locator_text(getattr(item, "locator", "") or "")]
     return " · ".join(p for p in parts if p)
 
@@ -139,6 +139,23 @@ def sources_panel(ans: Answer | None, doc_texts: dict[str, str], turn: int = 0, 
     return "\n".join(out)
 
 
+_PARA_START = re.compile(r"\s*(?:para(?:graph)?\.?\s*)?(\d{1,3}(?:\.\d{1,3}){1,3})[.)]?\s+\S")
+
+
+def quote_locator(c, doc_text: str | None) -> str:
+    """The paragraph number of the paragraph holding the quote, when its passage spans several ('paras 6.63–6.64'
+    narrowed to '6.64'); otherwise the passage's own locator."""
+    loc = c.locator or ""
+    if not doc_text or not re.match(r"\d", loc) or doc_text[c.start:c.end] != c.quote:
+        return loc
+    para_start = doc_text.rfind("\n\n", 0, c.start + 1)
+    m = _PARA_START.match(doc_text, 0 if para_start < 0 else para_start + 2)
+    if not m or m.group(1) not in re.findall(r"\d{1,3}(?:\.\d{1,3}){1,3}", loc) and "–" not in loc:
+        return loc
+    page = loc.partition(", ")[2]
+    return f"{m.group(1)}, {page}" if page else m.group(1)
+
+
 def citation_card(c, doc_text: str | None, opened: bool = False, turn: int = 0) -> str:
     """One citation as a <details> card: summary says where, the body shows the marked paragraph."""
     marker = esc(c.marker or "•")
@@ -148,7 +165,8 @@ def citation_card(c, doc_text: str | None, opened: bool = False, turn: int = 0) 
     meta = f'<p class="sa-meta">{link.removeprefix(" · ")}</p>' if link else ""
     return (f'<details class="sa-cite" id="{cite_id(turn, c.marker)}"{" open" if opened else ""}>'
             f'<summary><span class="sa-marker" aria-label="source {n}">{marker}</span> <strong>{esc(c.title)}</strong>'
-            f'<span class="sa-where">{esc(where(c))}</span></summary>'
+            f'<span class="sa-where">{esc(where(c.model_copy(update={"locator": quote_locator(c, doc_text)})))}'
+            f"</span></summary>"
             f'{quote_in_context(doc_text, c.quote, c.start, c.end)}{meta}'
             f"</details>")
 

@@ -69,13 +69,14 @@ def bot_messages(page) -> list[str]:
 
 
 def ask(page, question: str) -> None:
-    """Type a question and press Enter; wait until its answer (or reply) is in the chat."""
-    before = page.locator("#sa-chat [data-testid='bot']").count()
+    """Type a question and press Enter; wait until its answer is in the chat."""
+    answered = ("() => [...document.querySelectorAll('#sa-chat [data-testid=bot]')]"
+                ".filter(m => !m.innerText.includes('Not answered')).length")
+    before = page.evaluate(answered)
     box = page.locator("#sa-question textarea")
     box.fill(question)
     box.press("Enter")
-    page.wait_for_function(f"document.querySelectorAll('#sa-chat [data-testid=bot]').length > {before}",
-                           timeout=WAIT)
+    page.wait_for_function(f"({answered})() > {before}", timeout=WAIT)
 
 
 def axe(page) -> list[dict]:
@@ -85,6 +86,6 @@ def axe(page) -> list[dict]:
         const r = await axe.run(document, {resultTypes: ['violations']});
         return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
           .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                      targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+                      targets: v.nodes.slice(0, 6).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').slice(0, 160))}));
     }""")
     return json.loads(json.dumps(result))
