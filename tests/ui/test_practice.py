@@ -240,6 +240,8 @@ def test_every_tab_works_by_keyboard_alone(page, real_app):
 def test_axe_core_finds_no_serious_or_critical_violation_on_any_tab(page, real_app):
     open_app(page, real_app[0])
     ask(page, FAMILY_Q)
+    expect(page.locator("#sa-sources details.sa-cite").first).to_be_visible(timeout=WAIT)
+    page.wait_for_timeout(1500)  # the answer has settled: no progress indicator left on the page
     report: dict[str, list] = {"Ask": axe(page)}
     fills = {"Conversation prompts": ("#sa-situation textarea", "Mrs Khan loves gardening.", "#sa-generate"),
              "Check citations": ("#sa-check-text textarea", "Lyn Romeo is the Chief Social Worker for Adults "
