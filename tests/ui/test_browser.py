@@ -46,7 +46,7 @@ HOSTILE_HTML = """<!doctype html><html><head>
 """
 
 
-from browser_kit import WAIT, bot_messages, choose, open_app, shot  # noqa: E402
+from browser_kit import WAIT, choose, open_app, shot  # noqa: E402
 
 
 # ------------------------------------------------------------ ask
