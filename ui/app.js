@@ -76,6 +76,7 @@ if (!window.saReady) {
     if (!sheet) return;
     var back = sheet.saFrom;
     sheet.remove();
+    document.body.classList.remove('sa-sheet-open');
     if (back && document.body.contains(back)) back.focus();
   }
 
@@ -99,6 +100,7 @@ if (!window.saReady) {
     sheet.appendChild(copy);
     sheet.saFrom = link;
     document.body.appendChild(sheet);
+    document.body.classList.add('sa-sheet-open');
     back.focus();
   }
   document.addEventListener('keydown', function (ev) { if (ev.key === 'Escape') closeSheet(); });
