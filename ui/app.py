@@ -28,34 +28,15 @@ EXAMPLES = [
     "munro 2011",
 ]
 STAGE_CHOICES = ["any", "opening", "exploring", "planning", "reviewing"]
+FEEDBACK_OPTIONS = ("Like", "Dislike", "Wrong citation")  # shown as thumbs up, thumbs down and a flag menu
 LIBRARY_TYPES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt"]
 CHECK_TYPES = [".docx", ".txt", ".md"]
 API_NAMES = ("ask", "search", "prompts", "check", "reframe", "docs", "feedback", "feedback_cases", "add_documents",
              "remove", "rebuild")
-ICONS = Path(__file__).with_name("icons")  # drawn as SVG: emoji are missing from many work PCs' fonts
 CSS = (Path(__file__).with_name("style.css")).read_text(encoding="utf-8")
 # Selecting an answer's [n] marker (click, or Enter on the focused link) opens that source's card beside the
 # chat. The chat's select event swaps in that answer's sources first, so the card may take a moment to appear.
-MARKER_JS = """
-if (!window.saMarkerLinks) {
-  window.saMarkerLinks = true;
-  document.addEventListener('click', function (ev) {
-    var link = ev.target && ev.target.closest ? ev.target.closest('a.sa-ref') : null;
-    if (!link) return;
-    ev.preventDefault();
-    var id = (link.getAttribute('href') || '').slice(1), tries = 0;
-    (function open() {
-      var card = document.getElementById(id);
-      if (!card) { if (tries++ < 50) setTimeout(open, 100); return; }
-      document.querySelectorAll('#sa-sources details.sa-cite').forEach(function (d) {
-        d.open = d === card; d.classList.toggle('sa-selected', d === card);
-      });
-      card.scrollIntoView({block: 'nearest'});
-      card.querySelector('summary').focus({preventScroll: true});
-    })();
-  }, true);
-}
-"""
+SCRIPT = (Path(__file__).with_name("app.js")).read_text(encoding="utf-8")
 
 
 def privacy_line(settings: Settings) -> str:
@@ -77,10 +58,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         # The stylesheet rides in <head> through this component, so it applies however the app is launched.
         promise = render.esc(privacy_line(assistant.settings))
         gr.HTML(f'<header class="sa-header"><h1>{render.esc(TITLE)}</h1><p class="sa-privacy">{promise}'
-                "</p></header>", head=f"<style>{CSS}</style>", js_on_load=MARKER_JS, elem_id="sa-header")
-        with gr.Tabs():
+                "</p></header>", head=f"<style>{CSS}</style>", js_on_load=SCRIPT, elem_id="sa-header")
+        # The feedback download lives in the Library tab but is refreshed by ratings in the Ask tab.
+        export = gr.DownloadButton("Download rated answers as eval cases (JSONL)", interactive=False, size="sm",
+                                   elem_id="sa-fb-export", render=False)
+        with gr.Tabs(elem_id="sa-tabs", overflow_behavior="wrap"):  # every tab in sight on a phone, none behind "…"
             with gr.Tab("Ask", id="ask"):
-                export = _ask_tab(cb)
+                _ask_tab(cb, export)
             with gr.Tab("Conversation prompts", id="prompts"):
                 _prompts_tab(cb)
             with gr.Tab("Check citations", id="check"):
@@ -88,7 +72,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             with gr.Tab("Reframe", id="reframe"):
                 _reframe_tab(cb)
             with gr.Tab("Library", id="library"):
-                table, remove_choice = _library_tab(cb)
+                table, remove_choice = _library_tab(cb, export)
         demo.load(cb.on_load, outputs=[table, remove_choice, export], **_private("load"))
         for fn, name in zip(api_endpoints(assistant, cb), API_NAMES, strict=True):
             gr.api(fn, api_name=name)
@@ -105,40 +89,43 @@ def _privacy_box(cb: Callbacks, box: gr.Textbox, name: str, event: str = "change
     return notice
 
 
-def _ask_tab(cb: Callbacks) -> gr.DownloadButton:
-    history, last = gr.State([]), gr.State(None)
-    with gr.Row():
-        with gr.Column(scale=3):
-            # No "share" button: it would offer to post the conversation off this machine.
-            chat = gr.Chatbot(label="Conversation", height=430, feedback_options=None, elem_id="sa-chat",
-                              buttons=["copy", "copy_all"],
+def _ask_tab(cb: Callbacks, export: gr.DownloadButton) -> None:
+    history = gr.State([])
+    limit = cb.settings.max_question_chars
+    with gr.Row(elem_id="sa-ask-row"):
+        with gr.Column(scale=3, elem_id="sa-chat-col"):
+            # No "share" button: it would offer to post the conversation off this machine. Each answer carries its
+            # own rating (thumbs up, thumbs down, or "Wrong citation" under the flag); a second rating replaces it.
+            chat = gr.Chatbot(label="Conversation", height="calc(100vh - 390px)", min_height=260,
+                              feedback_options=FEEDBACK_OPTIONS, elem_id="sa-chat", buttons=["copy", "copy_all"],
+                              autoscroll=False,
                               placeholder="Ask about the guidance: every answer quotes its sources.")
-            question = gr.Textbox(label="Your question", placeholder="e.g. What does the Care Act say about carers?",
-                                  lines=2, max_lines=6, elem_id="sa-question")
+            with gr.Row(elem_id="sa-ask-box", equal_height=True):
+                # One line that grows to six: Enter sends, Shift+Enter starts a new line.
+                question = gr.Textbox(label="Your question", placeholder="e.g. What does the Care Act say about carers?",
+                                      lines=1, max_lines=6, scale=6, elem_id="sa-question")
+                send = gr.Button("Send", variant="primary", scale=1, min_width=90, elem_id="sa-send")
+            gr.HTML(render.counter(0, limit), elem_id="sa-question-count")
             # .input, not .change: clearing the box after sending keeps the warning beside the answer.
             pii = _privacy_box(cb, question, "question", "input")
-            with gr.Row():
-                send = gr.Button("Send", variant="primary", elem_id="sa-send")
-                clear = gr.Button("New conversation", variant="secondary")
-            gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
-            with gr.Accordion("Was this answer useful?", open=True):
-                note = gr.Textbox(label="Note (optional): what was wrong or missing?", lines=1, max_lines=3)
-                with gr.Row():
-                    fb = {k: gr.Button(lbl, icon=ICONS / icon, size="sm", elem_id=f"sa-fb-{k}") for k, lbl, icon in
-                          (("helpful", "Helpful", "thumb-up.svg"), ("unhelpful", "Not helpful", "thumb-down.svg"),
-                           ("wrong_citation", "Wrong citation", "flag.svg"))}
-                fb_status = gr.HTML(elem_id="sa-fb-status")
-                export = gr.DownloadButton("Download 'not helpful' and 'wrong citation' feedback as eval cases",
-                                           interactive=False, size="sm", elem_id="sa-fb-export")
-        with gr.Column(scale=2):
+            with gr.Row(elem_id="sa-examples"):
+                chips = [gr.Button(ex, size="sm", variant="secondary", elem_classes=["sa-chip"]) for ex in EXAMPLES]
+                clear = gr.Button("New conversation", size="sm", variant="secondary", elem_id="sa-clear")
+            fb_status = gr.HTML(elem_id="sa-fb-status")
+            with gr.Accordion("Add a note to your next rating (optional)", open=False, elem_id="sa-fb-note"):
+                note = gr.Textbox(label="What was wrong or missing?", lines=1, max_lines=3)
+        with gr.Column(scale=2, elem_id="sa-sources-col"):
             sources = gr.HTML(render.sources_panel(None, {}), elem_id="sa-sources")
-    outputs = [chat, history, sources, last, question, fb_status, pii]
-    gr.on([send.click, question.submit], cb.ask, [question, history], outputs, **_private("ask"))
+    outputs = [chat, history, sources, question, fb_status, pii]
+    after = {"js": "() => window.saShowLatestAnswer && window.saShowLatestAnswer()"}
+    gr.on([send.click, question.submit], cb.ask, [question, history], outputs, **_private("ask")).then(
+        None, None, None, **after)
+    for n, (chip, text) in enumerate(zip(chips, EXAMPLES, strict=True)):
+        chip.click(cb.ask_example(text), [history], outputs, **_private(f"example_{n}")).then(None, None, None, **after)
     clear.click(cb.clear, None, outputs, **_private("clear"))
-    chat.select(cb.select_answer, [history], [sources, last], show_progress="hidden", **_private("select_answer"))
-    for kind, button in fb.items():
-        button.click(cb.feedback(kind), [last, note], [fb_status, note, export], **_private(f"feedback_{kind}"))
-    return export
+    chat.select(cb.select_answer, [history], [sources], show_progress="hidden", **_private("select_answer"))
+    chat.like(cb.rate, [history, note], [fb_status, note], **_private("rate")).then(
+        cb.feedback_export, None, [export], **_private("feedback_export"))
 
 
 def _prompts_tab(cb: Callbacks) -> None:
@@ -180,10 +167,8 @@ def _reframe_tab(cb: Callbacks) -> None:
     go.click(cb.reframe, [text], [out], **_private("reframe"))
 
 
-def _library_tab(cb: Callbacks):
-    table = gr.Dataframe(headers=render.DOC_COLUMNS, datatype="str", interactive=False, wrap=True,
-                         column_widths=["30%", "19%", "9%", "12%", "7%", "9%", "14%"],
-                         label="Indexed documents", elem_id="sa-docs")
+def _library_tab(cb: Callbacks, export: gr.DownloadButton):
+    table = gr.HTML(elem_id="sa-docs")
     with gr.Row():
         query = gr.Textbox(label="Search the guidance", scale=4, elem_id="sa-search-text")
         go = gr.Button("Search", elem_id="sa-search", scale=1)
@@ -196,11 +181,21 @@ def _library_tab(cb: Callbacks):
         with gr.Column():
             remove_choice = gr.Dropdown([], label="Documents you added", elem_id="sa-remove-choice")
             remove = gr.Button("Remove from library", variant="stop", elem_id="sa-remove")
+            confirm = gr.HTML(elem_id="sa-remove-confirm")
+            with gr.Row(visible=False, elem_id="sa-remove-sure") as sure_row:
+                sure = gr.Button("Yes, remove it", variant="stop", size="sm", elem_id="sa-remove-yes")
+                keep = gr.Button("Keep it", variant="secondary", size="sm", elem_id="sa-remove-no")
             rebuild = gr.Button("Rebuild index", variant="secondary", elem_id="sa-rebuild")
     status = gr.HTML(elem_id="sa-library-status")
+    with gr.Accordion("Feedback on answers", open=False, elem_id="sa-fb-panel"):
+        gr.Markdown("Answers rated thumbs down or “Wrong citation” in the Ask tab, as eval cases to label and run "
+                    "with `assistant eval --set DIR`.")
+        export.render()
     gr.on([go.click, query.submit], cb.search, [query], [results], **_private("search"))
     add.click(cb.add_files, [files], [status, table, remove_choice, files], **_private("add_files"))
-    remove.click(cb.remove, [remove_choice], [status, table, remove_choice], **_private("remove"))
+    remove.click(cb.confirm_remove, [remove_choice], [confirm, sure_row, status], **_private("confirm_remove"))
+    sure.click(cb.remove, [remove_choice], [status, table, remove_choice, confirm, sure_row], **_private("remove"))
+    keep.click(lambda: ("", gr.Row(visible=False)), None, [confirm, sure_row], **_private("keep"))
     rebuild.click(cb.rebuild, None, [status, table, remove_choice], **_private("rebuild"))
     return table, remove_choice
 

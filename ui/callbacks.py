@@ -24,6 +24,8 @@ from . import render
 
 log = logging.getLogger(__name__)
 FEEDBACK_LABELS = {"helpful": "helpful", "unhelpful": "not helpful", "wrong_citation": "wrong citation"}
+FEEDBACK_KINDS = {"Like": "helpful", "Dislike": "unhelpful", "Wrong citation": "wrong_citation"}
+PREVIEW_CHARS = 300  # how much of an over-long question the chat repeats back
 GENERIC_ERROR = "Something went wrong on our side; the details are in the app's console log. Please try again."
 
 
@@ -34,8 +36,12 @@ def _message(e: Exception) -> str:
     return GENERIC_ERROR
 
 
-def guarded(fallback):
-    """Run a UI callback; on error show its message (toast + inline via `fallback`), never a traceback."""
+def guarded(fallback, raw: bool = False):
+    """Run a UI callback; on error show its message inline (via `fallback`), never a traceback.
+
+    No pop-up: an inline message sits where the result would have been, so the next success replaces it.
+    `raw`: give `fallback` the message text rather than a rendered notice.
+    """
     def deco(fn):
         @functools.wraps(fn)
         def inner(*args, **kwargs):
@@ -43,8 +49,7 @@ def guarded(fallback):
                 return fn(*args, **kwargs)
             except Exception as e:  # noqa: BLE001 — every failure becomes a readable message
                 msg = _message(e)
-                gr.Warning(msg)
-                return fallback(render.notice(msg))
+                return fallback(msg if raw else render.notice(msg))
         return inner
     return deco
 
@@ -58,6 +63,18 @@ def api_guarded(fn):
         except Exception as e:  # noqa: BLE001
             raise gr.Error(_message(e), print_exception=False) from None
     return inner
+
+
+def _preview(text) -> str:
+    text = text if isinstance(text, str) else ""
+    return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS].rstrip() + " …"
+
+
+def _turn(history: list[dict] | None, index) -> int | None:
+    """The answer a chat message belongs to (two messages per turn), or None if it is gone."""
+    index = index[0] if isinstance(index, (list, tuple)) else index
+    turn = int(index or 0) // 2
+    return turn if history and 0 <= turn < len(history) else None
 
 
 def _skips(n: int) -> tuple:
@@ -90,17 +107,41 @@ class Callbacks:
 
     # ------------------------------------------------------------ ask
 
-    @guarded(lambda err: (gr.skip(), gr.skip(), err, gr.skip(), gr.skip(), "", gr.skip()))
     def ask(self, question: str, history: list[dict]):
-        """-> chatbot, history, sources html, last answer, cleared textbox, feedback status, privacy notice."""
+        """-> chatbot, history, sources html, cleared textbox, feedback status, privacy notice.
+
+        A question that cannot be answered (empty, too long, …) gets its reason as a reply in the chat; the
+        box keeps the text so it can be shortened, and the next answer replaces the reply.
+        """
         history = list(history or [])
-        turns = [t for h in history for t in ({"role": "user", "content": h["question"]},
-                                               {"role": "assistant", "content": h["answer"]["answer"]})]
-        ans = self.a.ask(question, history=turns[-8:])
-        history.append({"question": ans.question, "answer": ans.model_dump()})
+        try:
+            ans = self._answer(question, history)
+        except Exception as e:  # noqa: BLE001 — the reason goes into the chat, never a traceback
+            shown = self._chat(history) + [{"role": "user", "content": render.esc(_preview(question))},
+                                           {"role": "assistant", "content": render.chat_problem(self._problem(question, e))}]
+            return shown, history, gr.skip(), gr.skip(), "", gr.skip()
+        history.append({"id": uuid.uuid4().hex[:12], "question": ans.question, "answer": ans.model_dump()})
         sources = render.sources_panel(ans, self._cited_texts(ans), turn=len(history) - 1)
         warn = render.privacy_notice(question, bool(self.settings.llm_provider))
-        return self._chat(history), history, sources, ans.model_dump(), "", "", warn
+        return self._chat(history), history, sources, "", "", warn
+
+    def ask_example(self, text: str):
+        """An example question chip: sends that question straight away."""
+        return lambda history: self.ask(text, history)
+
+    def _answer(self, question: str, history: list[dict]) -> Answer:
+        turns = [t for h in history for t in ({"role": "user", "content": h["question"]},
+                                               {"role": "assistant", "content": h["answer"]["answer"]})]
+        return self.a.ask(question, history=turns[-8:])
+
+    def _problem(self, question, e: Exception) -> str:
+        """Why a question was not answered, in plain words (the library's messages name settings for admins)."""
+        limit = self.settings.max_question_chars
+        if isinstance(question, str) and len(question) > limit:
+            return (f"Your question is {len(question):,} characters long, and questions can be up to {limit:,}. "
+                    "Ask about one thing at a time in a sentence or two; to check a long piece of writing, "
+                    "paste it into the Check tab instead.")
+        return _message(e)
 
     def _chat(self, history: list[dict]) -> list[dict]:
         return [m for n, h in enumerate(history) for m in (
@@ -112,31 +153,35 @@ class Callbacks:
 
     def select_answer(self, history: list[dict], evt: gr.SelectData):
         """Selecting a message (or one of its [n] markers) shows that answer's sources."""
-        history = history or []
-        index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
-        turn = int(index or 0) // 2
-        if not 0 <= turn < len(history):
-            return gr.skip(), gr.skip()
+        turn = _turn(history, evt.index)
+        if turn is None:
+            return gr.skip()
         ans = Answer.model_validate(history[turn]["answer"])
-        return render.sources_panel(ans, self._cited_texts(ans), turn=turn), ans.model_dump()
+        return render.sources_panel(ans, self._cited_texts(ans), turn=turn)
 
     def clear(self):
-        return [], [], render.sources_panel(None, {}), None, "", "", ""
+        return [], [], render.sources_panel(None, {}), "", "", ""
 
     def privacy(self, external: bool = False):
         """The personal-details warning for what is typed so far (shown as the user types)."""
         return lambda text: render.privacy_notice(text, external and bool(self.settings.llm_provider))
 
-    def feedback(self, kind: str):
-        @guarded(lambda err: (err, gr.skip(), gr.skip()))
-        def handler(last: dict | None, note: str):
-            if not last:
-                raise InputError("Ask a question first: feedback is about the last answer.")
-            ans = Answer.model_validate(last)
-            feedback.record(self.settings, kind, ans.question, ans, note or "")
-            msg = f"Thank you: recorded as {FEEDBACK_LABELS[kind]} for “{ans.question}”."
-            return render.notice(msg, "info"), "", self.feedback_export()
-        return handler
+    @guarded(lambda err: (err, gr.skip()))
+    def rate(self, history: list[dict], note: str, evt: gr.LikeData):
+        """A rating on one answer; rating the same answer again replaces the earlier rating."""
+        turn = _turn(history, evt.index)
+        if turn is None:
+            raise InputError("That answer is no longer in the conversation: ask again to rate it.")
+        item = history[turn]
+        ans = Answer.model_validate(item["answer"])
+        kind = FEEDBACK_KINDS.get(evt.liked if isinstance(evt.liked, str) else
+                                  {True: "Like", False: "Dislike"}.get(evt.liked, ""))
+        if kind is None:
+            feedback.withdraw(self.settings, item.get("id", ""))
+            return render.notice(f"Rating removed for “{ans.question}”.", "info"), gr.skip()
+        feedback.record(self.settings, kind, ans.question, ans, note or "", answer_id=item.get("id", ""))
+        msg = f"Thank you: recorded as {FEEDBACK_LABELS[kind]} for “{ans.question}”."
+        return render.notice(msg, "info"), ""
 
     def feedback_export(self):
         """The download button for feedback turned into eval cases (JSONL), enabled once there are any."""
@@ -151,10 +196,13 @@ class Callbacks:
 
     @guarded(lambda err: (err, gr.skip(), gr.skip()))
     def prompts(self, situation: str, setting: str, stage: str):
-        ps = self.a.prompts(situation, setting=setting, stage=None if stage in (None, "", "any") else stage)
-        from assistant.prompts.generate import to_markdown
-
-        md = to_markdown(ps)
+        chosen = None if stage in (None, "", "any") else stage
+        ps = self.a.prompts(situation, setting=setting, stage=chosen)
+        if chosen:  # the generator tops a short stage up from the others; the user asked for this stage only
+            ps = ps.model_copy(update={"prompts": [p for p in ps.prompts if p.stage == chosen]})
+        if not ps.prompts:
+            raise InputError(f"No {chosen} prompts fit this situation: choose another stage, or any.")
+        md = render.prompts_markdown(ps)
         path = self._write_download("conversation-prompts", md)
         return render.prompts_html(ps), md, gr.DownloadButton(value=path, interactive=True)
 
@@ -191,11 +239,24 @@ class Callbacks:
         return (*self.library_view(), self.feedback_export())
 
     def library_view(self):
-        """-> table rows, remove-dropdown update."""
+        """-> the documents (cards on a phone, a table on a desk), remove-dropdown update (titles shown, ids kept)."""
         infos = self.a.docs() if self.a.has_index() else []
         lib = library_dir(self.settings).resolve()
-        mine = [i.doc_id for i in infos if i.source_path and Path(i.source_path).resolve().parent == lib]
-        return render.doc_rows(infos), gr.Dropdown(choices=mine, value=None)
+        mine = [(i.title or i.doc_id, i.doc_id) for i in infos
+                if i.source_path and Path(i.source_path).resolve().parent == lib]
+        return render.documents(infos), gr.Dropdown(choices=mine, value=None)
+
+    def _titles(self) -> dict[str, str]:
+        return {i.doc_id: i.title or i.doc_id for i in (self.a.docs() if self.a.has_index() else [])}
+
+    @guarded(lambda err: (err, gr.Row(visible=False), gr.skip()))
+    def confirm_remove(self, doc_id: str | None):
+        """Before removing, say which document goes and ask to confirm."""
+        if not doc_id:
+            raise InputError("Choose a document you added from the list first.")
+        title = self._titles().get(doc_id, doc_id)
+        return (render.notice(f"Remove “{title}” from the library? It will no longer be searched or cited.",
+                              "warning"), gr.Row(visible=True), "")
 
     @guarded(lambda err: err)
     def search(self, query: str):
@@ -231,13 +292,15 @@ class Callbacks:
                 return dest.name, status, f"{n} passage{'s' if n != 1 else ''}; id {doc_id}; searchable now"
         return dest.name, "skipped", "it was not indexed"
 
-    @guarded(lambda err: (err, gr.skip(), gr.skip()))
+    @guarded(lambda err: (err, gr.skip(), gr.skip(), "", gr.Row(visible=False)))
     def remove(self, doc_id: str | None):
         if not doc_id:
             raise InputError("Choose a document you added from the list first.")
+        titles = self._titles()
         report = self.a.remove([doc_id])
-        msg = f"Removed {', '.join(report.removed) or doc_id}; {report.chunks_total} passages indexed."
-        return (render.notice(msg, "info"), *self.library_view())
+        gone = ", ".join(f"“{titles.get(d, d)}”" for d in report.removed) or f"“{titles.get(doc_id, doc_id)}”"
+        msg = f"Removed {gone}; {report.chunks_total} passages indexed."
+        return (render.notice(msg, "info"), *self.library_view(), "", gr.Row(visible=False))
 
     @guarded(lambda err: (err, gr.skip(), gr.skip()))
     def rebuild(self, progress=gr.Progress()):

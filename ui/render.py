@@ -37,12 +37,22 @@ def notice(message: str, kind: str = "error") -> str:
     return f'<div class="sa-notice sa-{kind}" role="{role}">{esc(message)}</div>'
 
 
+def locator_text(locator: str) -> str:
+    """A passage's locator as practitioners cite it: 'para 6.64', 'paras 6.64–6.66', 'p. 9', 'para 6.64, p. 9'."""
+    loc = (locator or "").strip()
+    if not loc or not loc[0].isdigit():
+        return loc
+    head, _, page = loc.partition(", ")
+    head = f"paras {head}" if re.search(r"[–-]", head) else f"para {head}"
+    return f"{head}, {page}" if page else head
+
+
 def where(item) -> str:
-    """'Publisher · Section › para 6.64' for anything with provenance fields."""
-    loc = getattr(item, "locator", "") or ""
-    if loc and loc[0].isdigit():
-        loc = f"para {loc}"
-    parts = [getattr(item, "publisher", "") or "", getattr(item, "section", "") or "", loc]
+    """'Publisher · Section · para 6.64' for anything with provenance fields (never character offsets)."""
+    title = getattr(item, "title", "") or ""
+    section = getattr(item, "section", "") or ""
+    section = " › ".join(p for p in re.split(r"\s+[>›]\s+", section) if p and p != title)
+    parts = [getattr(item, "publisher", "") or "", section, locator_text(getattr(item, "locator", "") or "")]
     return " · ".join(p for p in parts if p)
 
 
@@ -102,8 +112,9 @@ def _marker_links(escaped: str, turn: int, markers: set[str]) -> str:
         marker = m.group(0)
         if marker not in markers:
             return marker
-        return (f'<a href="#{cite_id(turn, marker)}" class="sa-ref" title="Show source {marker[1:-1]}">'
-                f"{marker}</a>")
+        n = marker[1:-1]
+        return (f'<a href="#{cite_id(turn, marker)}" class="sa-ref" aria-label="source {n}" '
+                f'title="Show source {n}">{marker}</a>')
     return re.sub(r"\[\d+\]", link, escaped)
 
 
@@ -128,15 +139,35 @@ def sources_panel(ans: Answer | None, doc_texts: dict[str, str], turn: int = 0, 
     return "\n".join(out)
 
 
+_PARA_START = re.compile(r"\s*(?:para(?:graph)?\.?\s*)?(\d{1,3}(?:\.\d{1,3}){1,3})[.)]?\s+\S")
+
+
+def quote_locator(c, doc_text: str | None) -> str:
+    """The paragraph number of the paragraph holding the quote, when its passage spans several ('paras 6.63–6.64'
+    narrowed to '6.64'); otherwise the passage's own locator."""
+    loc = c.locator or ""
+    if not doc_text or not re.match(r"\d", loc) or doc_text[c.start:c.end] != c.quote:
+        return loc
+    para_start = doc_text.rfind("\n\n", 0, c.start + 1)
+    m = _PARA_START.match(doc_text, 0 if para_start < 0 else para_start + 2)
+    if not m or m.group(1) not in re.findall(r"\d{1,3}(?:\.\d{1,3}){1,3}", loc) and "–" not in loc:
+        return loc
+    page = loc.partition(", ")[2]
+    return f"{m.group(1)}, {page}" if page else m.group(1)
+
+
 def citation_card(c, doc_text: str | None, opened: bool = False, turn: int = 0) -> str:
     """One citation as a <details> card: summary says where, the body shows the marked paragraph."""
     marker = esc(c.marker or "•")
-    link = f' · <a href="{esc(c.url)}" rel="noopener noreferrer" target="_blank">link</a>' if _safe_url(c.url) else ""
+    link = (f' · <a href="{esc(c.url)}" rel="noopener noreferrer" target="_blank">Open {esc(c.title)} online</a>'
+            if _safe_url(c.url) else "")
+    n = esc((c.marker or "").strip("[]"))
+    meta = f'<p class="sa-meta">{link.removeprefix(" · ")}</p>' if link else ""
     return (f'<details class="sa-cite" id="{cite_id(turn, c.marker)}"{" open" if opened else ""}>'
-            f'<summary><span class="sa-marker">{marker}</span> <strong>{esc(c.title)}</strong>'
-            f'<span class="sa-where">{esc(where(c))}</span></summary>'
-            f'{quote_in_context(doc_text, c.quote, c.start, c.end)}'
-            f'<p class="sa-meta">Document <code>{esc(c.doc_id)}</code>, characters {c.start}–{c.end}{link}</p>'
+            f'<summary><span class="sa-marker" aria-label="source {n}">{marker}</span> <strong>{esc(c.title)}</strong>'
+            f'<span class="sa-where">{esc(where(c.model_copy(update={"locator": quote_locator(c, doc_text)})))}'
+            f"</span></summary>"
+            f'{quote_in_context(doc_text, c.quote, c.start, c.end)}{meta}'
             f"</details>")
 
 
@@ -148,7 +179,7 @@ def passages_list(passages: list[Passage], heading: str) -> str:
     if not passages:
         return f"<h3>{esc(heading)}</h3><p class='sa-muted'>No passages found.</p>"
     items = [f'<li class="sa-passage"><strong>{esc(p.title)}</strong> <span class="sa-where">'
-             f'{esc(" · ".join(x for x in (where(p), f"similarity {p.dense:.2f}") if x))}</span>'
+             f'{esc(where(p))}</span>'
              f'<p class="sa-text">{_lines(p.text)}</p></li>' for p in passages]
     return f'<h3>{esc(heading)}</h3><ol class="sa-passages">{"".join(items)}</ol>'
 
@@ -185,14 +216,39 @@ def prompts_html(ps: PromptSet) -> str:
 
 
 def _prompt_item(p) -> str:
-    kind = ", ".join(x for x in (p.theme, p.question_type, p.approach) if x)
     mine = ' <span class="sa-tag">uses a detail you gave</span>' if p.personalised else ""
     cites = "".join(f'<li><strong>{esc(c.title)}</strong> <span class="sa-where">{esc(where(c))}</span>'
                     f"<blockquote>{esc(c.quote)}</blockquote></li>" for c in p.citations)
     guidance = (f"<details><summary>Guidance behind this ({len(p.citations)})</summary><ul>{cites}</ul></details>"
                 if p.citations else "")
     return (f'<li class="sa-prompt"><div class="sa-question">{esc(p.text)}{mine}</div>'
-            f'<div class="sa-rationale">{esc(p.rationale)} <span class="sa-kind">({esc(kind)})</span></div>{guidance}</li>')
+            f'<div class="sa-rationale">{esc(p.rationale)}</div>{guidance}</li>')
+
+
+def prompts_markdown(ps: PromptSet) -> str:
+    """The prompts as Markdown to copy into notes: safeguarding first, then each stage; no internal tags."""
+    lines = [f"# Strengths-focused conversation prompts ({ps.setting})", ""]
+    if ps.safeguarding.flag:
+        lines += ["> **Safeguarding — act on this first.** " + ps.safeguarding.guidance, ">"]
+        lines += [f"> - {r}" for r in ps.safeguarding.reasons] + [""]
+    picked = [(k, v) for k, v in ps.details.items() if v]
+    if picked:
+        lines += ["**Details picked up:** " + "; ".join(f"{k}: {', '.join(v)}" for k, v in picked), ""]
+    number = 0
+    for stage in STAGES:
+        group = [p for p in ps.prompts if p.stage == stage]
+        if group:
+            lines += [f"## {stage.capitalize()}", ""]
+        for p in group:
+            number += 1
+            mine = " (uses a detail from the situation)" if p.personalised else ""
+            lines += [f"{number}. **{p.text}**", f"   - Why: {p.rationale}{mine}"]
+            lines += [f"   - Guidance: {c.title}{f' ({where(c)})' if where(c) else ''}: “{c.quote}”" for c in p.citations]
+        if group:
+            lines.append("")
+    if ps.notices:
+        lines += ["**Notes:**", *[f"- {n}" for n in ps.notices], ""]
+    return "\n".join(lines).rstrip() + "\n"
 
 
 # ---------------------------------------------------------------- check
@@ -244,7 +300,9 @@ def word_diff(given: str, source: str) -> str:
     """The quote as given, with words it changed struck out (<del>) and the guidance's words inserted (<ins>)."""
     a, b = given.split(), source.split()
     out = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+    # Compared as folded words: a curly or straight apostrophe, a dash or a trailing comma is never a change.
+    fa, fb = [_fold_word(w) for w in a], [_fold_word(w) for w in b]
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=fa, b=fb, autojunk=False).get_opcodes():
         if op == "equal":
             out.append(esc(" ".join(a[i1:i2])))
             continue
@@ -253,6 +311,14 @@ def word_diff(given: str, source: str) -> str:
         if j2 > j1:
             out.append(f"<ins>{esc(' '.join(b[j1:j2]))}</ins>")
     return " ".join(out)
+
+
+_TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-", "‑": "-",
+                            "\u00a0": " ", "…": "..."})
+
+
+def _fold_word(word: str) -> str:
+    return word.translate(_TYPOGRAPHY).strip(".,;:!?'\"()[]").lower()
 
 
 # ---------------------------------------------------------------- reframe
@@ -279,13 +345,24 @@ def reframe_html(r) -> str:
 # ---------------------------------------------------------------- library
 
 
-DOC_COLUMNS = ["Title", "Publisher", "Date", "Audience", "Passages", "Added", "Id"]
+DOC_COLUMNS = ["Title", "Publisher", "Date", "Audience", "Passages", "Added"]
 
 
 def doc_rows(infos: list[DocInfo]) -> list[list]:
-    """Rows for the library table (a Dataframe shows text as text, so no escaping here)."""
-    return [[i.title, i.publisher or "not stated", i.date or "not stated", ", ".join(i.audience) or "—", i.chunks,
-             i.added[:10], i.doc_id] for i in infos]
+    """One row of plain values per document, in DOC_COLUMNS order."""
+    return [[i.title or i.doc_id, i.publisher or "not stated", i.date or "not stated", ", ".join(i.audience) or "—",
+             i.chunks, i.added[:10]] for i in infos]
+
+
+def documents(infos: list[DocInfo]) -> str:
+    """The library as a table; on a narrow screen each row becomes a card (labels from data-label, in CSS)."""
+    if not infos:
+        return notice("The library is empty: add guidance files below, or rebuild the index.", "info")
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in DOC_COLUMNS)
+    rows = "".join("<tr>" + "".join(f'<td data-label="{esc(c)}">{esc(v)}</td>' for c, v in zip(DOC_COLUMNS, r))
+                   + "</tr>" for r in doc_rows(infos))
+    return (f'<table class="sa-table sa-docs"><caption>Indexed documents ({len(infos)})</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
 def ingest_result(rows: list[tuple[str, str, str]]) -> str:
@@ -296,6 +373,22 @@ def ingest_result(rows: list[tuple[str, str, str]]) -> str:
                    for n, s, d in rows)
     return (f'<table class="sa-table sa-ingest"><thead><tr><th>File</th><th>Result</th><th>Detail</th></tr></thead>'
             f"<tbody>{body}</tbody></table>")
+
+
+# ---------------------------------------------------------------- limits and problems in the chat
+
+
+def counter(used: int, limit: int) -> str:
+    """'120 of 2,000 characters' under the question box (kept current as you type by app.js)."""
+    over = used > limit
+    return (f'<p class="sa-hint">Enter sends; Shift+Enter starts a new line.</p>'
+            f'<p class="sa-counter{" sa-over" if over else ""}" data-limit="{limit}">'
+            f"{used:,} of {limit:,} characters{' — too long to send' if over else ''}</p>")
+
+
+def chat_problem(message: str) -> str:
+    """A reply in the chat saying why a question was not answered."""
+    return f"**Not answered.** {esc(message)}"
 
 
 # ---------------------------------------------------------------- personal details

@@ -9,9 +9,13 @@ writes that …", "According to SCIE, …").
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
 
 from assistant.textutil import sentence_spans, tokens, words
 from assistant.types import Chunk, Document
@@ -262,11 +266,49 @@ def split_claims(text: str, cat: Catalogue) -> tuple[list[ParsedClaim], list[Sou
     numbered = {e.number: e for e in sources}
     claims: list[ParsedClaim] = []
     for s, e in _sentence_spans(body):
-        if _is_heading(body, s, e):
+        if _is_heading(body, s, e) or not_a_claim(body[s:e], cat):
             continue
         for ps, pe in _split_long(body, s, e):
             claims.append(parse_claim(body[ps:pe], cat, numbered, ps))
-    return _inherit_trailing(claims, body), sources
+    return _inherit_trailing([c for c in claims if _states_something(c, cat)], body), sources
+
+
+@functools.lru_cache(maxsize=1)
+def _furniture() -> tuple[re.Pattern, re.Pattern, int]:
+    """Greetings, sign-offs and header fields (not_claims.yaml) as two patterns, and the longest such line."""
+    data = yaml.safe_load(Path(__file__).with_name("not_claims.yaml").read_text(encoding="utf-8"))
+
+    def alt(phrases: list[str]) -> str:
+        return "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
+
+    openers = re.compile(rf"^\W*(?:{alt(data['openers'])})\b(?!\s+to\b)", re.I)
+    fields = re.compile(rf"^\W*(?:{alt(data['fields'])})\s*:", re.I)
+    return openers, fields, int(data["max_words"])
+
+
+def not_a_claim(sentence: str, cat: Catalogue) -> bool:
+    """A greeting, sign-off, header field, question or lone reference: nothing the guidance could support."""
+    openers, fields, max_words = _furniture()
+    text = sentence.strip()
+    if fields.match(text) or (openers.match(text) and len(words(text)) <= max_words):
+        return True
+    if re.search(r"\?[\"”’)\]]*$", text):
+        return True  # a question asks; it claims nothing
+    return _only_names_sources(text, cat)
+
+
+def _only_names_sources(text: str, cat: Catalogue) -> bool:
+    """'Care Act 2014 guidance, para 6.64.' or 'See SCIE (2015).': every word names a source, a year or a paragraph."""
+    stripped = _PARA_REF.sub(" ", _URL.sub(" ", text))
+    stripped = re.sub(r"^\W*(?:see(?:\s+also)?|source|ref(?:erence)?|cf)\b\.?:?", " ", stripped, flags=re.I)
+    toks = [t for t in name_tokens(stripped) if not _YEAR.match(t)]
+    names = frozenset().union(*cat.union.values()) if cat.union else frozenset()
+    return all(t in names for t in toks)
+
+
+def _states_something(claim: ParsedClaim, cat: Catalogue) -> bool:
+    """Once its citations are stripped, the claim still says something beyond naming a source."""
+    return bool(claim.body.strip()) and not _only_names_sources(claim.body, cat)
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -91,13 +91,50 @@ def lexical_coverage(claim: str, window: str) -> float:
 
 
 def number_mismatches(claim: str, window: str) -> list[str]:
-    """Figures and years in the claim that the window does not have ('ten' counts as 10)."""
+    """Figures and years in the claim that the window does not have ('ten' counts as 10).
+
+    A figure of the same kind as one the window gives instead (a duration, a share, a year) is a conflict:
+    'figure: …' rather than 'number: …', so the claim can be judged contradicted, not merely unsupported.
+    """
     have = set(_NUMBER.findall(number_words(window)))
     nums = [n for n in dict.fromkeys(_NUMBER.findall(number_words(re.sub(r"\bone\b", "", claim, flags=re.I))))]
-    out = [f"number: {n} is not in the passage" for n in nums if n not in have]
+    theirs = _figures(window)
+    out = []
+    for n in nums:
+        if n in have:
+            continue
+        mine = [f for f in _figures(claim) if f[1] == n]
+        rival = next((t for f in mine for t in theirs if t[0] == f[0] and t[1] not in
+                      set(_NUMBER.findall(number_words(claim)))), None)
+        out.append(f"figure: the claim says '{mine[0][2]}' where the passage says '{rival[2]}'" if rival
+                   else f"number: {n} is not in the passage")
     months = set(re.findall(_MONTHS, window))
     return out + [f"number: '{m}' is not in the passage" for m in dict.fromkeys(_DATE_MONTH.findall(claim))
                   if months and m not in months]
+
+
+FIGURE = re.compile(r"(?P<cur>£\s?)?\b(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>%|per\s?cent\b|(?:working\s+)?(?:minute|hour|day|week|"
+                     r"fortnight|month|year|decade)s?\b)?", re.I)
+
+
+def _figures(text: str) -> list[tuple[str, str, str]]:
+    """(kind, number, as written) for each figure with a kind: a duration, a share, money or a year."""
+    out = []
+    spelled = number_words(text)
+    for m in FIGURE.finditer(spelled):
+        n, unit = m.group("n"), (m.group("unit") or "").lower()
+        if unit in ("%",) or unit.startswith("per"):
+            kind = "share"
+        elif unit:
+            kind = "duration"
+        elif m.group("cur"):
+            kind = "money"
+        elif re.fullmatch(r"(?:19|20)\d\d", n):
+            kind = "year"
+        else:
+            continue
+        out.append((kind, n, m.group().strip()))
+    return out
 
 
 def find_entities(text: str, common: set[str] | frozenset[str] = frozenset()) -> list[str]:

@@ -20,7 +20,9 @@ _QUOTES = re.compile(
     r'|"(?P<straight>[^"]+)"'
     # Single curly quotes only where they cannot be apostrophes: opening after a space or bracket,
     # closing before a non-letter; apostrophes inside ("person’s") are allowed.
-    r"|(?:(?<=^)|(?<=[\s(\[—–]))‘(?P<single>(?:[^‘’]|’(?=[A-Za-z]))+)’(?![A-Za-z])")
+    r"|(?:(?<=^)|(?<=[\s(\[—–]))‘(?P<single>(?:[^‘’]|’(?=[A-Za-z]))+)’(?![A-Za-z])"
+    # Straight single quotes the same way: an apostrophe inside a word ("person's") does not close one.
+    r"|(?:(?<=^)|(?<=[\s(\[—–]))'(?P<plain>(?=\S)(?:[^'\n]|'(?=[A-Za-z]))+(?<=\S))'(?![A-Za-z])")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 _WORD = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*")
 _EDGE_PUNCT = " .,;:!?'\"()[]"
@@ -38,7 +40,7 @@ class Found:
 
 
 def find_quotes(text: str) -> list[str]:
-    """Quoted passages of at least three words, in order (straight, curly double, or curly single quotes)."""
+    """Quoted passages of at least three words, in order (double or single quotes, straight or curly)."""
     out = []
     for m in _QUOTES.finditer(text):
         q = next(g for g in m.groups() if g is not None).strip()
@@ -48,7 +50,7 @@ def find_quotes(text: str) -> list[str]:
 
 
 def strip_quote_marks(text: str) -> str:
-    return re.sub(r"[“”\"]|(?:(?<=^)|(?<=[\s(\[]))‘|’(?=[\s.,;:!?)\]]|$)", "", text)
+    return re.sub(r"[“”\"]|(?:(?<=^)|(?<=[\s(\[]))[‘']|(?<=\S)[’'](?=[\s.,;:!?)\]]|$)", "", text)
 
 
 # ---------------------------------------------------------------- normalised documents

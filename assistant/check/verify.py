@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.check.claims import Catalogue, ParsedClaim, parse_claim, split_claims
+from assistant.check import explain
+from assistant.check.claims import Catalogue, ParsedClaim, number_words, parse_claim, split_claims
 from assistant.check.mismatch import (
+    FIGURE as _FIGURES,
     content_tokens,
     entity_present,
     find_entities,
@@ -149,6 +151,7 @@ class _Scored:
     dense: float = 0.0
     lexical: float = 0.0
     mismatches: list[str] = field(default_factory=list)
+    lexical_words: float = 0.0  # coverage of the claim's words other than its figures (for figure conflicts)
 
     @property
     def score(self) -> float:
@@ -162,7 +165,7 @@ class _Scored:
 
     @property
     def flip(self) -> str | None:
-        return next((m for m in self.mismatches if m.startswith(("negation", "order"))), None)
+        return next((m for m in self.mismatches if m.startswith(("negation", "order", "figure"))), None)
 
 
 def _windows(ctx: _Context, chunks) -> list[_Scored]:
@@ -225,6 +228,8 @@ def _score(retriever, ctx: _Context, body: str, wins: list[_Scored], qvec: np.nd
             continue
         w.mismatches = find_mismatches(body, w.text, ctx.common, ctx.terms, ctx.documents[w.doc_id].author)
         w.mismatches += _scattered_entities(ctx, body, w)
+        if any(m.startswith("figure") for m in w.mismatches):
+            w.lexical_words = lexical_coverage(_FIGURES.sub(" ", number_words(body)), w.text)
         if not w.flip and (len(w.sents) > 1 or (w.start, w.end) != w.sents[0]):
             w.mismatches += _sentence_flips(ctx, body, w)
     return wins
@@ -316,8 +321,7 @@ def judge_claim(retriever, ctx: _Context, claim: ParsedClaim, only: list | None 
     elif contra is not None:
         best = contra
         res.verdict = "contradicted"
-        res.reason = f"The guidance says otherwise ({_title(ctx, contra.doc_id)}): {contra.flip.split(': ', 1)[1]}."
-        res.fix = f"Reverse or remove the claim — the guidance says: “{_short(contra.text)}”"
+        res.reason, res.fix = explain.contradiction(_named(ctx, contra.doc_id), contra.flip, _short(contra.text))
     else:
         _unsupported(ctx, res, best)
     res.evidence = _evidence(ctx, [best] + passing + wins if best else wins)
@@ -343,10 +347,11 @@ def _supporting(ctx: _Context, passing: list[_Scored], quotes: list[QuoteCheck])
 
 
 def _contradiction(wins: list[_Scored]) -> _Scored | None:
-    """A close window whose only problem is a flipped negation or swapped roles."""
+    """A close window whose only problem is a flipped negation, swapped roles or a different figure of the same kind."""
     for w in wins[:6]:
-        other = [m for m in w.mismatches if not m.startswith(("negation", "order", "absolute", "modal"))]
-        if w.flip and not other and w.dense >= CONTRA_DENSE and w.lexical >= CONTRA_LEXICAL:
+        other = [m for m in w.mismatches if not m.startswith(("negation", "order", "figure", "absolute", "modal"))]
+        lexical = w.lexical_words if w.flip and w.flip.startswith("figure") else w.lexical
+        if w.flip and not other and w.dense >= CONTRA_DENSE and lexical >= CONTRA_LEXICAL:
             return w
     return None
 
@@ -365,9 +370,8 @@ def _signals(best: _Scored | None, wins: list[_Scored], quotes: list[QuoteCheck]
 
 def _quote_problem(ctx: _Context, res: ClaimResult, q: QuoteCheck) -> None:
     if q.status == "altered":
-        res.reason = (f"The quotation is altered ({_title(ctx, q.doc_id)} has different words: "
-                      f"{'; '.join(q.changed)}).")
-        res.fix = f"Use the exact words: “{q.matched}”"
+        res.reason = explain.altered_quote(_named(ctx, q.doc_id), q.changed)
+        res.fix = f"Use the exact words of {_named(ctx, q.doc_id)}: “{q.matched}”"
     else:
         res.reason = "The quotation is not in the guidance."
         res.fix = ("Quote the guidance word for word, or drop the quotation marks and paraphrase a passage "
@@ -375,19 +379,19 @@ def _quote_problem(ctx: _Context, res: ClaimResult, q: QuoteCheck) -> None:
 
 
 def _attribution(ctx: _Context, res: ClaimResult, claim: ParsedClaim, w: _Scored) -> None:
-    where = _title(ctx, w.doc_id)
+    where = _named(ctx, w.doc_id)
     cited = claim.cited_doc_ids
     res.verdict = "supported"
     res.reason = f"Supported by {where}: “{_short(w.text)}”"
     if cited and not set(cited) & set(res.supporting_doc_ids):
         res.verdict = "misattributed"
-        names = ", ".join(_title(ctx, d) for d in cited)
-        res.reason = f"The guidance supports this in {where}, not in the cited source ({names})."
-        res.fix = f"Cite {where} instead of {claim.cited}."
+        names = " and ".join(_named(ctx, d) for d in cited)
+        res.reason = f"{where} says this; the source it cites ({names}) does not."
+        res.fix = f"Cite {where} instead of {names}."
     elif claim.unresolved and not cited:
         res.verdict = "misattributed"
-        res.reason = f"The cited source {claim.unresolved[0].text} is not in the library; {where} supports this."
-        res.fix = f"Cite {where} instead (or add the cited source to the library)."
+        res.reason = f"The cited source {claim.unresolved[0].text} is not in the library; {where} says this."
+        res.fix = f"Cite {where} instead, or add the cited source to the library."
     elif any(c.kind == "marker" and not c.resolved for c in claim.cites):
         res.fix = "Add a Sources list so the numbered citation can be checked."
 
@@ -397,21 +401,12 @@ def _unsupported(ctx: _Context, res: ClaimResult, best: _Scored | None) -> None:
         res.reason = "Nothing in the guidance comes close to this."
         res.fix = "Remove the claim, or cite a source outside this library that supports it."
         return
-    where, quote = _title(ctx, best.doc_id), _short(best.text)
+    where, quote = _named(ctx, best.doc_id), _short(best.text)
     close = best.dense >= CONTRA_DENSE and best.lexical >= CONTRA_LEXICAL
     if close and best.mismatches:
-        kind, detail = best.mismatches[0].split(": ", 1)
-        res.reason = f"The closest passage ({where}) differs: {detail}."
-        word = re.search(r"'([^']+)'", detail)
-        fixes = {"absolute": f"Remove '{word.group(1) if word else ''}' — the guidance says: “{quote}”",
-                 "modal": f"Soften the claim to match the guidance: “{quote}”",
-                 "number": f"Check the figure — the guidance says: “{quote}”",
-                 "entity": f"Check the name — the guidance says: “{quote}”"}
-        res.fix = fixes.get(kind, f"Reword to match the guidance: “{quote}”")
+        res.reason, res.fix = explain.near_miss(where, best.mismatches[0], quote)
     else:
-        res.reason = (f"No passage says this; the closest ({where}) is only about the same topic "
-                      f"(similarity {best.dense:.2f}, {best.lexical:.0%} of the claim's words).")
-        res.fix = "Remove the claim, or cite a source outside this library that supports it."
+        res.reason, res.fix = explain.off_topic(where, quote)
 
 
 def _evidence(ctx: _Context, ranked: list[_Scored]) -> list[Evidence]:
@@ -432,6 +427,10 @@ def _evidence(ctx: _Context, ranked: list[_Scored]) -> list[Evidence]:
 def _title(ctx: _Context, doc_id: str | None) -> str:
     return ctx.catalogue.title(doc_id) if doc_id else "the guidance"
 
+
+def _named(ctx: _Context, doc_id: str | None) -> str:
+    """A document's title as a reason names it: in quotation marks, so it reads apart from the sentence."""
+    return f"‘{ctx.catalogue.title(doc_id)}’" if doc_id else "the guidance"
 
 def _short(text: str, limit: int = 220) -> str:
     text = " ".join(text.split())

@@ -27,8 +27,11 @@ def feedback_path(settings: Settings) -> Path:
     return settings.index_root / "feedback.jsonl"
 
 
-def record(settings: Settings, kind: str, question: str, answer: Answer, note: str = "") -> dict:
-    """Append one feedback line; return what was stored."""
+def record(settings: Settings, kind: str, question: str, answer: Answer, note: str = "", answer_id: str = "") -> dict:
+    """Append one feedback line; return what was stored.
+
+    `answer_id` names one answer shown in the app: a later rating of the same answer replaces this one.
+    """
     if kind not in KINDS:
         raise InputError(f"Unknown feedback kind '{kind}': use one of {', '.join(KINDS)}.")
     if not isinstance(answer, Answer):
@@ -42,16 +45,28 @@ def record(settings: Settings, kind: str, question: str, answer: Answer, note: s
         "citations": [{k: getattr(c, k) for k in _CITATION_FIELDS} for c in answer.citations],
         "note": (note or "").strip()[:MAX_NOTE_CHARS],
     }
+    if answer_id:
+        line["answer_id"] = str(answer_id)[:64]
+    _append(settings, line)
+    return line
+
+
+def withdraw(settings: Settings, answer_id: str) -> None:
+    """The user took back their rating of this answer: it no longer counts."""
+    _append(settings, {"time": dt.datetime.now().isoformat(timespec="seconds"), "kind": "withdrawn",
+                       "answer_id": str(answer_id)[:64]})
+
+
+def _append(settings: Settings, line: dict) -> None:
     path = feedback_path(settings)
     with _lock:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a", encoding="utf-8") as f:
             f.write(json.dumps(line, ensure_ascii=False) + "\n")
-    return line
 
 
 def read_all(settings: Settings) -> list[dict]:
-    """Every stored feedback line, oldest first (unreadable lines are skipped)."""
+    """Every feedback that still counts, oldest first: the latest rating of each answer, none if withdrawn."""
     path = feedback_path(settings)
     if not path.is_file():
         return []
@@ -61,9 +76,11 @@ def read_all(settings: Settings) -> list[dict]:
             item = json.loads(raw)
         except ValueError:
             continue  # a line cut short by a crash must not hide the rest
-        if isinstance(item, dict) and item.get("question"):
+        if isinstance(item, dict) and (item.get("question") or item.get("answer_id")):
             out.append(item)
-    return out
+    latest = {item["answer_id"]: n for n, item in enumerate(out) if item.get("answer_id")}
+    return [item for n, item in enumerate(out) if item.get("question") and item.get("kind") != "withdrawn"
+            and latest.get(item.get("answer_id"), n) == n]
 
 
 def export_eval_cases(settings: Settings) -> list[dict]:

@@ -4,6 +4,7 @@ the Markdown report and the `check` command line. Quality figures live in benchm
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -77,8 +78,8 @@ def test_negated_claim_is_contradicted(checker):
 
 
 @pytest.mark.parametrize("text, kind", [
-    ("There has been a rapidly growing interest over the last eight years in strengths-based approaches.", "number"),
-    ("The asset-based area, published in 2014, described 10 features of an asset-based area.", "number"),
+    ("There has been a rapidly growing interest over the last eight years in strengths-based approaches.", "figure"),
+    ("The asset-based area, published in 2014, described 10 features of an asset-based area.", "figure"),
     ("Ewan King is Director of Business Development at the Mayday Trust.", "entity"),
     ("Good strengths-based approaches can help reduce demand for high cost services, but only after sustained "
      "investment by NICE.", "entity"),
@@ -112,7 +113,11 @@ def test_the_unchanged_originals_are_supported(checker, original):
 def test_mismatch_detectors_name_what_differs():
     window = "The asset-based area, published in 2017, described 10 features, says Ewan King of SCIE."
     assert mismatch.number_mismatches("published in 2019, described ten features", window) == [
-        "number: 2019 is not in the passage"]
+        "figure: the claim says '2019' where the passage says '2017'"]  # a year where the passage has another
+    assert mismatch.number_mismatches("It described twelve features in 2017.", window) == [
+        "number: 12 is not in the passage"]  # a count the passage does not give: missing, not contradicted
+    assert mismatch.number_mismatches("Visit within 48 hours.", "Visit within 14 days.") == [
+        "figure: the claim says '48 hours' where the passage says '14 days'"]
     assert mismatch.number_mismatches("It described ten features in 2017.", window) == []
     assert mismatch.entity_mismatches("Alex Fox said so in 2017.", window) == ["entity: 'Alex Fox' is not in the passage"]
     assert mismatch.modal_strengthened("Carers must be asked.", "Carers should be asked.") == \
@@ -199,7 +204,7 @@ def test_a_source_outside_the_library_is_flagged(checker):
 # ---------------------------------------------------------------- quotations
 
 
-@pytest.mark.parametrize("open_, close", [('"', '"'), ("“", "”")])
+@pytest.mark.parametrize("open_, close", [('"', '"'), ("“", "”"), ("'", "'"), ("‘", "’")])
 def test_verbatim_quotation_straight_and_curly(checker, open_, close):
     c = one(checker, f"The Care Act guidance says {open_}{COLLAB}{close}.")
     assert c.quote.status == "verbatim" and c.quote.doc_id == CARE_ACT
@@ -233,7 +238,8 @@ def test_altered_quotation_names_the_changed_words(checker):
                      'individuals to be co-producers of services".')
     assert c.quote.status == "altered" and c.quote.changed == ["chance → opportunity"]
     assert c.verdict == "unsupported"  # an altered quotation sinks the claim however close the rest is
-    assert "chance → opportunity" in c.reason and "opportunity" in c.fix
+    assert "‘chance’ where the guidance has ‘opportunity’" in c.reason and "opportunity" in c.fix
+    assert "Care Act 2014 guidance" in c.reason  # the document is named by its title
 
 
 def test_invented_quotation_is_not_found(checker):
@@ -334,3 +340,114 @@ def test_cli_batch_keeps_going_after_a_bad_line(real_index_dir):
         assert c["verdict"] == "supported" and c["evidence"][0]["quote"] and c["supporting_doc_ids"]
         assert {"text", "verdict", "cited", "supporting_doc_ids", "quote", "evidence"} <= set(c)
     assert "Traceback" not in r.stderr
+
+
+# ---------------------------------------------------------------- what is a claim, quotes alike, plain reasons
+
+
+NOTE = """Summary
+
+Hi team, hope you are well.
+
+{family} (para 6.64).
+
+See para 6.64.
+Care Act 2014 guidance, para 6.64.
+What does the guidance say about carers?
+
+Many thanks,
+Sam
+"""
+
+
+def test_headings_greetings_questions_and_lone_references_are_not_claims(checker):
+    rep = checker.check(NOTE.format(family=FAMILY))
+    assert [c.text for c in rep.claims] == [f"{FAMILY} (para 6.64)."]
+    assert rep.claims[0].verdict == "supported"
+
+
+def test_a_short_line_that_says_something_is_still_checked(checker):
+    rep = checker.check("Thanks to carers, the plan worked.\nPage: 4")
+    assert [c.text for c in rep.claims] == ["Thanks to carers, the plan worked."]
+
+
+@pytest.mark.parametrize("open_, close", [('"', '"'), ("“", "”"), ("'", "'"), ("‘", "’")])
+def test_a_misquotation_is_caught_in_single_and_double_quotes(checker, open_, close):
+    c = one(checker, f"Ewan King writes that {open_}a strengths-based approach should be considered a quick fix{close}.")
+    assert c.quote is not None and c.quote.status == "altered" and c.quote.changed == ["-not"]
+    assert c.verdict == "unsupported" and "‘not’ left out" in c.reason
+
+
+@pytest.mark.parametrize("variant", [
+    "looks at a person’s life holistically",
+    "looks at a person's life holistically",  # a straight apostrophe where the guidance has a curly one
+    "looks at a person\u2019s life\u00a0holistically",  # a no-break space
+    "an approach that looks at a person's life holistically – considering their needs",  # a dash for a comma
+])
+def test_typographic_variants_are_never_changes(checker, variant):
+    doc = next(d for d in checker.index.documents.values() if "person’s" in d.text or "person's" in d.text)
+    q = check_quote(variant, {doc.doc_id: doc})
+    assert q.status == "verbatim" and not q.changed
+
+
+def test_reasons_are_plain_english_naming_documents_by_title(checker):
+    titles = {d.title for d in checker.index.documents.values()}
+    texts = ["Strengths-based approaches are mainly about filling in assessment forms quickly.",
+             "A strengths-based approach should be considered a quick fix.",
+             "Ewan King says that " + FAMILY[0].lower() + FAMILY[1:] + "."]
+    for text in texts:
+        c = one(checker, text)
+        said = f"{c.reason} {c.fix}"
+        assert any(t in said for t in titles), said
+        assert "similarity" not in said and "%" not in said, said
+        assert not re.search(r"'\w+(?:, \w+)+'", said), said  # no list of stemmed words
+
+
+# ---------------------------------------------------------------- figures that differ: contradicted
+
+LANTERN = """---
+title: Lantern Visits for Carers
+publisher: Test Borough Council
+---
+# Lantern visits
+
+Practitioners should offer every carer a lantern visit within 14 days of the carer's assessment.
+
+Lantern visits began in 2019 and about 40% of carers in the borough have had one.
+"""
+
+
+@pytest.fixture(scope="module")
+def lantern_checker(tmp_path_factory):
+    """A real-model index of the shipped corpus plus one generated document with a duration, a year and a share."""
+    import shutil
+
+    from assistant.core import Assistant
+    from assistant.settings import load_settings
+
+    root = tmp_path_factory.mktemp("lantern")
+    shutil.copytree(CORPUS, root / "corpus")
+    (root / "corpus" / "guidance" / "lantern-visits.md").write_text(LANTERN, encoding="utf-8")
+    a = Assistant(load_settings(corpus_dir=root / "corpus", index_dir=root / "indexes", home=root))
+    a.ensure_index(progress=False)
+    return a
+
+
+@pytest.mark.parametrize("claim, said, theirs", [
+    ("Practitioners should offer every carer a lantern visit within 48 hours of the carer's assessment.",
+     "48 hours", "14 days"),
+    ("Practitioners should offer every carer a lantern visit within six weeks of the carer's assessment.",
+     "6 weeks", "14 days"),
+    ("Lantern visits began in 2016 and about 40% of carers in the borough have had one.", "2016", "2019"),
+    ("Lantern visits began in 2019 and about 75% of carers in the borough have had one.", "75%", "40%"),
+])
+def test_a_different_figure_duration_or_date_is_contradicted(lantern_checker, claim, said, theirs):
+    c = one(lantern_checker, claim)
+    assert c.verdict == "contradicted", (c.reason, c.signals)
+    assert said in c.reason and theirs in c.reason and "Lantern Visits for Carers" in c.reason
+
+
+def test_the_same_figures_are_supported(lantern_checker):
+    c = one(lantern_checker, "Practitioners should offer every carer a lantern visit within fourteen days of "
+                             "the carer's assessment.")
+    assert c.verdict == "supported", c.reason

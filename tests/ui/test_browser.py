@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
@@ -22,17 +20,7 @@ expect = sync_api.expect
 
 from samples import CHECK_TEXT, SAFEGUARDING
 
-from assistant.core import Assistant  # noqa: E402
-from assistant.settings import load_settings  # noqa: E402
-from ui.app import build_app  # noqa: E402
-
 pytestmark = [pytest.mark.browser, pytest.mark.model]
-REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO / "corpus"
-SHOTS = REPO / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
-WAIT = 90_000  # ms: the first question also loads the embedding model
 GUIDANCE_MD = """---
 title: Zephyr Lantern Visiting Guidance
 publisher: Test Borough Council
@@ -58,77 +46,7 @@ HOSTILE_HTML = """<!doctype html><html><head>
 """
 
 
-def _launch(assistant: Assistant):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    demo = build_app(assistant)
-    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True)
-    return demo, f"http://127.0.0.1:{port}/"
-
-
-@pytest.fixture(scope="module")
-def real_app(real_index_dir):
-    """The app over the session's real-model index of the shipped corpus."""
-    settings = load_settings(corpus_dir=CORPUS, index_dir=real_index_dir, home=real_index_dir)
-    demo, url = _launch(Assistant(settings))
-    yield url, settings
-    demo.close()
-
-
-@pytest.fixture(scope="module")
-def fresh_app(tmp_path_factory):
-    """The app over a fresh real-model index in a temp dir, for uploads (the shared index stays untouched)."""
-    d = tmp_path_factory.mktemp("fresh-index")
-    settings = load_settings(corpus_dir=CORPUS, index_dir=d, home=d)
-    assistant = Assistant(settings)
-    assistant.ensure_index(progress=False)
-    demo, url = _launch(assistant)
-    yield url, settings
-    demo.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A fresh page; afterwards, no request may have gone anywhere but this machine."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    outside: list[str] = []
-    pg.on("request", lambda r: outside.append(r.url)
-          if urlparse(r.url).hostname not in (None, "127.0.0.1", "localhost") and not r.url.startswith(("data:", "blob:"))
-          else None)
-    yield pg
-    context.close()
-    assert outside == [], f"the page contacted other hosts: {outside}"
-
-
-def _open(page, url: str, tab: str | None = None) -> None:
-    page.goto(url)
-    page.wait_for_selector("#sa-send")
-    if tab:
-        page.get_by_role("tab", name=tab).click()
-
-
-def _choose(page, elem_id: str, option: str) -> None:
-    page.locator(f"#{elem_id} input").click()
-    page.get_by_role("option", name=option, exact=True).click()
-
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def _bot_messages(page) -> list[str]:
-    return page.locator("#sa-chat .message.bot, #sa-chat [data-testid='bot']").all_inner_texts()
+from browser_kit import WAIT, choose, open_app, shot  # noqa: E402
 
 
 # ------------------------------------------------------------ ask
@@ -136,9 +54,7 @@ def _bot_messages(page) -> list[str]:
 
 def test_ask_shows_cited_answer_and_highlighted_source(page, real_app):
     url, settings = real_app
-    _open(page, url)
-    page.get_by_text("munro 2011", exact=True).click()  # an example question fills the box
-    expect(page.locator("#sa-question textarea")).to_have_value("munro 2011")
+    open_app(page, url)
     page.locator("#sa-question textarea").fill(
         "What does the Care Act 2014 say about family and friends providing support?")
     page.locator("#sa-send").click()
@@ -164,7 +80,7 @@ def test_ask_shows_cited_answer_and_highlighted_source(page, real_app):
     cards = page.locator("#sa-sources details.sa-cite")
     cards.first.locator("summary").click()  # the cards also open by hand
     expect(cards.first.locator("mark")).to_be_visible()
-    _shot(page, "ask")
+    shot(page, "ask")
 
     page.locator("#sa-question textarea").fill("and what about for children?")
     page.locator("#sa-send").click()
@@ -176,10 +92,13 @@ def test_ask_shows_cited_answer_and_highlighted_source(page, real_app):
     page.locator("#sa-chat a.sa-ref[href^='#cite-1-']").first.click()  # back to the follow-up's sources
     expect(page.locator("#sa-sources .sa-for")).to_contain_text("and what about for children?", timeout=WAIT)
 
-    page.locator("#sa-fb-wrong_citation").click()
+    page.locator("#sa-chat button[aria-label='Feedback']").last.click()
+    page.get_by_text("Wrong citation", exact=True).last.click()
     expect(page.locator("#sa-fb-status")).to_contain_text("wrong citation", timeout=WAIT)
     lines = (settings.index_root / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(lines[-1])["question"] == "and what about for children?"
+    page.get_by_role("tab", name="Library").click()
+    page.get_by_text("Feedback on answers").click()
     export = page.locator("#sa-fb-export")
     expect(export).to_be_enabled(timeout=WAIT)
     with page.expect_download() as download:
@@ -189,7 +108,7 @@ def test_ask_shows_cited_answer_and_highlighted_source(page, real_app):
 
 
 def test_ask_abstains_and_explains_bad_input(page, real_app):
-    _open(page, real_app[0])
+    open_app(page, real_app[0])
     page.locator("#sa-question textarea").press_sequentially("Can Mrs Patel (NHS 943 476 5919) get help")
     expect(page.locator("#sa-pii-question")).to_contain_text("personal details (a name, an NHS number)",
                                                              timeout=WAIT)
@@ -207,7 +126,7 @@ def test_ask_abstains_and_explains_bad_input(page, real_app):
     assert page.locator("#sa-sources .sa-passage").count() >= 1
     page.locator("#sa-question textarea").fill("   ")
     page.locator("#sa-send").click()
-    expect(page.locator("#sa-sources .sa-error")).to_contain_text("empty", timeout=WAIT)
+    expect(page.locator("#sa-chat [data-testid=bot]").last).to_contain_text("empty", timeout=WAIT)
     assert "Traceback" not in page.content()
 
 
@@ -215,10 +134,10 @@ def test_ask_abstains_and_explains_bad_input(page, real_app):
 
 
 def test_prompts_show_open_questions_and_safeguarding_banner(page, real_app):
-    _open(page, real_app[0], "Conversation prompts")
+    open_app(page, real_app[0], "Conversation prompts")
     page.locator("#sa-situation textarea").fill(
         "Mrs Khan cares for her husband and loves gardening; she would like a break on Fridays.")
-    _choose(page, "sa-setting", "carers")
+    choose(page, "sa-setting", "carers")
     page.locator("#sa-generate").click()
     questions = page.locator("#sa-prompts-out .sa-question")
     questions.first.wait_for(timeout=WAIT)
@@ -231,7 +150,7 @@ def test_prompts_show_open_questions_and_safeguarding_banner(page, real_app):
 
     page.locator("#sa-situation textarea").fill(SAFEGUARDING)
     expect(page.locator("#sa-pii-situation")).to_contain_text("a name", timeout=WAIT)
-    _choose(page, "sa-setting", "adults")
+    choose(page, "sa-setting", "adults")
     page.locator("#sa-generate").click()
     banner = page.locator("#sa-prompts-out [role=alert].sa-safeguarding")
     expect(banner).to_be_visible(timeout=WAIT)
@@ -240,14 +159,14 @@ def test_prompts_show_open_questions_and_safeguarding_banner(page, real_app):
     guidance = page.locator("#sa-prompts-out .sa-prompt details").first
     guidance.locator("summary").click()
     expect(guidance.locator("blockquote").first).to_be_visible()
-    _shot(page, "prompts")
+    shot(page, "prompts")
 
 
 # ------------------------------------------------------------ check and reframe
 
 
 def test_check_labels_every_verdict(page, real_app, tmp_path):
-    _open(page, real_app[0], "Check citations")
+    open_app(page, real_app[0], "Check citations")
     page.locator("#sa-check-text textarea").fill(CHECK_TEXT)
     page.locator("#sa-check").click()
     cards = page.locator("#sa-check-out .sa-claim")
@@ -264,7 +183,7 @@ def test_check_labels_every_verdict(page, real_app, tmp_path):
         page.locator("#sa-check-download").click()
     report = Path(download.value.path()).read_text(encoding="utf-8")
     assert "Citation check" in report and report.lower().count("contradicted") >= 1
-    _shot(page, "check")
+    shot(page, "check")
 
     from docx import Document as Docx
 
@@ -277,7 +196,7 @@ def test_check_labels_every_verdict(page, real_app, tmp_path):
 
 
 def test_reframe_marks_phrases_and_suggests_wording(page, real_app):
-    _open(page, real_app[0], "Reframe")
+    open_app(page, real_app[0], "Reframe")
     page.locator("#sa-reframe-text textarea").fill(
         "Mr Jones is non-compliant with his medication and refuses to engage with the team.")
     page.locator("#sa-reframe").click()
@@ -288,7 +207,7 @@ def test_reframe_marks_phrases_and_suggests_wording(page, real_app):
     assert page.locator("#sa-reframe-out tbody tr").count() == marks.count()
     suggested = page.locator("#sa-reframe-out .sa-suggested").inner_text()
     assert "refuses to engage" not in suggested
-    _shot(page, "reframe")
+    shot(page, "reframe")
 
 
 # ------------------------------------------------------------ library
@@ -298,7 +217,7 @@ def test_upload_then_find_it_and_nothing_in_it_runs(page, fresh_app, tmp_path):
     url, _ = fresh_app
     (tmp_path / "zephyr-lantern.md").write_text(GUIDANCE_MD, encoding="utf-8")
     (tmp_path / "harbour.html").write_text(HOSTILE_HTML, encoding="utf-8")
-    _open(page, url, "Library")
+    open_app(page, url, "Library")
     page.locator("#sa-upload input[type=file]").set_input_files(
         [str(tmp_path / "zephyr-lantern.md"), str(tmp_path / "harbour.html")])
     expect(page.locator("#sa-upload")).to_contain_text("harbour", timeout=WAIT)
@@ -318,7 +237,7 @@ def test_upload_then_find_it_and_nothing_in_it_runs(page, fresh_app, tmp_path):
     page.locator("#sa-search-text textarea, #sa-search-text input").first.fill("zephyr lantern visit")
     page.locator("#sa-search").click()
     expect(page.locator("#sa-search-out .sa-passage").first).to_contain_text("zephyr lantern visit", timeout=WAIT)
-    _shot(page, "library")
+    shot(page, "library")
 
     page.get_by_role("tab", name="Ask").click()
     page.locator("#sa-question textarea").fill("When should a carer be offered a zephyr lantern visit?")
@@ -330,15 +249,19 @@ def test_upload_then_find_it_and_nothing_in_it_runs(page, fresh_app, tmp_path):
     assert page.evaluate("() => typeof window.__pwned") == "undefined"
 
     page.get_by_role("tab", name="Library").click()
-    _choose(page, "sa-remove-choice", "zephyr-lantern")
+    choose(page, "sa-remove-choice", "Zephyr Lantern Visiting Guidance")
     page.locator("#sa-remove").click()
-    expect(page.locator("#sa-library-status")).to_contain_text("Removed zephyr-lantern", timeout=WAIT)
+    expect(page.locator("#sa-remove-confirm")).to_contain_text("Remove “Zephyr Lantern Visiting Guidance”",
+                                                               timeout=WAIT)
+    page.locator("#sa-remove-yes").click()
+    expect(page.locator("#sa-library-status")).to_contain_text("Removed “Zephyr Lantern Visiting Guidance”",
+                                                               timeout=WAIT)
     expect(page.locator("#sa-docs")).not_to_contain_text("Zephyr Lantern Visiting Guidance")
     assert page.evaluate("() => typeof window.__pwned") == "undefined"
 
     page.locator("#sa-rebuild").click()
     expect(page.locator("#sa-library-status")).to_contain_text("Rebuilt the index", timeout=WAIT)
-    expect(page.locator("#sa-docs")).to_contain_text("harbour")  # the other upload (its id) stays
+    expect(page.locator("#sa-docs")).to_contain_text("befriending")  # the other upload stays
     page.locator("#sa-search-text textarea, #sa-search-text input").first.fill("harbour befriending volunteers")
     page.locator("#sa-search").click()
     expect(page.locator("#sa-search-out .sa-passage").first).to_contain_text("Harbour befriending", timeout=WAIT)
