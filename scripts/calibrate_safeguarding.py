@@ -1,7 +1,7 @@
 """Train and calibrate the safeguarding meaning matcher on the development situations.
 
     python scripts/calibrate_safeguarding.py [--set eval/safeguarding-dev --set eval/dev] [--recall 0.96]
-                                             [--red-precision 0.93]
+                                             [--red-precision 0.95]
 
 Writes two files under corpus/safety/:
 - indicators-dev.yaml: the development situations as bank sentences. Every sentence and clause of a
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", action="append", dest="sets")
     ap.add_argument("--recall", type=float, default=0.96)
-    ap.add_argument("--red-precision", type=float, default=0.93)
+    ap.add_argument("--red-precision", type=float, default=0.95)
     args = ap.parse_args(argv)
     sets = args.sets or ["eval/safeguarding-dev", "eval/dev"]
     settings = get_settings()

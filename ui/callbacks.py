@@ -131,7 +131,8 @@ class Callbacks:
 
     def _answer(self, question: str, history: list[dict]) -> Answer:
         turns = [t for h in history for t in ({"role": "user", "content": h["question"]},
-                                               {"role": "assistant", "content": h["answer"]["answer"]})]
+                                               {"role": "assistant", "content": h["answer"]["answer"],
+                                                "doc_ids": [c["doc_id"] for c in h["answer"].get("citations", [])]})]
         return self.a.ask(question, history=turns[-8:])
 
     def _problem(self, question, e: Exception) -> str:

@@ -192,6 +192,9 @@ def safeguarding_banner(ps: PromptSet) -> str:
     if not sg.flag:
         return ""
     reasons = "".join(f"<li>{esc(r)}</li>" for r in sg.reasons)
+    if sg.level == "amber":  # a weaker signal: a short note with what was noticed, not the red banner
+        return (f'<div class="sa-safeguarding sa-amber" role="alert"><h3>Pause and consider: safeguarding</h3>'
+                f"<p>{esc(sg.guidance)}</p><p>What was noticed:</p><ul>{reasons}</ul></div>")
     return (f'<div class="sa-safeguarding" role="alert"><h3>⚠ Safeguarding: act on this first</h3>'
             f"<p>{esc(sg.guidance)}</p><ul>{reasons}</ul></div>")
 
@@ -229,7 +232,8 @@ def prompts_markdown(ps: PromptSet) -> str:
     """The prompts as Markdown to copy into notes: safeguarding first, then each stage; no internal tags."""
     lines = [f"# Strengths-focused conversation prompts ({ps.setting})", ""]
     if ps.safeguarding.flag:
-        lines += ["> **Safeguarding — act on this first.** " + ps.safeguarding.guidance, ">"]
+        head = "Pause and consider (safeguarding)." if ps.safeguarding.level == "amber" else "Safeguarding — act on this first."
+        lines += [f"> **{head}** " + ps.safeguarding.guidance, ">"]
         lines += [f"> - {r}" for r in ps.safeguarding.reasons] + [""]
     picked = [(k, v) for k, v in ps.details.items() if v]
     if picked:
