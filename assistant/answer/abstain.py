@@ -10,6 +10,8 @@ the dev questions (settings.abstain_threshold).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from assistant.answer.cues import (
     GENERIC,
     defined_term,
@@ -20,6 +22,7 @@ from assistant.answer.cues import (
     situation_words,
 )
 from assistant.answer.sentences import Sentence, candidate_sentences
+from assistant.search.abbreviations import find_abbreviations
 from assistant.search.query import (
     keyword_style,
     question_terms,
@@ -56,20 +59,49 @@ def _meta(retriever: Retriever, p: Passage) -> str:
     return f"{p.title} {p.section} {doc.author if doc else ''} {' '.join(doc.aliases) if doc else ''}"
 
 
-def passage_support(retriever: Retriever, query: str, p: Passage, text: str | None = None) -> tuple[float, set[str]]:
-    """(idf-weighted share of the query's content terms in the passage, the tokens it has)."""
-    have = with_acronyms(retriever, term_set(p.text if text is None else text) | term_set(_meta(retriever, p)))
+def passage_support(retriever: Retriever, query: str, p: Passage, text: str | None = None,
+                    also: set[str] | frozenset[str] = frozenset()) -> tuple[float, set[str]]:
+    """(idf-weighted share of the query's content terms in the passage, the tokens it has, with also)."""
+    have = with_acronyms(retriever, term_set(p.text if text is None else text) | term_set(_meta(retriever, p))) | also
     terms = question_terms(retriever, query)
     total = sum(terms.values())
     return (sum(w for t, w in terms.items() if t in have) / total if total else 1.0), have
 
 
+@dataclass(frozen=True)
+class Asked:
+    """The names and numbers a question asks about, and the abbreviations in it the glossary or the library
+    defines, each with the ways a passage may say it: the abbreviation itself or one of its long forms as a
+    phrase ("LA" is answered by a passage about the local authority; "DoLS" by none that never mentions the
+    Deprivation of Liberty Safeguards)."""
+
+    keys: set[str]
+    abbreviations: list[tuple[frozenset[str], list[list[str]], bool]]  # (its tokens, ways, must be there)
+
+    def said(self, text: str) -> tuple[bool, set[str]]:
+        """(every abbreviation that must be there is, the tokens of the abbreviations the text says)."""
+        said = [(toks, any(has_run(text, w) for w in ways), must) for toks, ways, must in self.abbreviations]
+        return all(ok for _, ok, must in said if must), {t for toks, ok, _ in said if ok for t in toks}
+
+
+def asked_names(retriever: Retriever, question: str) -> Asked:
+    found = find_abbreviations(retriever, question)
+    known = {t for a in found for t in tokens(a.written) + tokens(a.key)}
+    # A plural ("OTs", "SWs") names a kind of staff, not one source: like key_terms, it need not be found.
+    abbreviations = [(frozenset(tokens(a.written) + tokens(a.key)),
+                      [w for w in [tokens(a.key)] + [tokens(f) for f in a.long_forms] if w],
+                      not (a.written != a.key and a.written.endswith("s"))) for a in found]
+    return Asked(key_terms(question) - known, abbreviations)
+
+
 def confidence(retriever: Retriever, question: str, query: str, passages: list[Passage],
-               settings: Settings, cands: list[Sentence] | None = None) -> float:
+               settings: Settings, cands: list[Sentence] | None = None,
+               names: Asked | None = None) -> float:
     """How sure the guidance answers the question: 0 when a name, number or answer type it asks for is missing."""
     if not question_terms(retriever, query):
         return 0.0  # "What is it?" with nothing before it: there is nothing to look for
-    keys = key_terms(question)
+    names = asked_names(retriever, question) if names is None else names
+    keys = names.keys
     cue = question_cue(question)
     term = defined_term(question) if cue == "definition" else []
     target = how_to_object(question)
@@ -85,7 +117,11 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
         usable = [c for c in cands if c.passage.chunk_id == p.chunk_id and (keyword or not c.navigation)]
         if not usable:
             continue
-        cov, have = passage_support(retriever, query, p, " ".join(c.text for c in usable))
+        text = " ".join(c.text for c in usable)
+        present, said = names.said(f"{text} {_meta(retriever, p)}")
+        if not present:
+            continue  # an abbreviation asked about must be there, as itself or spelt out
+        cov, have = passage_support(retriever, query, p, text, said)
         # A number or date only answers "how many" / "when" if the sentence holding it is about the question.
         typed = any(c.fits and c.overlap >= TYPED_OVERLAP for c in usable)
         if not keys <= have or (cue in ("quantity", "age", "date") and not typed):

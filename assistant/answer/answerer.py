@@ -5,8 +5,9 @@ from __future__ import annotations
 from assistant.answer.extractive import extractive_answer
 from assistant.answer.llm_answer import llm_answer
 from assistant.answer.sentences import DEPTH
-from assistant.search.query import expand_acronyms, rewrite_query
+from assistant.search.query import rewrite_query
 from assistant.search.retrieve import Retriever
+from assistant.search.understand import search_understood, understand
 from assistant.settings import Settings
 from assistant.types import Answer, Turn
 
@@ -15,7 +16,7 @@ def answer_question(retriever: Retriever, question: str, history: list[Turn], se
                     chat_model=None) -> Answer:
     """Answer from the guidance: extractive by default, through the LLM when one is configured or given."""
     if settings.llm_provider or chat_model is not None:
-        query = rewrite_query(question, history)
-        passages = retriever.search(expand_acronyms(retriever, query), k=max(DEPTH, settings.search_k))
-        return llm_answer(retriever, question, query, passages, settings, model=chat_model)
+        u = understand(retriever, rewrite_query(question, history))
+        passages = search_understood(retriever, u, max(DEPTH, settings.search_k))
+        return llm_answer(retriever, question, u.corrected, passages, settings, model=chat_model)
     return extractive_answer(retriever, question, history, settings)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.answer.abstain import confidence
+from assistant.answer.abstain import asked_names, confidence
 from assistant.answer.compose import ABSTAIN_TEXT, VAGUE_NOTICE, compose
 from assistant.answer.sentences import (
     DEPTH,
@@ -22,12 +22,12 @@ from assistant.answer.sentences import (
     choose,
 )
 from assistant.search.query import (
-    expand_acronyms,
     keyword_style,
     question_terms,
     rewrite_query,
 )
 from assistant.search.retrieve import Retriever
+from assistant.search.understand import query_vector, search_understood, understand
 from assistant.settings import Settings
 from assistant.types import Answer, Passage, Turn
 
@@ -83,13 +83,18 @@ def assess(retriever: Retriever, question: str, history: list[Turn], settings: S
     """Retrieve, score the candidate sentences and work out the confidence that the guidance answers it."""
     retriever = _Pinned(retriever) if isinstance(retriever, Retriever) else retriever
     query = rewrite_query(question, history)
-    search_query = expand_acronyms(retriever, query)
-    qvec = retriever.query_vector(search_query)
-    passages = retriever.search(search_query, k=max(DEPTH, settings.search_k), qvec=qvec)
-    cands = candidate_sentences(retriever, question, query, qvec,
-                                with_keyword_hits(retriever, search_query, qvec, passages))
-    conf = confidence(retriever, question, query, passages, settings, cands) if passages else 0.0
-    return Assessment(query, passages, cands, conf)
+    u = understand(retriever, query)
+    asked = u if query == question else understand(retriever, question)
+    qvec = query_vector(retriever, u)
+    passages = search_understood(retriever, u, max(DEPTH, settings.search_k), qvec)
+    # What the question asks is read from the sentence that asks, abbreviations spelt out; names and numbers it
+    # must find from the words as typed, less the abbreviations the glossary or the library knows.
+    meaning = u.meaning_focus if u.context else u.meaning
+    cands = candidate_sentences(retriever, asked.meaning_focus, meaning, qvec,
+                                with_keyword_hits(retriever, u.search_text, qvec, passages))
+    conf = confidence(retriever, asked.focus, u.focus if u.context else u.corrected, passages, settings, cands,
+                      names=asked_names(retriever, asked.focus)) if passages else 0.0
+    return Assessment(u.corrected, passages, cands, conf)
 
 
 def with_keyword_hits(retriever: Retriever, query: str, qvec, passages: list[Passage]) -> list[Passage]:
