@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from assistant.answer.cues import (
     GENERIC,
+    TYPED_CUES,
     defined_term,
     has_run,
     how_to_object,
@@ -29,28 +30,42 @@ from assistant.search.query import (
     term_set,
     with_acronyms,
 )
+from assistant.search.offtopic import everyday
+from assistant.search.rarity import term_weights
 from assistant.search.retrieve import Retriever
 from assistant.settings import Settings
 from assistant.textutil import tokens
 from assistant.types import Passage
 
+SITUATION_DEPTH = 12  # passages found for an advice question whose words must cover its situation
 TYPED_OVERLAP = 0.3  # share of the question's words a sentence with the asked-for number or date must have
 NEAR_SYNONYM = 0.6  # a word the library lacks still counts as covered when a library word is this close in meaning
 
 
-def unfamiliar_situation(retriever: Retriever, question: str) -> list[str]:
-    """Words of the question's situation that the library never uses, nor any word close to them in meaning:
-    guidance that never mentions hoarding cannot say how to support someone who is hoarding."""
+def unfamiliar_situation(retriever: Retriever, question: str, passages: list[Passage] | None = None) -> list[str]:
+    """Words of the question's situation that the passages found for it never use, nor any word of theirs close
+    in meaning: guidance that never mentions hoarding cannot say how to support someone who is hoarding.
+
+    The passages found, not the whole library, are what must know the word: a library that also holds school
+    admission pages ("if you are refused a place") has not learnt how to support someone who refuses care."""
     # Short words are mostly everyday verbs ("stay", "live", "feel") that guidance need not use to cover the case.
     words_ = [w for w in situation_words(question) if len(w) > 4 and tokens(w) and not set(tokens(w)) & GENERIC]
-    idf = retriever.index.bm25.idf
-    unknown = [w for w in words_ if any(t not in idf for t in tokens(w))]
+    if not words_:
+        return []
+    known = (set().union(*(term_set(p.text) for p in passages[:SITUATION_DEPTH])) if passages
+             else retriever.index.bm25.idf)
+    unknown = [w for w in words_ if any(t not in known for t in tokens(w))]
     if not unknown:
         return []
     terms = retriever.term_vectors(retriever.index)
     if terms is None:
         return unknown
-    close = terms.closest(retriever.embed_cached(unknown))
+    vecs = retriever.embed_cached(unknown)
+    if passages:
+        rows = [terms.position[t] for t in known if t in terms.position]
+        close = (terms.matrix[rows] @ vecs.T).max(axis=0).tolist() if rows else [0.0] * len(unknown)
+    else:
+        close = terms.closest(vecs)
     return [w for w, sim in zip(unknown, close) if sim < NEAR_SYNONYM]
 
 
@@ -63,7 +78,7 @@ def passage_support(retriever: Retriever, query: str, p: Passage, text: str | No
                     also: set[str] | frozenset[str] = frozenset()) -> tuple[float, set[str]]:
     """(idf-weighted share of the query's content terms in the passage, the tokens it has, with also)."""
     have = with_acronyms(retriever, term_set(p.text if text is None else text) | term_set(_meta(retriever, p))) | also
-    terms = question_terms(retriever, query)
+    terms = term_weights(query)
     total = sum(terms.values())
     return (sum(w for t, w in terms.items() if t in have) / total if total else 1.0), have
 
@@ -96,7 +111,7 @@ def asked_names(retriever: Retriever, question: str) -> Asked:
 
 def confidence(retriever: Retriever, question: str, query: str, passages: list[Passage],
                settings: Settings, cands: list[Sentence] | None = None,
-               names: Asked | None = None) -> float:
+               names: Asked | None = None, qvec=None) -> float:
     """How sure the guidance answers the question: 0 when a name, number or answer type it asks for is missing."""
     if not question_terms(retriever, query):
         return 0.0  # "What is it?" with nothing before it: there is nothing to look for
@@ -108,8 +123,10 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
     keyword = keyword_style(retriever, question)
     if keyword and any(t not in retriever.index.bm25.idf for t in question_terms(retriever, question)):
         return 0.0  # a search-box word the library has never seen: that topic is not covered
-    if unfamiliar_situation(retriever, question):
+    if unfamiliar_situation(retriever, question, passages):
         return 0.0  # advice about a situation the library never mentions
+    if qvec is not None and everyday(retriever, qvec, passages[:5], named=bool(keys)):
+        return 0.0  # weather, trains, "Is this page useful?": closer to everyday questions than to the guidance
     if cands is None:
         cands = candidate_sentences(retriever, question, query, None, passages)
     best = 0.0
@@ -124,7 +141,7 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
         cov, have = passage_support(retriever, query, p, text, said)
         # A number or date only answers "how many" / "when" if the sentence holding it is about the question.
         typed = any(c.fits and c.overlap >= TYPED_OVERLAP for c in usable)
-        if not keys <= have or (cue in ("quantity", "age", "date") and not typed):
+        if not keys <= have or (cue in TYPED_CUES and not typed):
             continue
         if term and not any(has_run(c.text, term) for c in usable):
             continue  # "What is community-led support?": the phrase itself must be there, not its words apart

@@ -47,6 +47,9 @@ class _Pinned:
     def term_vectors(self, idx):
         return self._retriever.term_vectors(idx)
 
+    def sentence_vectors(self, idx):
+        return self._retriever.sentence_vectors(idx)
+
     def query_vector(self, query: str):
         return self._retriever.query_vector(query)
 
@@ -93,7 +96,7 @@ def assess(retriever: Retriever, question: str, history: list[Turn], settings: S
     cands = candidate_sentences(retriever, asked.meaning_focus, meaning, qvec,
                                 with_keyword_hits(retriever, u.search_text, qvec, passages))
     conf = confidence(retriever, asked.focus, u.focus if u.context else u.corrected, passages, settings, cands,
-                      names=asked_names(retriever, asked.focus)) if passages else 0.0
+                      names=asked_names(retriever, asked.focus), qvec=qvec) if passages else 0.0
     return Assessment(u.corrected, passages, cands, conf)
 
 
