@@ -23,7 +23,7 @@ from assistant.answer.cues import (
     situation_words,
 )
 from assistant.answer.sentences import Sentence, candidate_sentences
-from assistant.search.abbreviations import find_abbreviations
+from assistant.search.abbreviations import Abbreviation, find_abbreviations
 from assistant.search.query import (
     keyword_style,
     question_terms,
@@ -87,8 +87,9 @@ def passage_support(retriever: Retriever, query: str, p: Passage, text: str | No
 class Asked:
     """The names and numbers a question asks about, and the abbreviations in it the glossary or the library
     defines, each with the ways a passage may say it: the abbreviation itself or one of its long forms as a
-    phrase ("LA" is answered by a passage about the local authority; "DoLS" by none that never mentions the
-    Deprivation of Liberty Safeguards)."""
+    phrase. Only an abbreviation of a name must be there ("DoLS": guidance that never mentions the Deprivation
+    of Liberty Safeguards does not answer a question about them); one of an everyday term ("LA", "SW", "CYP")
+    is how practitioners write, never on its own a reason to abstain, though a passage saying it counts."""
 
     keys: set[str]
     abbreviations: list[tuple[frozenset[str], list[list[str]], bool]]  # (its tokens, ways, must be there)
@@ -99,13 +100,19 @@ class Asked:
         return all(ok for _, ok, must in said if must), {t for toks, ok, _ in said if ok for t in toks}
 
 
+def _names_something(a: Abbreviation) -> bool:
+    """An abbreviation of a proper name (its long form has a capitalised word: 'Mental Capacity Act'), written
+    in the singular ('OTs' is a kind of staff, not one source)."""
+    plural = a.written != a.key and a.written.endswith("s")
+    return not plural and any(w[:1].isupper() for w in a.long_forms[0].split())
+
+
 def asked_names(retriever: Retriever, question: str) -> Asked:
     found = find_abbreviations(retriever, question)
     known = {t for a in found for t in tokens(a.written) + tokens(a.key)}
-    # A plural ("OTs", "SWs") names a kind of staff, not one source: like key_terms, it need not be found.
     abbreviations = [(frozenset(tokens(a.written) + tokens(a.key)),
                       [w for w in [tokens(a.key)] + [tokens(f) for f in a.long_forms] if w],
-                      not (a.written != a.key and a.written.endswith("s"))) for a in found]
+                      _names_something(a)) for a in found]
     return Asked(key_terms(question) - known, abbreviations)
 
 

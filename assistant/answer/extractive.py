@@ -50,6 +50,9 @@ class _Pinned:
     def sentence_vectors(self, idx):
         return self._retriever.sentence_vectors(idx)
 
+    def keyword_terms(self, query: str, idx):
+        return self._retriever.keyword_terms(query, idx)
+
     def query_vector(self, query: str):
         return self._retriever.query_vector(query)
 
