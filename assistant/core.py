@@ -72,7 +72,9 @@ class Assistant:
 
     # -- capabilities
     def search(self, query: str, k: int | None = None) -> list[Passage]:
-        return self.retriever.search(query, k)
+        from assistant.search.understand import search
+
+        return search(self.retriever, validate_query(query, self.settings.max_question_chars, "search query"), k)
 
     def ask(self, question: str, history: list[Turn] | list[dict] | None = None) -> Answer:
         from assistant.answer.answerer import answer_question

@@ -10,9 +10,12 @@ the dev questions (settings.abstain_threshold).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from assistant.answer.cues import (
     GENERIC,
     asks_for_pointer,
+    TYPED_CUES,
     defined_term,
     has_run,
     how_to_object,
@@ -21,34 +24,49 @@ from assistant.answer.cues import (
     situation_words,
 )
 from assistant.answer.sentences import Sentence, candidate_sentences
+from assistant.search.abbreviations import Abbreviation, find_abbreviations
 from assistant.search.query import (
     keyword_style,
     question_terms,
     term_set,
     with_acronyms,
 )
+from assistant.search.offtopic import everyday
+from assistant.search.rarity import term_weights
 from assistant.search.retrieve import Retriever
 from assistant.settings import Settings
 from assistant.textutil import tokens
 from assistant.types import Passage
 
+SITUATION_DEPTH = 12  # passages found for an advice question whose words must cover its situation
 TYPED_OVERLAP = 0.3  # share of the question's words a sentence with the asked-for number or date must have
 NEAR_SYNONYM = 0.6  # a word the library lacks still counts as covered when a library word is this close in meaning
 
 
-def unfamiliar_situation(retriever: Retriever, question: str) -> list[str]:
-    """Words of the question's situation that the library never uses, nor any word close to them in meaning:
-    guidance that never mentions hoarding cannot say how to support someone who is hoarding."""
+def unfamiliar_situation(retriever: Retriever, question: str, passages: list[Passage] | None = None) -> list[str]:
+    """Words of the question's situation that the passages found for it never use, nor any word of theirs close
+    in meaning: guidance that never mentions hoarding cannot say how to support someone who is hoarding.
+
+    The passages found, not the whole library, are what must know the word: a library that also holds school
+    admission pages ("if you are refused a place") has not learnt how to support someone who refuses care."""
     # Short words are mostly everyday verbs ("stay", "live", "feel") that guidance need not use to cover the case.
     words_ = [w for w in situation_words(question) if len(w) > 4 and tokens(w) and not set(tokens(w)) & GENERIC]
-    idf = retriever.index.bm25.idf
-    unknown = [w for w in words_ if any(t not in idf for t in tokens(w))]
+    if not words_:
+        return []
+    known = (set().union(*(term_set(p.text) for p in passages[:SITUATION_DEPTH])) if passages
+             else retriever.index.bm25.idf)
+    unknown = [w for w in words_ if any(t not in known for t in tokens(w))]
     if not unknown:
         return []
     terms = retriever.term_vectors(retriever.index)
     if terms is None:
         return unknown
-    close = terms.closest(retriever.embed_cached(unknown))
+    vecs = retriever.embed_cached(unknown)
+    if passages:
+        rows = [terms.position[t] for t in known if t in terms.position]
+        close = (terms.matrix[rows] @ vecs.T).max(axis=0).tolist() if rows else [0.0] * len(unknown)
+    else:
+        close = terms.closest(vecs)
     return [w for w, sim in zip(unknown, close) if sim < NEAR_SYNONYM]
 
 
@@ -58,20 +76,56 @@ def _meta(retriever: Retriever, p: Passage) -> str:
     return f"{meta} {meta.replace('.', ' ')}"  # "GOV.UK" is also asked for as "GOV" and "UK"
 
 
-def passage_support(retriever: Retriever, query: str, p: Passage, text: str | None = None) -> tuple[float, set[str]]:
-    """(idf-weighted share of the query's content terms in the passage, the tokens it has)."""
-    have = with_acronyms(retriever, term_set(p.text if text is None else text) | term_set(_meta(retriever, p)))
-    terms = question_terms(retriever, query)
+def passage_support(retriever: Retriever, query: str, p: Passage, text: str | None = None,
+                    also: set[str] | frozenset[str] = frozenset()) -> tuple[float, set[str]]:
+    """(idf-weighted share of the query's content terms in the passage, the tokens it has, with also)."""
+    have = with_acronyms(retriever, term_set(p.text if text is None else text) | term_set(_meta(retriever, p))) | also
+    terms = term_weights(query)
     total = sum(terms.values())
     return (sum(w for t, w in terms.items() if t in have) / total if total else 1.0), have
 
 
+@dataclass(frozen=True)
+class Asked:
+    """The names and numbers a question asks about, and the abbreviations in it the glossary or the library
+    defines, each with the ways a passage may say it: the abbreviation itself or one of its long forms as a
+    phrase. Only an abbreviation of a name must be there ("DoLS": guidance that never mentions the Deprivation
+    of Liberty Safeguards does not answer a question about them); one of an everyday term ("LA", "SW", "CYP")
+    is how practitioners write, never on its own a reason to abstain, though a passage saying it counts."""
+
+    keys: set[str]
+    abbreviations: list[tuple[frozenset[str], list[list[str]], bool]]  # (its tokens, ways, must be there)
+
+    def said(self, text: str) -> tuple[bool, set[str]]:
+        """(every abbreviation that must be there is, the tokens of the abbreviations the text says)."""
+        said = [(toks, any(has_run(text, w) for w in ways), must) for toks, ways, must in self.abbreviations]
+        return all(ok for _, ok, must in said if must), {t for toks, ok, _ in said if ok for t in toks}
+
+
+def _names_something(a: Abbreviation) -> bool:
+    """An abbreviation of a proper name (its long form has a capitalised word: 'Mental Capacity Act'), written
+    in the singular ('OTs' is a kind of staff, not one source)."""
+    plural = a.written != a.key and a.written.endswith("s")
+    return not plural and any(w[:1].isupper() for w in a.long_forms[0].split())
+
+
+def asked_names(retriever: Retriever, question: str) -> Asked:
+    found = find_abbreviations(retriever, question)
+    known = {t for a in found for t in tokens(a.written) + tokens(a.key)}
+    abbreviations = [(frozenset(tokens(a.written) + tokens(a.key)),
+                      [w for w in [tokens(a.key)] + [tokens(f) for f in a.long_forms] if w],
+                      _names_something(a)) for a in found]
+    return Asked(key_terms(question) - known, abbreviations)
+
+
 def confidence(retriever: Retriever, question: str, query: str, passages: list[Passage],
-               settings: Settings, cands: list[Sentence] | None = None) -> float:
+               settings: Settings, cands: list[Sentence] | None = None,
+               names: Asked | None = None, qvec=None) -> float:
     """How sure the guidance answers the question: 0 when a name, number or answer type it asks for is missing."""
     if not question_terms(retriever, query):
         return 0.0  # "What is it?" with nothing before it: there is nothing to look for
-    keys = key_terms(question)
+    names = asked_names(retriever, question) if names is None else names
+    keys = names.keys
     cue = question_cue(question)
     term = defined_term(question) if cue == "definition" else []
     target = how_to_object(question)
@@ -79,8 +133,10 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
     pointer = asks_for_pointer(question)
     if keyword and any(t not in retriever.index.bm25.idf for t in question_terms(retriever, question)):
         return 0.0  # a search-box word the library has never seen: that topic is not covered
-    if unfamiliar_situation(retriever, question):
+    if unfamiliar_situation(retriever, question, passages):
         return 0.0  # advice about a situation the library never mentions
+    if qvec is not None and everyday(retriever, qvec, passages[:5], named=bool(keys)):
+        return 0.0  # weather, trains, "Is this page useful?": closer to everyday questions than to the guidance
     if cands is None:
         cands = candidate_sentences(retriever, question, query, None, passages)
     best = 0.0
@@ -88,10 +144,14 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
         usable = [c for c in cands if c.passage.chunk_id == p.chunk_id and (keyword or pointer or not c.navigation)]
         if not usable:
             continue
-        cov, have = passage_support(retriever, query, p, " ".join(c.text for c in usable))
+        text = " ".join(c.text for c in usable)
+        present, said = names.said(f"{text} {_meta(retriever, p)}")
+        if not present:
+            continue  # an abbreviation asked about must be there, as itself or spelt out
+        cov, have = passage_support(retriever, query, p, text, said)
         # A number or date only answers "how many" / "when" if the sentence holding it is about the question.
         typed = any(c.fits and c.overlap >= TYPED_OVERLAP for c in usable)
-        if not keys <= have or (cue in ("quantity", "age", "date") and not typed):
+        if not keys <= have or (cue in TYPED_CUES and not typed):
             continue
         if term and not any(has_run(c.text, term) for c in usable):
             continue  # "What is community-led support?": the phrase itself must be there, not its words apart

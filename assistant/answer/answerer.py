@@ -6,8 +6,8 @@ from assistant.answer.extractive import extractive_answer
 from assistant.answer.llm_answer import llm_answer
 from assistant.answer.sentences import DEPTH
 from assistant.search.followup import read_followup
-from assistant.search.query import expand_acronyms
 from assistant.search.retrieve import Retriever
+from assistant.search.understand import search_understood, understand
 from assistant.settings import Settings
 from assistant.types import Answer, Turn
 
@@ -17,6 +17,7 @@ def answer_question(retriever: Retriever, question: str, history: list[Turn], se
     """Answer from the guidance: extractive by default, through the LLM when one is configured or given."""
     if settings.llm_provider or chat_model is not None:
         query = read_followup(question, history, retriever.index.documents).query
-        passages = retriever.search(expand_acronyms(retriever, query), k=max(DEPTH, settings.search_k))
-        return llm_answer(retriever, question, query, passages, settings, model=chat_model, history=history)
+        u = understand(retriever, query)
+        passages = search_understood(retriever, u, max(DEPTH, settings.search_k))
+        return llm_answer(retriever, question, u.corrected, passages, settings, model=chat_model, history=history)
     return extractive_answer(retriever, question, history, settings)

@@ -29,9 +29,21 @@ _DEFINITION = re.compile(r"\b(?:is|are) (?:a|an|the)\b|\bdefined as\b|\brefers? 
 # what it says: they answer a search for the name, never a question about its content.
 _NAVIGATION = re.compile(r"^(?:see also|see |click|read (?:more|her|his|their|our|the)|watch|listen|"
                          r"for (?:more|further) information)|\bhere\W*$", re.I)
+# A length of time, in figures or in words: "20 minutes", "at least an hour", "half a year", "a few weeks".
+_UNIT = r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|terms?)"
+_HAS_DURATION = re.compile(r"\b(?:\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r"|thirty|forty|fifty|sixty|ninety|a|an|"
+                           r"half an?|a half|a few|few|several|a couple of|couple of|many)[\s-]+" + _UNIT + r"\b"
+                           r"|\b(?:half|quarter) (?:an?|of an?) " + _UNIT + r"\b|\b(?:overnight|all day)\b", re.I)
+# How often: "every year", "annually", "once a month", "three times a week", "at least yearly".
+_HAS_FREQUENCY = re.compile(r"\bevery (?:\w+ )?" + _UNIT + r"\b|\b(?:annually|yearly|monthly|"
+                            r"weekly|fortnightly|daily|hourly|quarterly|regularly|periodically)\b"
+                            r"|\b(?:once|twice|\w+ times) (?:a|an|per|each|every) \w+", re.I)
+TYPED_CUES = ("quantity", "age", "date", "duration", "frequency")  # the answer must hold what they ask for
 _CUES = (
     ("age", re.compile(r"\bhow old\b|\b(?:what|which) age\b|\bage (?:limit|range)\b", re.I)),
-    ("quantity", re.compile(r"\bhow (?:much|many|long|often)\b|\b(?:what|which) (?:percentage|proportion|amount)\b|\b(?:what|which) (?:is|are|was|were) the [\w\s'-]*?"
+    ("duration", re.compile(r"\bhow long\b(?! ago)|\bfor how long\b|\bwhat length of time\b", re.I)),
+    ("frequency", re.compile(r"\bhow often\b|\bhow frequently\b|\bhow regularly\b", re.I)),
+    ("quantity", re.compile(r"\bhow (?:much|many)\b|\b(?:what|which) (?:percentage|proportion|amount)\b|\b(?:what|which) (?:is|are|was|were) the [\w\s'-]*?"
                             r"\b(?:rates?|costs?|prices?|fees?|limits?|thresholds?|amounts?|percentages?|numbers?)\b",
                             re.I)),
     ("date", re.compile(r"^when (?:was|were|did)\b|\b(?:what|which) (?:year|date|month)\b|\bhow long ago\b", re.I)),
@@ -45,7 +57,8 @@ _CUES = (
 
 
 def question_cue(question: str) -> str:
-    """What kind of answer the question wants: quantity, date, time, author, who, definition, or ''."""
+    """What kind of answer the question wants: age, duration, frequency, quantity, date, time, author, who,
+    definition, or ''."""
     q = question.strip()
     return next((name for name, pattern in _CUES if pattern.search(q)), "")
 
@@ -55,6 +68,10 @@ def fits_cue(cue: str, text: str, author: str = "") -> bool:
     """Whether a sentence has what the question type asks for."""
     if cue == "quantity":
         return bool(_HAS_NUMBER.search(text))
+    if cue == "duration":  # a length of time, in figures or words: not a paragraph number such as 6.64
+        return bool(_HAS_DURATION.search(text))
+    if cue == "frequency":
+        return bool(_HAS_FREQUENCY.search(text) or _HAS_DURATION.search(text))
     if cue == "age":  # an age, not a year or a paragraph number
         return bool(_HAS_AGE.search(text))
     if cue in ("date", "time"):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.abstain import confidence
+from assistant.answer.abstain import asked_names, confidence
 from assistant.answer.compose import (
     ABSTAIN_TEXT,
     VAGUE_NOTICE,
@@ -36,7 +36,6 @@ from assistant.answer.sentences import (
 )
 from assistant.search.followup import FollowUp, read_followup, wants_person
 from assistant.search.query import (
-    expand_acronyms,
     keyword_style,
     question_terms,
     term_set,
@@ -44,6 +43,7 @@ from assistant.search.query import (
 )
 from assistant.search.request import comparison, list_request
 from assistant.search.retrieve import Retriever
+from assistant.search.understand import query_vector, search_understood, understand
 from assistant.settings import Settings
 from assistant.textutil import tokens
 from assistant.types import Answer, Passage, Turn
@@ -63,6 +63,12 @@ class _Pinned:
 
     def term_vectors(self, idx):
         return self._retriever.term_vectors(idx)
+
+    def sentence_vectors(self, idx):
+        return self._retriever.sentence_vectors(idx)
+
+    def keyword_terms(self, query: str, idx):
+        return self._retriever.keyword_terms(query, idx)
 
     def query_vector(self, query: str):
         return self._retriever.query_vector(query)
@@ -153,22 +159,28 @@ def assess(retriever: Retriever, question: str, history: list[Turn], settings: S
     retriever = _Pinned(retriever) if isinstance(retriever, Retriever) else retriever
     fu = fu or read_followup(question, history, retriever.index.documents)
     question, query = fu.question, fu.query
-    search_query = expand_acronyms(retriever, _with_person(retriever, fu))
-    qvec = retriever.query_vector(search_query)
-    passages = retriever.search(search_query, k=max(DEPTH, settings.search_k), qvec=qvec)
-    pool = with_keyword_hits(retriever, search_query, qvec, passages)
+    u = understand(retriever, _with_person(retriever, fu))  # abbreviations, spelling, the sentence that asks
+    asked = u if query == question else understand(retriever, question)
+    qvec = query_vector(retriever, u)
+    passages = search_understood(retriever, u, max(DEPTH, settings.search_k), qvec)
+    pool = with_keyword_hits(retriever, u.search_text, qvec, passages)
     target = fu.doc_ids[0] if fu.continues and fu.doc_ids and (fu.refers_to_document or fu.named) else fu.named
     if target:
         # "does it say…", "who is X in that doc?", "in the GOV.UK blog…": that document answers it
-        wider = retriever.search(search_query, k=max(settings.candidate_k, DEPTH), qvec=qvec)
+        wider = search_understood(retriever, u, max(settings.candidate_k, DEPTH), qvec)
         passages = within(passages, wider, target)
         pool = within(pool, wider, target)
-    cands = candidate_sentences(retriever, question, query, qvec, pool)
-    conf = confidence(retriever, question, query, passages, settings, cands) if passages else 0.0
+    # What the question asks is read from the sentence that asks, abbreviations spelt out; names and numbers it
+    # must find from the words as typed, less the abbreviations the glossary or the library knows.
+    meaning = u.meaning_focus if u.context else u.meaning
+    cands = candidate_sentences(retriever, asked.meaning_focus, meaning, qvec, pool)
+    names = asked_names(retriever, asked.focus)
+    conf = confidence(retriever, asked.focus, u.focus if u.context else u.corrected, passages, settings, cands,
+                      names=names, qvec=qvec) if passages else 0.0
     if target and fu.continues and passages and conf < settings.abstain_threshold:
         # "is it going to be updated?" about the document in hand: its own words, in that document, decide
-        conf = confidence(retriever, question, question, passages, settings, cands)
-    return Assessment(query, passages, cands, conf)
+        conf = confidence(retriever, asked.focus, asked.focus, passages, settings, cands, names=names, qvec=qvec)
+    return Assessment(u.corrected, passages, cands, conf)
 
 
 def within(passages: list[Passage], wider: list[Passage], doc_id: str) -> list[Passage]:

@@ -22,7 +22,7 @@ DEPTH = 12  # passages whose sentences compete for the answer
 KEYWORD_HITS = 4  # plus the best keyword (BM25) passages among them
 # Sentence score: word overlap, similarity to the question, its passage's similarity, passage rank, answer type.
 WEIGHTS = (0.35, 0.45, 0.2, 0.04, 0.08)
-_STRONG_CUES = frozenset(("quantity", "age", "date", "time", "author"))  # their answer type counts double
+_STRONG_CUES = frozenset(("quantity", "duration", "frequency", "age", "date", "time", "author"))  # their answer type counts double
 SHORT_SENTENCE = 110  # characters: a chosen sentence this short brings its next sentence when it continues it
 HISTORY_WEIGHT = 0.35  # a follow-up's own words outweigh the earlier turn's words when picking sentences
 _ANAPHOR = re.compile(r"^(?:it|its|this|these|they|their|such|as such|hence|key to this|that)\b", re.I)

@@ -120,8 +120,10 @@ class Retriever:
             return dict.fromkeys(tokens(query), 1.0)
         return terms.expand(query, self.embed_cached, self.settings.expansion_weight)
 
-    def search(self, query: str, k: int | None = None, qvec: np.ndarray | None = None) -> list[Passage]:
-        """Best k passages for the query, with provenance and scores."""
+    def search(self, query: str, k: int | None = None, qvec: np.ndarray | None = None,
+               terms: dict[str, float] | None = None) -> list[Passage]:
+        """Best k passages for the query, with provenance and scores (terms: keyword weights worked out by the
+        caller, e.g. a long question's asking sentence weighted above its case context)."""
         query = validate_query(query, self.settings.max_question_chars, "search query")
         k = k or self.settings.search_k
         idx = self.index
@@ -131,7 +133,8 @@ class Retriever:
         qvec = self.query_vector(query) if qvec is None else qvec
         res = idx.collection.query(query_embeddings=[qvec], n_results=n, include=["distances"])
         dense = {cid: 1.0 - float(d) for cid, d in zip(res["ids"][0], res["distances"][0])}
-        lexical = {idx.chunks[i].chunk_id: s for i, s in idx.bm25.search_terms(self.keyword_terms(query, idx), n)}
+        lexical = {idx.chunks[i].chunk_id: s for i, s in idx.bm25.search_terms(
+            self.keyword_terms(query, idx) if terms is None else terms, n)}
         sentences = self.sentence_vectors(idx)
         # Scanning every sentence finds passages the passage vectors missed; in a large library that scan
         # costs more than the search itself, so there sentences only rescore the candidates.

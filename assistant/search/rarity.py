@@ -1,0 +1,47 @@
+"""How telling a query word is, measured against everyday English rather than against the library.
+
+A library's own idf moves as it grows: among five guidance documents "care" is everywhere and tells nothing,
+beside a thousand council pages it is rare and looks decisive. Deciding whether the library answers a question
+needs weights that mean the same at 40 and at 4,000 passages, so they come from the word frequencies of
+general English that ship with pyspellchecker (a word English does not list, such as a name, weighs most).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+
+from assistant.search.query import QUESTION_WORDS
+from assistant.textutil import STOPWORDS, stem
+
+
+@functools.cache
+def _frequencies():
+    from spellchecker import SpellChecker
+
+    wf = SpellChecker(distance=1).word_frequency
+    return wf, float(wf.total_words)
+
+
+@functools.lru_cache(maxsize=50_000)
+def rarity(word: str) -> float:
+    """-log of a word's share of English text (about 3 for 'the', 12 for 'assessment', 21 if unlisted)."""
+    wf, total = _frequencies()
+    w = word.lower().replace("’", "'")
+    w = w[:-2] if w.endswith("'s") else w
+    return math.log(total / (1 + wf[w]))
+
+
+def term_weights(query: str) -> dict[str, float]:
+    """The query's content terms (stems, as textutil.tokens makes them) weighted by their rarity in English."""
+    out: dict[str, float] = {}
+    for w in re.findall(r"[A-Za-z0-9]+(?:[.'’][A-Za-z0-9]+)*", query.replace("-", " ")):
+        lw = w.lower()
+        if lw in STOPWORDS:
+            continue
+        t = stem(lw)
+        if t in QUESTION_WORDS:
+            continue
+        out[t] = max(out.get(t, 0.0), rarity(lw))
+    return out

@@ -1,0 +1,96 @@
+"""Spelling: a query word that neither the library nor English knows is read as the closest library word.
+
+"assessmnts" becomes "assessments" when the library uses that word: the candidates are the library's own
+words within a small edit distance (one edit for short words, two for long ones), and among equally close
+ones the most frequent wins. A word English knows ("hoarding", "weather") is never changed, even when the
+library lacks it: that is a different topic, not a typo, and abstaining on it is right.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import weakref
+from collections import Counter
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from assistant.search.abbreviations import is_known
+from assistant.search.retrieve import Retriever
+from assistant.textutil import STOPWORDS, stem
+
+MIN_LENGTH = 4  # shorter words have too many neighbours one edit away to guess from
+_WORD = re.compile(r"(?<![\w'’&-])(?:[a-z]+|[A-Z][a-z]+)(?![\w'’&-])")
+_SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s*|\n\s*)$")
+_VOCAB: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class Correction:
+    written: str
+    corrected: str
+
+
+def library_words(retriever: Retriever) -> Counter:
+    """How often each lower-case word occurs in the live index's passages (worked out once per generation)."""
+    idx = retriever.index
+    if idx not in _VOCAB:
+        counts: Counter = Counter()
+        for c in idx.chunks:
+            counts.update(w for w in re.findall(r"[a-z]+", c.text.lower()) if len(w) >= MIN_LENGTH - 1)
+        _VOCAB[idx] = counts
+    return _VOCAB[idx]
+
+
+@functools.cache
+def _english():
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1)
+
+
+def is_english(word: str) -> bool:
+    return word.lower() in _english()
+
+
+def max_edits(word: str) -> int:
+    return 1 if len(word) < 8 else 2
+
+
+def closest_word(retriever: Retriever, word: str) -> str | None:
+    """The library word a misspelt word most likely means, or None when none is close enough."""
+    vocab = library_words(retriever)
+    limit = max_edits(word)
+    near = [w for w in vocab if abs(len(w) - len(word)) <= limit]
+    hits = process.extract(word, near, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None)
+    if not hits:
+        return None
+    best = min(d for _, d, _ in hits)
+    return max((w for w, d, _ in hits if d == best), key=lambda w: (vocab[w], w))
+
+
+def corrections(retriever: Retriever, query: str) -> list[Correction]:
+    """Words of the query the library has never seen, nor English, each with the library word it stands for."""
+    idf = retriever.index.bm25.idf
+    out = []
+    for m in _WORD.finditer(query):
+        if m.group(0)[0].isupper() and not _SENTENCE_START.search(query[:m.start()]):
+            continue  # a capital inside a sentence marks a name, not a typo
+        word = m.group(0).lower()
+        if len(word) < MIN_LENGTH or word in STOPWORDS or stem(word) in idf or is_english(word) \
+                or is_known(retriever, word):
+            continue
+        fixed = closest_word(retriever, word)
+        if fixed and fixed != word:
+            out.append(Correction(m.group(0), fixed.capitalize() if m.group(0)[0].isupper() else fixed))
+    return out
+
+
+def correct_spelling(retriever: Retriever, query: str) -> str:
+    """The query with its misspelt words replaced by the library words they stand for (unchanged if none)."""
+    fixes = {c.written: c.corrected for c in corrections(retriever, query)}
+    if not fixes:
+        return query
+    return _WORD.sub(lambda m: fixes.get(m.group(0), m.group(0)), query)

@@ -1,0 +1,94 @@
+"""A query as the search understands it: spelling corrected, abbreviations read as their long forms, and in a
+long question the sentence that asks leading the case context around it.
+
+search.query folds follow-ups with the conversation first; this module takes the result from there. Both
+`assistant search` and `ask` use it, so the passages a search shows are the ones an answer is drawn from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.search.abbreviations import expand_abbreviations, spell_out
+from assistant.search.query import expand_acronyms
+from assistant.search.retrieve import Retriever
+from assistant.search.spelling import correct_spelling
+from assistant.textutil import sentence_spans, tokens
+from assistant.types import Passage
+
+FOCUS_WEIGHT = 0.7  # share of the query vector taken from the sentence that asks, in a question with context
+CONTEXT_WEIGHT = 0.5  # weight of a context word beside an asking-sentence word in the keyword score
+LONG_QUESTION = 12  # content words: below this a question is read whole
+_ASKS = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|can|could|should|would|"
+                   r"will|may|must|tell|explain|describe|define|any|anything|where)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Understood:
+    """One query, read for searching."""
+
+    query: str  # as given (follow-ups already folded)
+    corrected: str  # misspelt words replaced by the library's words: what "Searched for" shows
+    focus: str  # the sentence that asks (corrected); the whole query when it is one question
+    context: str  # the rest of a long question (corrected); '' when there is none
+    search_text: str  # corrected, with the long forms of its abbreviations and acronyms beside them
+    meaning: str  # corrected with abbreviations spelt out: what deciding whether the guidance answers reads
+    meaning_focus: str  # the same for the sentence that asks
+
+
+def asking_sentence(text: str) -> tuple[str, str]:
+    """(the sentence that asks, the rest) for a question of several sentences with case context; else (text, '')."""
+    spans = sentence_spans(text)
+    if len(spans) < 2 or len(tokens(text)) < LONG_QUESTION:
+        return text, ""
+    sentences = [text[s:e].strip() for s, e in spans]
+    asks = [i for i, t in enumerate(sentences) if t.endswith("?")] or \
+        [i for i, t in enumerate(sentences) if _ASKS.match(t)]
+    if not asks:
+        return text, ""
+    i = asks[-1]
+    return sentences[i], " ".join(sentences[:i] + sentences[i + 1:])
+
+
+def understand(retriever: Retriever, query: str) -> Understood:
+    corrected = correct_spelling(retriever, query)
+    focus, context = asking_sentence(corrected)
+    search_text = expand_abbreviations(retriever, expand_acronyms(retriever, corrected))
+    return Understood(query, corrected, focus, context, search_text, spell_out(retriever, corrected),
+                      spell_out(retriever, focus))
+
+
+def query_vector(retriever: Retriever, u: Understood) -> np.ndarray:
+    """The query's vector; in a long question mostly the asking sentence's, the context's words counting less."""
+    qvec = retriever.query_vector(u.search_text)
+    if not u.context:
+        return qvec
+    focus = retriever.query_vector(expand_abbreviations(retriever, expand_acronyms(retriever, u.focus)))
+    v = FOCUS_WEIGHT * focus + (1 - FOCUS_WEIGHT) * qvec
+    return (v / (np.linalg.norm(v) or 1.0)).astype(np.float32)
+
+
+def keyword_weights(retriever: Retriever, u: Understood) -> dict[str, float] | None:
+    """Keyword weights with a long question's context words at CONTEXT_WEIGHT; None for a plain question."""
+    if not u.context:
+        return None
+    idx = retriever.index
+    out = {t: CONTEXT_WEIGHT * w for t, w in retriever.keyword_terms(
+        expand_abbreviations(retriever, u.context), idx).items()}
+    for t, w in retriever.keyword_terms(expand_abbreviations(retriever, expand_acronyms(retriever, u.focus)),
+                                        idx).items():
+        out[t] = max(out.get(t, 0.0), w)
+    return out
+
+
+def search_understood(retriever: Retriever, u: Understood, k: int, qvec: np.ndarray | None = None) -> list[Passage]:
+    return retriever.search(u.search_text, k=k, qvec=query_vector(retriever, u) if qvec is None else qvec,
+                            terms=keyword_weights(retriever, u))
+
+
+def search(retriever: Retriever, query: str, k: int | None = None) -> list[Passage]:
+    """`assistant search`: the query understood, then hybrid search."""
+    return search_understood(retriever, understand(retriever, query), k or retriever.settings.search_k)

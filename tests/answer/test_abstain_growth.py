@@ -1,0 +1,98 @@
+"""Abstention that holds for new phrasing and bigger libraries: abbreviations, everyday questions, durations."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+
+import pytest
+
+from tests.conftest import CORPUS, REPO
+
+
+def test_how_long_and_how_often_want_a_length_of_time_or_a_frequency():
+    from assistant.answer.cues import fits_cue, question_cue
+
+    assert question_cue("How long does a carer's assessment last?") == "duration"
+    assert question_cue("How often should the plan be reviewed?") == "frequency"
+    assert question_cue("How long ago was the Munro review?") == "date"
+    for text in ("The assessment will last at least an hour.", "It can take half a year.", "within 28 days",
+                 "a few weeks"):
+        assert fits_cue("duration", text), text
+    for text in ("Reviews happen every year.", "at least annually", "twice a month", "three times a week"):
+        assert fits_cue("frequency", text), text
+    # A paragraph number or a year is not a length of time.
+    assert not fits_cue("duration", "see 6.64 of the Care Act guidance")
+    assert not fits_cue("frequency", "The Care Act 2014 says so")
+
+
+def test_only_abbreviations_of_names_must_be_found(real_retriever):
+    from assistant.answer.abstain import asked_names
+
+    asked = asked_names(real_retriever, "Does the LA need DoLS for CYP or can OTs decide?")
+    must = {next(iter(sorted(t))): m for t, _, m in asked.abbreviations}
+    assert must == {"la": False, "dol": True, "cyp": False, "ot": False}
+    assert asked.keys == set()
+    assert asked.said("the local authority and the deprivation of liberty safeguards")[0]
+    assert not asked.said("the local authority")[0]
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("Do LAs have to consider the person's community?", "wider support network"),
+    ("How should the SW work with CYP and their families?", ""),
+    ("what does ASC need to change for SBA to work?", ""),
+])
+def test_everyday_abbreviations_are_no_reason_to_abstain(real_assistant, question, gold):
+    ans = real_assistant.ask(question)
+    assert not ans.abstained, question
+    assert gold in ans.answer.lower()
+
+
+@pytest.mark.parametrize("question", [
+    "What does the guidance say about DoLS authorisations?",  # a named scheme the library never mentions
+    "Will there be sunshine in Cardiff on Saturday?",
+    "Which bus goes to the hospital from the town centre?",
+    "Was this page helpful?",
+    "How do I make pancakes?",
+])
+def test_named_schemes_it_lacks_and_everyday_questions_abstain(real_assistant, question):
+    ans = real_assistant.ask(question)
+    assert ans.abstained, ans.answer
+
+
+@pytest.fixture(scope="module")
+def mixed_library(tmp_path_factory):
+    """The guidance plus generated council and transport pages (timetables, weather, bins, page footers)."""
+    spec = importlib.util.spec_from_file_location("public_info_gen", REPO / "benchmarks" / "public_info_gen.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    d = tmp_path_factory.mktemp("mixed")
+    shutil.copytree(CORPUS / "guidance", d / "corpus" / "guidance")
+    gen.generate(d / "corpus" / "guidance", docs=len(gen.KINDS), seed=3)
+    from assistant.index.store import ingest
+    from assistant.settings import load_settings
+
+    settings = load_settings(corpus_dir=d / "corpus", index_dir=d / "indexes", home=d)
+    ingest(settings, progress=False)
+    return settings
+
+
+def test_in_a_library_with_unrelated_pages_everyday_questions_still_abstain(mixed_library):
+    from assistant.core import Assistant
+
+    a = Assistant(mixed_library)
+    assert len(a.index.chunks) > 80
+    for q in ["Is this page useful?", "What time is the next bus into town?", "Will it be icy on the roads tonight?",
+              "Did you find this website helpful?"]:
+        ans = a.ask(q)
+        assert ans.abstained, (q, ans.answer)
+    ans = a.ask("What does the Care Act require local authorities to consider?")
+    assert not ans.abstained and "own strengths and capabilities" in ans.answer.lower()
+
+
+def test_advice_about_a_situation_is_judged_by_the_passages_found(mixed_library):
+    # School admission pages say "refused a place"; that is no guidance on someone who refuses care.
+    from assistant.core import Assistant
+
+    ans = Assistant(mixed_library).ask("What should I do if the person I support refuses help?")
+    assert ans.abstained, ans.answer

@@ -1,0 +1,37 @@
+"""Spelling: words neither the library nor English knows are read as the closest library word."""
+
+from __future__ import annotations
+
+from assistant.search.spelling import Correction, correct_spelling, corrections, is_english, max_edits
+
+
+def test_misspelt_words_become_the_library_words_they_stand_for(real_retriever):
+    q = "How are carers assessmnts done and what is a strenghts based conversaton?"
+    fixed = correct_spelling(real_retriever, q)
+    # The library only says "conversations": the correction is a word the library really uses.
+    assert fixed == "How are carers assessments done and what is a strengths based conversations?"
+    assert Correction("assessmnts", "assessments") in corrections(real_retriever, q)
+
+
+def test_real_words_names_and_abbreviations_are_left_alone(real_retriever):
+    # "hoarding" and "weather" are English though the library never uses them: another topic, not a typo.
+    for q in ["supporting someone who is hoarding", "what is the weather like", "What did Munro say?",
+              "what do the SWs say", "dols and lps"]:
+        assert correct_spelling(real_retriever, q) == q
+
+
+def test_a_capital_is_corrected_only_where_a_sentence_starts(real_retriever):
+    assert correct_spelling(real_retriever, "Assesments of carers") == "Assessments of carers"
+    assert correct_spelling(real_retriever, "ask Assesments Ltd") == "ask Assesments Ltd"
+
+
+def test_edit_limits_and_english():
+    assert max_edits("carer") == 1 and max_edits("assessmnts") == 2
+    assert is_english("hoarding") and not is_english("assessmnts")
+
+
+def test_the_answer_shows_the_query_it_searched(real_assistant):
+    ans = real_assistant.ask("What does the Care Act say about a persons own strenghts and capabilties?")
+    assert ans.searched_query == "What does the Care Act say about a persons own strengths and capabilities?"
+    assert not ans.abstained
+    assert "own strengths and capabilities" in ans.answer.lower()

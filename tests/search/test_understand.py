@@ -1,0 +1,38 @@
+"""A query as search understands it: long questions led by the sentence that asks; search and ask agree."""
+
+from __future__ import annotations
+
+from assistant.search.understand import asking_sentence, keyword_weights, understand
+
+CASE = ("I am working with Mrs Adeyemi, who is 84 and lives alone in a flat above the shop she used to run. Her "
+        "daughter visits on Sundays and she loves gardening and her church choir. What does the Care Act require "
+        "local authorities to consider?")
+
+
+def test_the_sentence_that_asks_is_told_from_the_case_context():
+    focus, context = asking_sentence(CASE)
+    assert focus == "What does the Care Act require local authorities to consider?"
+    assert context.startswith("I am working with Mrs Adeyemi") and "church choir" in context
+    # A short question, or one with no sentence that asks, is read whole.
+    assert asking_sentence("What is a strengths-based approach?") == ("What is a strengths-based approach?", "")
+    assert asking_sentence("Carers. Assessment.")[1] == ""
+
+
+def test_context_words_count_less_than_the_question_words(real_retriever):
+    u = understand(real_retriever, CASE)
+    w = keyword_weights(real_retriever, u)
+    assert w["consid"] == 1.0 and w["garden"] == 0.5
+    assert keyword_weights(real_retriever, understand(real_retriever, "What is asset-based?")) is None
+
+
+def test_a_long_question_is_answered_from_what_it_asks(real_assistant):
+    ans = real_assistant.ask(CASE)
+    assert not ans.abstained, ans.answer
+    assert "own strengths and capabilities" in ans.answer.lower()
+
+
+def test_search_understands_abbreviations_and_spelling_like_ask(real_assistant):
+    gold = "own strengths and capabilities"
+    plain = real_assistant.search("What must the local authority consider about a person's own strengths?", 3)
+    short = real_assistant.search("What must the LA considr about a person's own strengths?", 3)
+    assert any(gold in p.text for p in plain) and any(gold in p.text for p in short)
