@@ -9,7 +9,7 @@ and clause of a situation is scored, and the nearest indicators say which type i
 
 Thresholds come from corpus/safety/calibration.yaml, written by scripts/calibrate_safeguarding.py from
 the development situations (never the blind ones). Adding sentences to the bank retrains the classifier
-on the next run; the vectors and weights are cached under the index folder, keyed by the bank's content.
+on the next run; the bank's vectors are cached in the user's cache folder, keyed by its content.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import yaml
 from assistant.errors import SettingsError
 from assistant.index.embedder import Embedder
 from assistant.index.embeddings import get_embedder
+from assistant.index.onnx_backend import cache_root
 from assistant.settings import REPO_DIR, Settings
 from assistant.textutil import sentence_spans
 
@@ -254,5 +255,5 @@ def matcher(settings: Settings) -> Matcher:
     key = (settings.model, settings.embedding_backend, bank.digest)  # the vectors do not depend on the library
     with _lock:
         if key not in _matchers:
-            _matchers[key] = Matcher(get_embedder(settings), bank, settings.index_root / "cache")
+            _matchers[key] = Matcher(get_embedder(settings), bank, cache_root().parent / "safeguarding")
         return _matchers[key]
