@@ -29,26 +29,52 @@ def save(gen_path: Path, matrix_name: str, meta_name: str, vecs: np.ndarray, met
         os.fsync(f.fileno())
 
 
-def embed_reusing(settings, texts: list[str], keys: list[str], old: dict[str, np.ndarray],
-                  progress, label: str, unit: str, batch: int = 128) -> tuple[np.ndarray, int]:
-    """One vector per text: copied from `old` where its key is there, else embedded (with a progress bar).
-    Returns (matrix, how many were embedded)."""
+class Pending:
+    """One stage's vectors: reused by key where an older generation has them, the rest to embed.
+
+    Stages (passages, sentences, words) each make one; `embed_all` then embeds what all of them lack in
+    a single pass, so the model sees every text once, sorted by length over the whole ingest."""
+
+    def __init__(self, texts: list[str], keys: list[str], old: dict[str, np.ndarray]):
+        self.texts, self.keys, self.old = texts, keys, old
+        self.todo = [i for i, k in enumerate(keys) if k not in old]
+        self.matrix: np.ndarray | None = None
+
+    def fill(self, fresh: dict[str, np.ndarray], dim: int) -> np.ndarray:
+        """The full matrix: old vectors copied, the others from `fresh` (text -> vector)."""
+        if self.old:
+            dim = len(next(iter(self.old.values())))
+        vecs = np.zeros((len(self.texts), dim), dtype=np.float32)
+        for i, k in enumerate(self.keys):
+            vecs[i] = self.old[k] if k in self.old else fresh[self.texts[i]]
+        self.matrix = vecs
+        return vecs
+
+
+# Texts handed to the model per call: enough for its token sort to pad little, few enough for a live bar.
+SLICE = 512
+
+
+def embed_all(settings, pending: list[Pending], progress, label: str = "Embedding", unit: str = "text") -> int:
+    """Embed every text the stages lack, once (duplicates across stages too), longest first; fill each
+    stage's matrix. Returns how many distinct texts were embedded."""
     from assistant.index.embeddings import get_embedder
     from assistant.index.progress import progress_bar
 
-    todo = [i for i, k in enumerate(keys) if k not in old]
-    embedder = get_embedder(settings) if todo else None
-    dim = embedder.dim if embedder else (len(next(iter(old.values()))) if old else 384)
-    vecs = np.zeros((len(texts), dim), dtype=np.float32)
-    for i, k in enumerate(keys):
-        if k in old:
-            vecs[i] = old[k]
-    bar = progress_bar(progress, len(todo), label, unit)
-    for s in range(0, len(todo), batch):
-        ids = todo[s:s + batch]
-        vecs[ids] = embedder.encode([texts[i] for i in ids], batch_size=batch)
-        bar(min(s + batch, len(todo)), len(todo), label)
-    return vecs, len(todo)
+    texts = list(dict.fromkeys(p.texts[i] for p in pending for i in p.todo))
+    embedder = get_embedder(settings) if texts else None
+    fresh: dict[str, np.ndarray] = {}
+    # Sorted by length here as well, so each slice holds similar lengths and the model's own sort pads little.
+    texts.sort(key=len, reverse=True)
+    bar = progress_bar(progress, len(texts), label, unit)
+    for s in range(0, len(texts), SLICE):
+        part = texts[s:s + SLICE]
+        fresh.update(zip(part, embedder.encode(part, batch_size=SLICE)))
+        bar(min(s + SLICE, len(texts)), len(texts), label)
+    dim = embedder.dim if embedder else 384
+    for p in pending:
+        p.fill(fresh, dim)
+    return len(texts)
 
 
 def load_matrix(path: Path, rows: int, mmap: bool = False) -> np.ndarray | None:
