@@ -40,15 +40,12 @@ class Pending:
         self.todo = [i for i, k in enumerate(keys) if k not in old]
         self.matrix: np.ndarray | None = None
 
-    def fill(self, fresh: dict[str, np.ndarray], dim: int) -> np.ndarray:
-        """The full matrix: old vectors copied, the others from `fresh` (text -> vector)."""
-        if self.old:
-            dim = len(next(iter(self.old.values())))
-        vecs = np.zeros((len(self.texts), dim), dtype=np.float32)
+    def start(self, dim: int) -> None:
+        """Allocate the matrix and copy the reused vectors in; embed_all writes the others straight into it."""
+        self.matrix = np.zeros((len(self.texts), dim), dtype=np.float32)
         for i, k in enumerate(self.keys):
-            vecs[i] = self.old[k] if k in self.old else fresh[self.texts[i]]
-        self.matrix = vecs
-        return vecs
+            if k in self.old:
+                self.matrix[i] = self.old[k]
 
 
 # Texts handed to the model per call: enough for its token sort to pad little, few enough for a live bar.
@@ -56,24 +53,28 @@ SLICE = 512
 
 
 def embed_all(settings, pending: list[Pending], progress, label: str = "Embedding", unit: str = "text") -> int:
-    """Embed every text the stages lack, once (duplicates across stages too), longest first; fill each
-    stage's matrix. Returns how many distinct texts were embedded."""
+    """Embed every text the stages lack, once (duplicates across stages too), longest first, writing each
+    vector straight into the stages' matrices (no second copy held). Returns how many distinct texts."""
     from assistant.index.embeddings import get_embedder
     from assistant.index.progress import progress_bar
 
-    texts = list(dict.fromkeys(p.texts[i] for p in pending for i in p.todo))
-    embedder = get_embedder(settings) if texts else None
-    fresh: dict[str, np.ndarray] = {}
+    targets: dict[str, list[tuple[Pending, int]]] = {}
+    for p in pending:
+        for i in p.todo:
+            targets.setdefault(p.texts[i], []).append((p, i))
     # Sorted by length here as well, so each slice holds similar lengths and the model's own sort pads little.
-    texts.sort(key=len, reverse=True)
+    texts = sorted(targets, key=len, reverse=True)
+    embedder = get_embedder(settings) if texts else None
+    dim = embedder.dim if embedder else next((len(next(iter(p.old.values()))) for p in pending if p.old), 384)
+    for p in pending:
+        p.start(dim)
     bar = progress_bar(progress, len(texts), label, unit)
     for s in range(0, len(texts), SLICE):
         part = texts[s:s + SLICE]
-        fresh.update(zip(part, embedder.encode(part, batch_size=SLICE)))
+        for t, v in zip(part, embedder.encode(part, batch_size=SLICE)):
+            for p, i in targets[t]:
+                p.matrix[i] = v
         bar(min(s + SLICE, len(texts)), len(texts), label)
-    dim = embedder.dim if embedder else 384
-    for p in pending:
-        p.fill(fresh, dim)
     return len(texts)
 
 
