@@ -68,10 +68,13 @@ def main() -> int:
         plans = {"old": old_batches(ts, OLD_CALLS[kind]),
                  **{f"budget {b}": onnx_backend.plan_batches(lengths, b) for b in args.budgets}}
         row = {"mean_tokens": float(lengths.mean())}
+        secs: dict[str, list[float]] = {name: [] for name in plans}
+        for _ in range(args.repeat):  # interleaved: a shared machine's load changes between passes
+            for name, batches in plans.items():
+                secs[name].append(run(emb, enc, batches))
         for name, batches in plans.items():
-            secs = median([run(emb, enc, batches) for _ in range(args.repeat)])
             row[name] = {"calls": len(batches), "padding": onnx_backend.padding(lengths, batches),
-                         "seconds": secs, "per_s": len(ts) / secs}
+                         "seconds": median(secs[name]), "per_s": len(ts) / median(secs[name])}
         result["kinds"][kind] = row
         print(kind, {k: (v if not isinstance(v, dict) else {a: round(x, 3) for a, x in v.items()})
                      for k, v in row.items()}, flush=True)
