@@ -140,8 +140,8 @@ def main() -> int:
                 row[name] = fn()
                 if row[name]:
                     scale._log(f"  {json.dumps({k: v for k, v in row[name].items() if k not in ('quality', 'phases')})}")
+                write_json("cold_start.json", {**result, "rows": result["rows"] + [row]})  # partial results survive
             result["rows"].append(row)
-            write_json("cold_start.json", result)
     render(result)
     return 0
 
@@ -164,14 +164,14 @@ def markdown(r: dict) -> str:
                ("warm search p95, ms", lambda x: x["search_ms"]["p95"], "{:.1f}"),
                ("query process peak RSS, MB", lambda x: x["peak_rss_mb"], "{:.0f}")]
     for row in r["rows"]:
-        o, b, s = row["ours"], row.get("before"), row["stock"]
+        o, b, s = row["ours"], row.get("before"), row.get("stock")
         for label, get, fmt in metrics:
             vals = [get(x) if x else None for x in (o, b, s)]
             cells = [fmt.format(v) if v is not None else "—" for v in vals]
             lines.append(f"| {o['chunks']:,} | {label} | {' | '.join(cells)} | {_ratio(vals[0], vals[1])} | "
                          f"{_ratio(vals[0], vals[2])} |")
         lines.append(f"| {o['chunks']:,} | passages in the index (stock: 1,000-char splits) | {o['chunks']:,} | "
-                     f"{b['chunks'] if b else '—'} | {s['chunks']:,} | | |")
+                     f"{b['chunks'] if b else '—'} | {s['chunks'] if s else '—'} | | |")
     for row in r["rows"]:
         ph = row["ours"]["phases"]
         lines.append("")
