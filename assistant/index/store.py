@@ -275,10 +275,11 @@ def _ingest_locked(settings, root, paths, rebuild, progress) -> IngestReport:
     plans = [passages_todo] + [p.pending for p in (sentences, terms) if p is not None]
     vectorfiles.embed_all(settings, plans, progress, "Embedding passages, sentences and words", "text")
     report.chunks_embedded = len(passages_todo.todo)
-    _write_generation(settings, root, gen, docs, chunks, passages_todo.matrix, old_docs, lexical)
-    for p in (sentences, terms):
+    for p in (sentences, terms):  # written and let go first: Chroma's add then runs beside the passage vectors only
         if p is not None:
             p.save(root / gen)
+    del sentences, terms, plans, p
+    _write_generation(settings, root, gen, docs, chunks, passages_todo.matrix, old_docs, lexical)
     _publish(root, gen)
     _cleanup(settings, root, keep={gen, old.gen if old else gen})
     report.chunks_total = len(chunks)
