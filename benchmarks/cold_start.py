@@ -173,7 +173,7 @@ def markdown(r: dict) -> str:
         lines.append(f"| {o['chunks']:,} | passages in the index (stock: 1,000-char splits) | {o['chunks']:,} | "
                      f"{b['chunks'] if b else '—'} | {s['chunks'] if s else '—'} | | |")
     for row in r["rows"]:
-        ph = row["ours"]["phases"]
+        ph = row["ours"].get("phases", {})
         lines.append("")
         lines.append(f"Where ours' ingest time goes at {row['ours']['chunks']:,} passages: "
                      + ", ".join(f"{k} {v:.1f} s" for k, v in ph.items()) + ".")
