@@ -1,4 +1,4 @@
-"""Reading and writing a matrix of vectors with its JSON metadata inside an index generation."""
+"""A matrix of vectors with its JSON metadata inside an index generation, and the one embedding pass that fills them."""
 
 from __future__ import annotations
 
