@@ -149,7 +149,7 @@ def bench_env(index_dir: Path, **extra: str) -> dict[str, str]:
 @contextlib.contextmanager
 def use_embedder(embedder) -> Iterator[None]:
     """Make ingest embed with this embedder (to compare variants without touching settings)."""
-    import assistant.index.store as index_module
+    import assistant.index.embeddings as index_module  # every ingest stage looks it up there when it embeds
 
     original = index_module.get_embedder
     index_module.get_embedder = lambda settings: embedder

@@ -233,7 +233,9 @@ def worker_ingest() -> dict:
                         ("_write_generation", "write (Chroma add + BM25 + files)")):
         clock.wrap(index_module, attr, phase)
     clock.wrap(index_module.BM25, "build", "BM25 build")
-    if hasattr(index_module, "sentence_vectors"):  # per-sentence vectors, when the index builds them
+    if hasattr(index_module, "vectorfiles"):  # one embedding pass for passages, sentences and words
+        clock.wrap(index_module.vectorfiles, "embed_all", "embedding pass (passages, sentences, words)")
+    elif hasattr(index_module, "sentence_vectors"):  # older layout: per-sentence vectors written on their own
         clock.wrap(index_module.sentence_vectors, "write", "sentence vectors")
     embedder = get_embedder(settings)  # model load is start-up cost, not ingest
     cache = os.environ.get("SCALE_VECTOR_CACHE")

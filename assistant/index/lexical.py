@@ -1,39 +1,103 @@
-"""BM25 lexical index: finds names, years, acronyms and paragraph numbers that embeddings blur."""
+"""BM25 lexical index: finds names, years, acronyms and paragraph numbers that embeddings blur.
+
+Stored in each generation as memory-mapped arrays (a fresh process opens it without building a
+Python object per term):
+
+    bm25/terms.*.npy      the vocabulary (packed.Strings: term -> position by hash)
+    bm25/offsets.npy      postings of term j are rows offsets[j]:offsets[j+1] of
+    bm25/docs.npy         ... the passage positions (int32, ascending)
+    bm25/tf.npy           ... and the term's count in each (float32)
+    bm25/doc_len.npy      tokens per passage (float32)
+    bm25/idf.npy          idf per term (float64)
+    bm25/params.json      k1, b
+
+Generations written before this layout hold one bm25.json instead; it is still read.
+"""
 
 from __future__ import annotations
 
 import json
 import math
+import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
 
+from assistant.index.packed import Strings, load_array, save_array
 from assistant.textutil import tokens
+
+FOLDER, LEGACY = "bm25", "bm25.json"
+_ARRAYS = ("offsets", "docs", "tf", "doc_len", "idf")
+
+
+class Idf(Mapping):
+    """term -> idf, read from the arrays on demand (behaves like the dict it replaces)."""
+
+    def __init__(self, terms: Strings, values: np.ndarray):
+        self._terms, self._values = terms, values
+        self._list: list[float] | None = None
+
+    def __getitem__(self, term: str) -> float:
+        j = self._terms.find(term)
+        if j < 0:
+            raise KeyError(term)
+        return float(self._values[j])
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self._terms.find(term) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._terms.tolist())
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def values(self) -> list[float]:  # type: ignore[override]  # max(idf.values()) on every question: one list
+        if self._list is None:
+            self._list = np.asarray(self._values, dtype=np.float64).tolist()
+        return self._list
 
 
 class BM25:
-    """Okapi BM25 over a fixed list of texts, with an inverted index held as numpy arrays."""
+    """Okapi BM25 over a fixed list of texts, with an inverted index held as CSR arrays."""
 
-    def __init__(self, postings: dict[str, tuple[np.ndarray, np.ndarray]], doc_len: np.ndarray,
-                 k1: float = 1.2, b: float = 0.75):
-        self.postings, self.doc_len, self.k1, self.b = postings, doc_len, k1, b
+    def __init__(self, terms: Strings, offsets: np.ndarray, docs: np.ndarray, tf: np.ndarray, doc_len: np.ndarray,
+                 idf: np.ndarray, k1: float = 1.2, b: float = 0.75):
+        self.terms, self.offsets, self.docs, self.tf, self.doc_len = terms, offsets, docs, tf, doc_len
+        self.k1, self.b = k1, b
         self.n = len(doc_len)
         self.avgdl = float(doc_len.mean()) if self.n else 1.0
-        self.idf = {t: math.log(1 + (self.n - len(ix) + 0.5) / (len(ix) + 0.5)) for t, (ix, _) in postings.items()}
+        self._idf = idf
+        self.idf = Idf(terms, idf)
 
     @classmethod
     def build(cls, texts: list[str]) -> "BM25":
-        acc: dict[str, dict[int, int]] = {}
+        ids: dict[str, int] = {}
         lens = np.zeros(len(texts), dtype=np.float32)
+        term_col: list[int] = []
+        doc_col: list[int] = []
         for i, text in enumerate(texts):
             toks = tokens(text)
             lens[i] = len(toks)
-            for t in toks:
-                acc.setdefault(t, {})
-                acc[t][i] = acc[t].get(i, 0) + 1
-        postings = {t: (np.fromiter(d.keys(), dtype=np.int32, count=len(d)),
-                        np.fromiter(d.values(), dtype=np.float32, count=len(d))) for t, d in acc.items()}
-        return cls(postings, lens)
+            term_col.extend(ids.setdefault(t, len(ids)) for t in toks)
+            doc_col.extend([i] * len(toks))
+        n = max(len(texts), 1)
+        pairs, counts = np.unique(np.asarray(term_col, dtype=np.int64) * n + np.asarray(doc_col, dtype=np.int64),
+                                  return_counts=True)  # sorted by term, then passage
+        df = np.bincount(pairs // n, minlength=len(ids))
+        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(df, out=offsets[1:])
+        idf = np.array([_idf(len(texts), int(d)) for d in df], dtype=np.float64)
+        return cls(Strings.build(ids), offsets, (pairs % n).astype(np.int32), counts.astype(np.float32), lens, idf)
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """(passage positions, term counts, idf) of a term; None when no passage has it."""
+        j = self.terms.find(term)
+        if j < 0:
+            return None
+        a, b = int(self.offsets[j]), int(self.offsets[j + 1])
+        return self.docs[a:b], self.tf[a:b], float(self._idf[j])
 
     def search(self, query: str, top_n: int) -> list[tuple[int, float]]:
         """Best `top_n` (index, score) pairs, highest first; only texts sharing a term with the query."""
@@ -46,24 +110,65 @@ class BM25:
         scores = np.zeros(self.n, dtype=np.float32)
         norm = self.k1 * (1 - self.b + self.b * self.doc_len / self.avgdl)
         for t, w in weights.items():
-            if t not in self.postings:
+            hit = self.postings(t)
+            if hit is None:
                 continue
-            ix, tf = self.postings[t]
-            scores[ix] += w * self.idf[t] * tf * (self.k1 + 1) / (tf + norm[ix])
+            ix, tf, idf = hit
+            scores[ix] += w * idf * tf * (self.k1 + 1) / (tf + norm[ix])
         hit = np.flatnonzero(scores)
         if not len(hit):
             return []
         top = hit[np.argsort(-scores[hit], kind="stable")[:top_n]]
         return [(int(i), float(scores[i])) for i in top]
 
-    def save(self, path: Path) -> None:
-        data = {"k1": self.k1, "b": self.b, "doc_len": self.doc_len.tolist(),
-                "postings": {t: [ix.tolist(), tf.tolist()] for t, (ix, tf) in self.postings.items()}}
-        path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    def save(self, gen_path: Path) -> None:
+        folder = gen_path / FOLDER
+        folder.mkdir(exist_ok=True)
+        self.terms.save(folder / "terms")
+        for name in _ARRAYS:
+            save_array(folder / f"{name}.npy", getattr(self, name) if name != "idf" else self._idf)
+        with open(folder / "params.json", "w", encoding="utf-8") as f:
+            f.write(json.dumps({"k1": self.k1, "b": self.b, "terms": len(self.terms)}))
+            f.flush()
+            os.fsync(f.fileno())
+
+    @staticmethod
+    def is_packed(gen_path: Path) -> bool:
+        """Is the generation's index in the array layout (not an older bm25.json)?"""
+        return (gen_path / FOLDER / "params.json").is_file()
 
     @classmethod
-    def load(cls, path: Path) -> "BM25":
+    def open(cls, gen_path: Path) -> "BM25":
+        """The generation's index: mapped from bm25/ or, for an older generation, parsed from bm25.json."""
+        if cls.is_packed(gen_path):
+            return cls.load(gen_path / FOLDER)
+        return cls.load_json(gen_path / LEGACY)
+
+    @classmethod
+    def load(cls, folder: Path) -> "BM25":
+        params = json.loads((folder / "params.json").read_text(encoding="utf-8"))
+        terms = Strings.load(folder / "terms")
+        arrays = {name: load_array(folder / f"{name}.npy") for name in _ARRAYS}
+        if len(terms) != params["terms"] or len(arrays["offsets"]) != len(terms) + 1 or len(arrays["idf"]) != len(terms) \
+                or len(arrays["docs"]) != len(arrays["tf"]) or int(arrays["offsets"][-1]) != len(arrays["docs"]):
+            raise ValueError(f"{folder}: the keyword index files disagree with each other")
+        return cls(terms, **arrays, k1=params["k1"], b=params["b"])
+
+    @classmethod
+    def load_json(cls, path: Path) -> "BM25":
+        """An index saved as one JSON file (generations written before the array layout)."""
         data = json.loads(path.read_text(encoding="utf-8"))
-        postings = {t: (np.asarray(ix, dtype=np.int32), np.asarray(tf, dtype=np.float32))
-                    for t, (ix, tf) in data["postings"].items()}
-        return cls(postings, np.asarray(data["doc_len"], dtype=np.float32), data["k1"], data["b"])
+        posts = data["postings"]
+        df = np.array([len(ix) for ix, _ in posts.values()], dtype=np.int64)
+        offsets = np.zeros(len(posts) + 1, dtype=np.int64)
+        np.cumsum(df, out=offsets[1:])
+        docs = np.array([i for ix, _ in posts.values() for i in ix], dtype=np.int32)
+        tf = np.array([x for _, f in posts.values() for x in f], dtype=np.float32)
+        n = len(data["doc_len"])
+        idf = np.array([_idf(n, int(d)) for d in df], dtype=np.float64)
+        return cls(Strings.build(posts), offsets, docs, tf, np.asarray(data["doc_len"], dtype=np.float32), idf,
+                   data["k1"], data["b"])
+
+
+def _idf(n: int, df: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))

@@ -42,9 +42,12 @@ EXPORT_VERSION = 1
 # and did not earn its place; see the report there.
 VARIANT = "fp32"
 THREADS = max(1, min(4, os.cpu_count() or 1))
-# Measured on 2 cores with ~80-token passages: batches of 4-8 run ~40% faster than 64 (less padding,
-# activations stay in cache), so larger requested batches are split.
-MAX_BATCH = 8
+# Batches are cut by padded tokens, not by count: measured on 2 cores, ~8 passages of ~80 tokens per call
+# ran ~40 % faster than 64 (activations stay in cache), while a word of 4 tokens wastes most of a call
+# at 8 per batch. Texts are sorted by token count over the whole call, so a batch pads little.
+# (benchmarks/embed_order.py measures the padding and the rate; docs/benchmarks.md has the figures.)
+TOKEN_BUDGET = 768
+MAX_ROWS = 256
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 _IDENTITY_FILES = ("config.json", "tokenizer.json", "modules.json", "sentence_bert_config.json") + _WEIGHT_FILES
@@ -70,28 +73,53 @@ class OnnxEmbedder(Embedder):
         # tokenizer.json ships with fixed 128-token padding; sentence-transformers pads per batch instead.
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length=max_len)
-        self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id("[PAD]") or 0, pad_token="[PAD]")
+        self._pad = self.tokenizer.token_to_id("[PAD]") or 0
         self.session = ort.InferenceSession(str(onnx_path), _session_options(ort), providers=["CPUExecutionProvider"])
         self._feeds = [i.name for i in self.session.get_inputs()]
 
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        """One row per text. `batch_size` is accepted for the interface; batches follow TOKEN_BUDGET."""
         texts = list(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        # Longest first, so each batch pads to similar lengths (as sentence-transformers does).
-        order = np.argsort([-len(t) for t in texts], kind="stable")
-        step = max(1, min(batch_size, MAX_BATCH))
-        for s in range(0, len(texts), step):
-            idx = order[s:s + step]
-            out[idx] = self._encode_batch([texts[i] for i in idx])
+        if not texts:
+            return out
+        enc = self.tokenizer.encode_batch(texts)
+        lengths = np.array([len(e.ids) for e in enc])
+        for idx in plan_batches(lengths):
+            out[idx] = self._run([enc[i] for i in idx])
         return out
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        enc = self.tokenizer.encode_batch(texts)
-        arrays = {"input_ids": np.array([e.ids for e in enc], dtype=np.int64),
-                  "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
-                  "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64)}
+    def _run(self, enc: list) -> np.ndarray:
+        width = max(len(e.ids) for e in enc)
+        arrays = {k: np.zeros((len(enc), width), dtype=np.int64) for k in _INPUTS}
+        arrays["input_ids"].fill(self._pad)
+        for r, e in enumerate(enc):
+            n = len(e.ids)
+            arrays["input_ids"][r, :n] = e.ids
+            arrays["attention_mask"][r, :n] = 1
+            arrays["token_type_ids"][r, :n] = e.type_ids
         hidden = self.session.run(None, {k: arrays[k] for k in self._feeds})[0]
         return _pool(hidden, arrays["attention_mask"])
+
+
+def plan_batches(lengths: np.ndarray, budget: int = TOKEN_BUDGET, max_rows: int = MAX_ROWS) -> list[np.ndarray]:
+    """Row indices per model call: longest first, each call holding as many rows as fit in `budget`
+    padded tokens (rows × its longest text), at least one."""
+    order = np.argsort(-np.asarray(lengths), kind="stable")
+    out, start = [], 0
+    while start < len(order):
+        width = int(lengths[order[start]])  # the longest of this batch: sorted, so its first
+        rows = max(1, min(max_rows, budget // max(width, 1)))
+        out.append(order[start:start + rows])
+        start += rows
+    return out
+
+
+def padding(lengths: np.ndarray, batches: list[np.ndarray]) -> float:
+    """Share of the tokens the model runs that are padding."""
+    lengths = np.asarray(lengths)
+    run = sum(len(b) * int(lengths[b].max()) for b in batches)
+    return 1 - float(lengths.sum()) / run if run else 0.0
 
 
 def _pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:

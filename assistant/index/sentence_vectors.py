@@ -8,8 +8,14 @@ it, which holds what it refers to.
 Stored in each index generation beside chunks.jsonl, written before the generation is published
 (so crash safety is the generation's):
 
-    sentences.npy     float32 matrix, one row per sentence, rows grouped by passage in chunks.jsonl order
-    sentences.json    {"recipe", "chunk_ids": [...], "counts": [...], "hashes": [...]}
+    sentences.npy         float32 matrix, one row per sentence, rows grouped by passage in chunks.jsonl order
+    sentences.counts.npy  sentences per passage (int32)
+    sentences.hashes.npy  hash of each embedded text (40-byte sha1 hex), for reuse by the next ingest
+    sentences.json        {"recipe", "layout": 2, "chunks_digest": sha1 of the chunk ids, "rows"}
+
+The matrix is memory-mapped when searched, so opening it costs nothing however large the library.
+Generations written before this layout keep chunk_ids, counts and hashes in sentences.json; they
+are still read, and the next ingest rewrites them.
 
 Vectors are reused by the hash of the exact text embedded (recipe version included), like passages.
 """
@@ -23,12 +29,15 @@ from pathlib import Path
 import numpy as np
 
 from assistant.index import vectorfiles
+from assistant.index.packed import load_array, save_array
 from assistant.settings import Settings
 from assistant.textutil import sentence_spans, sha1
 from assistant.types import Chunk, Document
 
 RECIPE = "sentence+antecedent-v1"  # bump when the embedded text changes: old vectors are then not reused
 MATRIX, META = "sentences.npy", "sentences.json"
+COUNTS, HASHES = "sentences.counts.npy", "sentences.hashes.npy"
+LAYOUT = 2
 _NEEDS_ANTECEDENT = re.compile(
     r"^[\"'‘“(]*(it|its|this|these|that|those|they|their|them|such|he|she|his|her|there|here|"
     r"however|but|also|so|hence|thus|therefore|instead|likewise|similarly|moreover|furthermore)\b", re.I)
@@ -57,32 +66,71 @@ def up_to_date(settings: Settings, gen_path: Path) -> bool:
     if not settings.sentence_vectors:
         return True
     meta = _read_meta(gen_path)
-    return meta is not None and meta.get("recipe") == RECIPE
+    return meta is not None and meta.get("recipe") == RECIPE and meta.get("layout") == LAYOUT
+
+
+def chunks_digest(chunk_ids: list[str]) -> str:
+    """Names exactly which passages, in which order, the rows belong to."""
+    return sha1("\n".join(chunk_ids))
+
+
+class Plan:
+    """The sentence vectors a new generation needs: reused ones known, the rest waiting for embed_all."""
+
+    def __init__(self, chunks: list[Chunk], docs: list[Document], old_path: Path | None):
+        self.per_chunk = units(chunks, {d.doc_id: d for d in docs})
+        flat = [t for texts in self.per_chunk for t in texts]
+        self.chunk_ids = [c.chunk_id for c in chunks]
+        self.pending = vectorfiles.Pending(flat, [sha1(f"{RECIPE}\n{t}") for t in flat], _old_vectors(old_path))
+
+    def save(self, gen_path: Path) -> int:
+        """Write the files (after embed_all filled the matrix); returns how many sentences were embedded."""
+        p = self.pending
+        save_array(gen_path / COUNTS, np.array([len(t) for t in self.per_chunk], dtype=np.int32))
+        save_array(gen_path / HASHES, np.array(p.keys, dtype="S40"))
+        _save(gen_path, p.matrix, {"recipe": RECIPE, "layout": LAYOUT, "rows": len(p.texts),
+                                   "chunks_digest": chunks_digest(self.chunk_ids)})
+        return len(p.todo)
+
+
+def plan(settings: Settings, old_path: Path | None, chunks: list[Chunk], docs: list[Document]) -> Plan | None:
+    """What to embed for the sentence vectors (None when the settings want none)."""
+    return Plan(chunks, docs, old_path) if settings.sentence_vectors else None
 
 
 def write(settings: Settings, gen_path: Path, old_path: Path | None, chunks: list[Chunk], docs: list[Document],
           progress: bool | Callable[[int, int, str], None] = False) -> int:
     """Embed (or reuse) every passage's sentence vectors into the new generation; returns how many were embedded."""
-    if not settings.sentence_vectors:
+    p = plan(settings, old_path, chunks, docs)
+    if p is None:
         return 0
-    per_chunk = units(chunks, {d.doc_id: d for d in docs})
-    flat = [t for texts in per_chunk for t in texts]
-    hashes = [sha1(f"{RECIPE}\n{t}") for t in flat]
-    vecs, embedded = vectorfiles.embed_reusing(settings, flat, hashes, _old_vectors(old_path), progress,
-                                               "Embedding sentences", "sentence")
-    _save(gen_path, vecs, {"recipe": RECIPE, "chunk_ids": [c.chunk_id for c in chunks],
-                           "counts": [len(t) for t in per_chunk], "hashes": hashes})
-    return embedded
+    vectorfiles.embed_all(settings, [p.pending], progress, "Embedding sentences", "sentence")
+    return p.save(gen_path)
+
+
+def _hashes_and_counts(gen_path: Path, meta: dict) -> tuple[list[str], np.ndarray]:
+    """(hash per row, sentences per passage) in either layout; ValueError / OSError when damaged."""
+    if meta.get("layout") == LAYOUT:
+        counts = np.asarray(load_array(gen_path / COUNTS), dtype=np.int64)
+        hashes = load_array(gen_path / HASHES)
+        if len(hashes) != meta["rows"]:
+            raise ValueError("sentence hashes and rows disagree")
+        return [h.decode("ascii") for h in hashes.tolist()], counts
+    return meta["hashes"], np.asarray(meta["counts"], dtype=np.int64)
 
 
 def _old_vectors(old_path: Path | None) -> dict[str, np.ndarray]:
     meta = _read_meta(old_path) if old_path else None
     if not meta or meta.get("recipe") != RECIPE:
         return {}
-    mat = vectorfiles.load_matrix(old_path / MATRIX, len(meta["hashes"]), mmap=True)
+    try:
+        hashes, _ = _hashes_and_counts(old_path, meta)
+    except (OSError, ValueError, KeyError):
+        return {}
+    mat = vectorfiles.load_matrix(old_path / MATRIX, len(hashes), mmap=True)
     if mat is None:
         return {}
-    return {h: np.asarray(mat[i]) for i, h in enumerate(meta["hashes"])}
+    return {h: np.asarray(mat[i]) for i, h in enumerate(hashes)}
 
 
 def _read_meta(gen_path: Path) -> dict | None:
@@ -104,11 +152,19 @@ class SentenceVectors:
     def load(cls, gen_path: Path, chunk_ids: list[str]) -> "SentenceVectors | None":
         """None when the generation has no usable sentence vectors (built with them off, or damaged)."""
         meta = _read_meta(gen_path)
-        if not meta or meta.get("recipe") != RECIPE or meta.get("chunk_ids") != chunk_ids:
+        if not meta or meta.get("recipe") != RECIPE:
             return None
-        counts = np.asarray(meta["counts"], dtype=np.int64)
-        matrix = vectorfiles.load_matrix(gen_path / MATRIX, int(counts.sum()))
-        if matrix is None or (counts < 1).any():
+        if meta.get("chunks_digest", None) != chunks_digest(chunk_ids) and meta.get("chunk_ids") != chunk_ids:
+            return None
+        try:
+            counts = (np.asarray(load_array(gen_path / COUNTS), dtype=np.int64) if meta.get("layout") == LAYOUT
+                      else np.asarray(meta["counts"], dtype=np.int64))
+        except (OSError, ValueError, KeyError):
+            return None
+        if len(counts) != len(chunk_ids) or (counts < 1).any():
+            return None
+        matrix = vectorfiles.load_matrix(gen_path / MATRIX, int(counts.sum()), mmap=True)
+        if matrix is None:
             return None
         return cls(matrix, np.concatenate([[0], np.cumsum(counts)[:-1]]))
 

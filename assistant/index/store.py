@@ -5,14 +5,18 @@ Layout under settings.index_root:
     <name>-<fingerprint>/        one index per (model, chunking) fingerprint: never mixed
         CURRENT                  names the live generation; replaced atomically
         .lock                    held by the one writer
-        gen-<stamp>/             manifest.json, documents.jsonl, chunks.jsonl, bm25.json, chroma/,
-                                 sentences.npy/.json (sentence_vectors.py), terms.npy/.json (word_vectors.py)
+        gen-<stamp>/             manifest.json, documents.jsonl, chunks.jsonl + offsets/ids (passages.py),
+                                 bm25/ (lexical.py), chroma/, sentences.* (sentence_vectors.py),
+                                 terms.npy/.json (word_vectors.py)
     library/                     guidance files users added (uploads), kept across rebuilds
     parsed/                      parsed documents by file content hash and reader version (parse cache)
 
 An ingest writes a whole new generation and only then points CURRENT at it, so a
 crash or kill -9 half-way leaves the previous generation answering, and readers
 never see a half-written index. Unchanged chunks reuse their stored vectors.
+
+Opening a generation maps its files instead of parsing them (passages, keyword index, sentence
+vectors), so a fresh process's first search costs about the same at 100 passages and at 100,000.
 """
 
 from __future__ import annotations
@@ -32,10 +36,10 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import IndexBusyError, InputError, LoaderError, NoIndexError
-from assistant.index import sentence_vectors, word_vectors
-from assistant.index.embeddings import get_embedder, model_fingerprint
+from assistant.index import passages, sentence_vectors, vectorfiles, word_vectors
+from assistant.index.embeddings import model_fingerprint
 from assistant.index.lexical import BM25
-from assistant.index.progress import Progress, progress_bar
+from assistant.index.progress import Progress
 from assistant.ingest.chunking import chunk_document
 from assistant.ingest.clean import slugify
 from assistant.ingest.loaders import SUPPORTED, iter_files, load_path
@@ -82,14 +86,18 @@ class Index:
         self.path = root / gen
         try:
             self.manifest = json.loads((self.path / "manifest.json").read_text(encoding="utf-8"))
-            self.chunks = [Chunk.model_validate_json(l) for l in _lines(self.path / "chunks.jsonl")]
-            self.documents = {d.doc_id: d for d in
-                              (Document.model_validate_json(l) for l in _lines(self.path / "documents.jsonl"))}
-            self.bm25 = BM25.load(self.path / "bm25.json")
+            if not passages.is_packed(self.path):
+                log.warning("%s was written by an older version: it opens slowly until the next "
+                            "`assistant ingest` rewrites it (no re-embedding needed)", self.path)
+            self.chunks = passages.Chunks(self.path)
+            self.documents = passages.Documents(self.path)
+            self.bm25 = BM25.open(self.path)
+            if self.bm25.n != len(self.chunks):
+                raise ValueError("the keyword index and the passages disagree")
         except (OSError, ValueError) as e:
             raise NoIndexError(f"{self.path} (it is incomplete or damaged: {e.__class__.__name__})") from e
-        self.by_id = {c.chunk_id: c for c in self.chunks}
-        self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        self.by_id = passages.ChunkIndex(self.chunks, positions=False)
+        self.position = passages.ChunkIndex(self.chunks, positions=True)
         self._collection = None
 
     @classmethod
@@ -121,10 +129,6 @@ class Index:
             got = self.collection.get(ids=chunk_ids[i:i + step], include=["embeddings"])
             out.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
         return out
-
-
-def _lines(path: Path) -> list[str]:
-    return [l for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
 
 
 def _read_current(root: Path) -> str | None:
@@ -276,12 +280,21 @@ def _ingest_locked(settings, root, paths, rebuild, progress, clear_refused=False
         return report  # nothing changed: keep the live generation as it is
     gen = "gen-" + dt.datetime.now().strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
     (root / gen).mkdir()
-    vectors = _vectors(settings, old, chunks, report, progress)
     by_doc = {d.doc_id: d for d in docs}
     lexical = [lexical_text(c, by_doc[c.doc_id]) for c in chunks]  # BM25's texts, and the words to embed
-    _write_generation(settings, root, gen, docs, chunks, vectors, old_docs, lexical)
-    sentence_vectors.write(settings, root / gen, old.path if old else None, chunks, docs, progress)
-    word_vectors.write(settings, root / gen, old.path if old else None, lexical, progress)
+    old_path = old.path if old else None
+    # Passages, sentences and words the old generation lacks are embedded in one pass, sorted by length.
+    passages_todo = _passage_plan(old, chunks)
+    sentences = sentence_vectors.plan(settings, old_path, chunks, docs)
+    terms = word_vectors.plan(settings, old_path, lexical)
+    plans = [passages_todo] + [p.pending for p in (sentences, terms) if p is not None]
+    vectorfiles.embed_all(settings, plans, progress, "Embedding passages, sentences and words", "text")
+    report.chunks_embedded = len(passages_todo.todo)
+    for p in (sentences, terms):  # written and let go first: Chroma's add then runs beside the passage vectors only
+        if p is not None:
+            p.save(root / gen)
+    del sentences, terms, plans, p
+    _write_generation(settings, root, gen, docs, chunks, passages_todo.matrix, old_docs, lexical)
     _publish(root, gen)
     _cleanup(settings, root, keep={gen, old.gen if old else gen})
     report.chunks_total = len(chunks)
@@ -292,7 +305,8 @@ def _ingest_locked(settings, root, paths, rebuild, progress, clear_refused=False
 def derived_up_to_date(settings: Settings, gen_path: Path) -> bool:
     """Does the generation hold the sentence and word vectors the settings ask for? (An index built by an
     older version, or with them off, lacks them: the next ingest adds them without re-embedding passages.)"""
-    return sentence_vectors.up_to_date(settings, gen_path) and word_vectors.up_to_date(settings, gen_path)
+    return (passages.is_packed(gen_path) and BM25.is_packed(gen_path) and sentence_vectors.up_to_date(settings, gen_path)
+            and word_vectors.up_to_date(settings, gen_path))
 
 
 def _load_sources(settings: Settings, report: IngestReport, clear_refused: bool = False) -> list[Document]:
@@ -372,33 +386,15 @@ def _prune_parse_cache(settings: Settings, used: set[str]) -> None:
             p.unlink(missing_ok=True)
 
 
-def _vectors(settings, old: Index | None, chunks: list[Chunk], report: IngestReport,
-             progress: bool | Progress) -> np.ndarray:
-    """Vectors for every chunk: reused by content hash where the old index has them."""
-    reuse: dict[str, str] = {}
+def _passage_plan(old: Index | None, chunks: list[Chunk]) -> vectorfiles.Pending:
+    """Vectors for every chunk: reused by content hash where the old index has them, the rest to embed."""
+    keys = [c.content_hash for c in chunks]
+    old_vecs: dict[str, np.ndarray] = {}
     if old is not None:
         by_hash = {c.content_hash: c.chunk_id for c in old.chunks}
-        reuse = {c.chunk_id: by_hash[c.content_hash] for c in chunks if c.content_hash in by_hash}
-    old_vecs = old.embeddings_for(list(set(reuse.values()))) if reuse else {}
-    todo = [i for i, c in enumerate(chunks) if reuse.get(c.chunk_id) not in old_vecs]
-    embedder = get_embedder(settings) if todo else None
-    dim = embedder.dim if embedder else (len(next(iter(old_vecs.values()))) if old_vecs else 384)
-    out = np.zeros((len(chunks), dim), dtype=np.float32)
-    for i, c in enumerate(chunks):
-        if reuse.get(c.chunk_id) in old_vecs:
-            out[i] = old_vecs[reuse[c.chunk_id]]
-    bar = _progress_bar(progress, len(todo))
-    batch = 64
-    for s in range(0, len(todo), batch):
-        ids = todo[s:s + batch]
-        out[ids] = embedder.encode([chunks[i].embed_text for i in ids])
-        bar(min(s + batch, len(todo)), len(todo), "Embedding passages")
-    report.chunks_embedded = len(todo)
-    return out
-
-
-def _progress_bar(progress: bool | Progress, total: int) -> Progress:
-    return progress_bar(progress, total, "Embedding passages", "chunk")
+        wanted = {by_hash[k]: k for k in set(keys) if k in by_hash}
+        old_vecs = {wanted[cid]: v for cid, v in old.embeddings_for(list(wanted)).items()}
+    return vectorfiles.Pending([c.embed_text for c in chunks], keys, old_vecs)
 
 
 def _write_generation(settings, root: Path, gen: str, docs: list[Document], chunks: list[Chunk],
@@ -410,8 +406,8 @@ def _write_generation(settings, root: Path, gen: str, docs: list[Document], chun
         part = chunks[s:s + step]
         col.add(ids=[c.chunk_id for c in part], embeddings=vectors[s:s + step],
                 metadatas=[{"doc_id": c.doc_id, "hash": c.content_hash} for c in part])
-    BM25.build(lexical).save(path / "bm25.json")
-    _write_lines(path / "chunks.jsonl", [c.model_dump_json() for c in chunks])
+    BM25.build(lexical).save(path)
+    passages.write(path, chunks, _write_lines)
     _write_lines(path / "documents.jsonl", [d.model_dump_json() for d in docs])
     now = dt.datetime.now().isoformat(timespec="seconds")
     counts: dict[str, int] = {}

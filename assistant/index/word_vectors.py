@@ -67,16 +67,34 @@ def up_to_date(settings: Settings, gen_path: Path) -> bool:
     return meta is not None and meta.get("recipe") == RECIPE and meta.get("model") == settings.model
 
 
+class Plan:
+    """The term vectors a new generation needs: reused by spelling, the rest waiting for embed_all."""
+
+    def __init__(self, settings: Settings, texts: list[str], old_path: Path | None):
+        self.model = settings.model
+        self.terms, spelled = vocabulary(texts, MAX_TERMS)
+        self.pending = vectorfiles.Pending(spelled, spelled, _old_vectors(old_path, settings.model))
+
+    def save(self, gen_path: Path) -> int:
+        """Write the files (after embed_all filled the matrix); returns how many words were embedded."""
+        p = self.pending
+        _save(gen_path, p.matrix, {"recipe": RECIPE, "model": self.model, "terms": self.terms, "words": p.texts})
+        return len(p.todo)
+
+
+def plan(settings: Settings, old_path: Path | None, texts: list[str]) -> Plan | None:
+    """What to embed for the term vectors (None when query expansion is off)."""
+    return Plan(settings, texts, old_path) if settings.query_expansion else None
+
+
 def write(settings: Settings, gen_path: Path, old_path: Path | None, texts: list[str],
           progress: bool | Callable[[int, int, str], None] = False) -> int:
     """Embed (or reuse) a vector for every term of the texts into the new generation; returns how many were embedded."""
-    if not settings.query_expansion:
+    p = plan(settings, old_path, texts)
+    if p is None:
         return 0
-    terms, spelled = vocabulary(texts, MAX_TERMS)
-    vecs, embedded = vectorfiles.embed_reusing(settings, spelled, spelled, _old_vectors(old_path, settings.model),
-                                               progress, "Embedding words", "word", batch=256)
-    _save(gen_path, vecs, {"recipe": RECIPE, "model": settings.model, "terms": terms, "words": spelled})
-    return embedded
+    vectorfiles.embed_all(settings, [p.pending], progress, "Embedding words", "word")
+    return p.save(gen_path)
 
 
 def _old_vectors(old_path: Path | None, model: str) -> dict[str, np.ndarray]:

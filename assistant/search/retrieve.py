@@ -101,7 +101,7 @@ class Retriever:
             return None
         key = str(idx.path)
         if self._sentences is None or self._sentences[0] != key:
-            self._sentences = (key, SentenceVectors.load(idx.path, [c.chunk_id for c in idx.chunks]))
+            self._sentences = (key, SentenceVectors.load(idx.path, idx.chunks.ids))
         return self._sentences[1]
 
     def term_vectors(self, idx: Index) -> TermVectors | None:
