@@ -200,10 +200,14 @@ class Callbacks:
         chosen = None if stage in (None, "", "any") else stage
         ps = self.a.prompts(situation, setting=setting, stage=chosen)
         if chosen:  # the generator tops a short stage up from the others; the user asked for this stage only
-            ps = ps.model_copy(update={"prompts": [p for p in ps.prompts if p.stage == chosen]})
+            # (the person-led safety questions stay first whatever the stage, when something was noticed)
+            ps = ps.model_copy(update={"prompts": [p for p in ps.prompts if p.stage == chosen
+                                                   or p.prompt_id.startswith("safeguarding")]})
         if not ps.prompts:
             raise InputError(f"No {chosen} prompts fit this situation: choose another stage, or any.")
-        md = render.prompts_markdown(ps)
+        from assistant.prompts.generate import to_markdown
+
+        md = to_markdown(ps, where=render.where)
         path = self._write_download("conversation-prompts", md)
         return render.prompts_html(ps), md, gr.DownloadButton(value=path, interactive=True)
 

@@ -228,33 +228,6 @@ def _prompt_item(p) -> str:
             f'<div class="sa-rationale">{esc(p.rationale)}</div>{guidance}</li>')
 
 
-def prompts_markdown(ps: PromptSet) -> str:
-    """The prompts as Markdown to copy into notes: safeguarding first, then each stage; no internal tags."""
-    lines = [f"# Strengths-focused conversation prompts ({ps.setting})", ""]
-    if ps.safeguarding.flag:
-        head = "Pause and consider (safeguarding)." if ps.safeguarding.level == "amber" else "Safeguarding — act on this first."
-        lines += [f"> **{head}** " + ps.safeguarding.guidance, ">"]
-        lines += [f"> - {r}" for r in ps.safeguarding.reasons] + [""]
-    picked = [(k, v) for k, v in ps.details.items() if v]
-    if picked:
-        lines += ["**Details picked up:** " + "; ".join(f"{k}: {', '.join(v)}" for k, v in picked), ""]
-    number = 0
-    for stage in STAGES:
-        group = [p for p in ps.prompts if p.stage == stage]
-        if group:
-            lines += [f"## {stage.capitalize()}", ""]
-        for p in group:
-            number += 1
-            mine = " (uses a detail from the situation)" if p.personalised else ""
-            lines += [f"{number}. **{p.text}**", f"   - Why: {p.rationale}{mine}"]
-            lines += [f"   - Guidance: {c.title}{f' ({where(c)})' if where(c) else ''}: “{c.quote}”" for c in p.citations]
-        if group:
-            lines.append("")
-    if ps.notices:
-        lines += ["**Notes:**", *[f"- {n}" for n in ps.notices], ""]
-    return "\n".join(lines).rstrip() + "\n"
-
-
 # ---------------------------------------------------------------- check
 
 

@@ -349,12 +349,16 @@ def _with_llm(model, situation: str, chosen: list[Prompt], flagged: bool, k: int
 
 # ------------------------------------------------------------------ rendering
 
-def to_markdown(prompt_set: PromptSet) -> str:
-    """A copy-pasteable Markdown document: safeguarding first, details, then prompts by stage."""
+def to_markdown(prompt_set: PromptSet, where=None) -> str:
+    """A copy-pasteable Markdown document: the safeguarding reminder first, details, then prompts by stage, with
+    no internal tags. `where(citation)` says where a quote is ('SCIE · Section · para 6.64'); default: its section."""
     ps = prompt_set
+    where = where or (lambda c: c.section or "")
     lines = [f"# Strengths-focused conversation prompts ({ps.setting})", ""]
     if ps.safeguarding.flag:
-        lines += ["> **Safeguarding — act on this first.** " + ps.safeguarding.guidance, ">"]
+        head = ("Pause and consider (safeguarding)." if ps.safeguarding.level == "amber"
+                else "Safeguarding — act on this first.")
+        lines += [f"> **{head}** " + ps.safeguarding.guidance, ">"]
         lines += [f"> - {r}" for r in ps.safeguarding.reasons] + [""]
     picked = [(k, v) for k, v in ps.details.items() if v]
     if picked:
@@ -367,12 +371,9 @@ def to_markdown(prompt_set: PromptSet) -> str:
         lines += [f"## {stage.capitalize()}", ""]
         for p in group:
             number += 1
-            kind = ", ".join(x for x in (p.theme, p.question_type, p.approach) if x)
             mine = " (uses a detail from the situation)" if p.personalised else ""
-            lines += [f"{number}. **{p.text}**", f"   - Why: {p.rationale}{mine} _({kind})_"]
-            for c in p.citations:
-                where = f"{c.title} — {c.section}" if c.section else c.title
-                lines.append(f"   - Guidance: {where}: “{c.quote}”")
+            lines += [f"{number}. **{p.text}**", f"   - Why: {p.rationale}{mine}"]
+            lines += [f"   - Guidance: {c.title}{f' ({where(c)})' if where(c) else ''}: “{c.quote}”" for c in p.citations]
         lines.append("")
     if ps.notices:
         lines += ["**Notes:**", *[f"- {n}" for n in ps.notices], ""]

@@ -162,6 +162,21 @@ def test_prompts_show_open_questions_and_safeguarding_banner(page, real_app):
     shot(page, "prompts")
 
 
+def test_a_concern_noticed_keeps_safety_questions_first_and_never_names_its_person(page, real_app):
+    open_app(page, real_app[0], "Conversation prompts")
+    page.locator("#sa-situation textarea").fill(
+        "Since her nephew moved in, Joan has stopped going out. He always answers the phone for her and she "
+        "seemed frightened of him when I visited. She loves her cats and jigsaws.")
+    choose(page, "sa-setting", "adults")
+    choose(page, "sa-stage", "exploring")
+    page.locator("#sa-generate").click()
+    banner = page.locator("#sa-prompts-out [role=alert].sa-safeguarding")
+    expect(banner).to_be_visible(timeout=WAIT)
+    texts = page.locator("#sa-prompts-out .sa-question").all_inner_texts()
+    assert texts and not any("nephew" in t.lower() for t in texts)
+    assert "trust" in texts[0].lower() or "safe" in " ".join(texts[:3]).lower()  # person-led safety first
+
+
 # ------------------------------------------------------------ check and reframe
 
 

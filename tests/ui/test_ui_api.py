@@ -92,6 +92,8 @@ def test_bad_input_gives_the_users_message_not_a_traceback(client):
 def test_prompts_flag_safeguarding_and_cite_guidance(client):
     r = client.predict(SAFEGUARDING, "adults", "any", 10, api_name="/prompts")
     assert r["safeguarding"]["flag"] and r["safeguarding"]["reasons"]
+    assert r["safeguarding"]["level"] in ("red", "amber") and r["safeguarding"]["cues"]
+    assert all(c["words"] for c in r["safeguarding"]["cues"])
     assert "safeguarding" in r["markdown"].lower()
     plain = client.predict("Mrs Khan cares for her husband and loves gardening; she wants a break on Fridays.",
                            "carers", "any", 10, api_name="/prompts")
