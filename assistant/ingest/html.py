@@ -61,7 +61,12 @@ def _trafilatura(html: str) -> str:
     out = trafilatura.extract(html, output_format="markdown", include_tables=True, include_links=False,
                               include_comments=False, include_formatting=True, include_images=False,
                               favor_recall=True, deduplicate=False)
-    return clean_web_markdown(out) if out else ""
+    # trafilatura escapes Markdown's special characters ("window.\\_\\_name", "\\<b>"); emphasis is read while
+    # they are still escaped, then they are the page's own characters again: quotes must be the page's words
+    return _MD_ESCAPE.sub(r"\1", clean_web_markdown(out)) if out else ""
+
+
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
 
 
 def _decode_html(data: bytes, name: str) -> str:

@@ -30,7 +30,9 @@ _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 _BARE_URL = re.compile(r"^\s*(?:[-*]\s+|\d{1,3}\.?\s+)?<?(?:https?://|www\.)\S+>?\s*$")
 _LONE_HASHES = re.compile(r"^(#{1,6})\s*$")
-_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?![\w*])")
+# A marker escaped with a backslash ("\\*", "\\_") is the page's own character, never emphasis.
+_EMPHASIS = re.compile(r"(?<!\\)(\*\*|__)(?=\S)(.+?)(?<=[^\s\\])\1"
+                       r"|(?<![\w*\\])\*(?=[^\s*])([^*\n]+?)(?<=[^\s\\])\*(?![\w*])")
 
 
 @functools.cache

@@ -83,3 +83,16 @@ def test_link_lists_go_in_our_own_html_walk_too(tmp_path):
     doc, _ = load(tmp_path, "plain.html", page)
     assert doc.text == ("Carers have a right to an assessment of their own needs, whatever the hours.\n\n"
                         "A block inside a link\n")
+
+
+def test_html_text_keeps_the_pages_own_characters_not_markdown_escapes(tmp_path):
+    from assistant.ingest.loaders import load_path
+
+    page = tmp_path / "escapes.html"
+    page.write_text("<html><body><main><h1>Drop-in times</h1><p>Call the care_line team (2-4pm) on Tuesdays. "
+                    "Ask for the *welcome* pack &lt;free&gt; and the #carers leaflet.</p>"
+                    "<p>Our befriending volunteers visit people at home every week across the borough.</p>"
+                    "</main></body></html>", encoding="utf-8")
+    text = load_path(page).text
+    assert "\\" not in text
+    assert "care_line team (2-4pm)" in text and "<free>" in text

@@ -36,7 +36,7 @@ The zephyr lantern visit is led by the carer, who decides who else attends.
 HOSTILE_HTML = """<!doctype html><html><head>
 <title>Harbour &lt;img src=x onerror="window.__pwned=1"&gt; befriending</title>
 <script>window.__pwned = 1</script></head><body><main>
-<h1>Harbour befriending scheme</h1>
+<h1>Harbour &lt;img src=x onerror="window.__pwned=1"&gt; befriending scheme</h1>
 <p>Harbour befriending volunteers visit isolated older people every week at home.
 <img src=x onerror="window.__pwned=1"></p>
 <p>Quarterly harbour reviews check each volunteer match: &lt;img src=x onerror="window.__pwned=1"&gt;
