@@ -244,6 +244,10 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     if report is not None:
         print(f"Built the index: {report.chunks_total} passages from {len(report.added)} documents "
               f"in {report.seconds:.0f} s.", flush=True)
+    if settings.safeguarding_meaning:  # embed the safeguarding bank now (once per machine), not on the first situation
+        from assistant.safety.indicators import matcher
+
+        matcher(settings)
     demo = build_app(assistant)
     print(f"{TITLE}: open http://{'127.0.0.1' if opts['server_name'] in ('0.0.0.0', '::') else opts['server_name']}"
           f":{opts['server_port']} in your browser (Ctrl+C to stop).", flush=True)
