@@ -36,6 +36,7 @@ from assistant.safety.indicators import (  # noqa: E402
     fit_logistic,
     load_bank,
     unit_scores,
+    unit_weights,
     units,
 )
 from assistant.safety.safeguarding import detect  # noqa: E402
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = situations(sets)
     us = [units(r["situation"]) for r in rows]
     vecs = [emb.encode([u.text for u in x]).astype(np.float64) for x in us]
+    weights = [unit_weights(x) for x in us]
     gold = np.array([bool(r["safeguarding"]) for r in rows])
 
     def train(idx: list[int]):
@@ -86,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         held = set(fold.tolist())
         (w, b, x, y), _ = train([i for i in range(len(rows)) if i not in held])
         for i in fold:
-            oof[i] = float(unit_scores(vecs[i], w, b, x, y).max()) if len(vecs[i]) else 0.0
+            oof[i] = float(unit_scores(vecs[i], w, b, x, y, weights[i]).max()) if len(vecs[i]) else 0.0
     table_only = settings.model_copy(update={"safeguarding_meaning": False})
     table = np.array([detect(r["situation"], table_only).flag for r in rows])
     amber = _amber(gold, table, oof, args.recall)

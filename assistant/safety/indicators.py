@@ -39,6 +39,11 @@ MIN_CLAUSE_WORDS = 4
 NEIGHBOURS = 7  # bank sentences whose labels, weighted by similarity, vote beside the regression
 NEIGHBOUR_SHARE = 0.3  # share of the neighbours' vote in a unit's score (the rest: the regression)
 PARAPHRASE = 0.85  # cosine at which a unit says what one bank indicator says
+# A short clause read without its sentence loses what qualifies it ("he texts when he is setting off", cut
+# from an agreed curfew): a clause of MIN_CLAUSE_WORDS words counts at CLAUSE_WEIGHT of its score, each
+# further word adds CLAUSE_PER_WORD, up to the full score (a long clause carries its own context).
+CLAUSE_WEIGHT = 0.7
+CLAUSE_PER_WORD = 0.03
 # Clause boundaries inside a sentence: a concern is often one clause of an otherwise positive sentence.
 _CLAUSE = re.compile(r";|:|\s[—–-]\s|,?\s+\b(?:but|though|although|however|whereas|while|yet)\b"
                      r"|,\s+(?:and|who|which|as|since|because|so)\b"
@@ -55,6 +60,7 @@ class Bank:
     labels: dict
     guidance: dict
     digest: str
+    reassurance: tuple[str, ...] = ()  # contrast sentences saying a sign was checked and explained
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,7 @@ class Unit:
     start: int
     end: int
     text: str
+    clause: bool = False  # a part of a longer sentence (that sentence is a unit too)
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,7 @@ class Match:
     probability: float
     type: str
     nearest: str  # the bank sentence it is closest to
+    reassured: float = 0.0  # cosine to the closest reassurance sentence (a sign checked and explained)
 
 
 def bank_files(folder: Path = DATA_DIR) -> list[Path]:
@@ -92,7 +100,7 @@ def _load_bank(stamp: tuple) -> Bank:
     files = [Path(s[0]) for s in stamp]
     if not files:
         raise SettingsError(f"No safeguarding indicator bank in {DATA_DIR}; restore corpus/safety/indicators.yaml.")
-    texts, types, contrast, labels, guidance = [], [], [], {}, {}
+    texts, types, contrast, labels, guidance, reassurance = [], [], [], {}, {}, []
     h = hashlib.sha256()
     for f in files:
         raw = f.read_bytes()
@@ -113,11 +121,15 @@ def _load_bank(stamp: tuple) -> Bank:
                 texts.append(str(row["text"]))
                 types.append(str(row["type"]))
             contrast.extend(str(s) for s in data.get("contrast") or [])
+            for group in (data.get("reassurance") or {}).values():  # checked and explained: not a concern
+                reassurance.extend(str(s) for s in group or [])
+                contrast.extend(str(s) for s in group or [])
         except (yaml.YAMLError, KeyError, TypeError, AttributeError) as e:
             raise SettingsError(f"{f}: the indicator bank is malformed ({e}); fix it or restore it.") from e
     if not texts or not contrast:
         raise SettingsError("The safeguarding bank needs both indicator and contrast sentences.")
-    return Bank(tuple(texts), tuple(types), tuple(contrast), labels, guidance, h.hexdigest()[:16])
+    return Bank(tuple(texts), tuple(types), tuple(contrast), labels, guidance, h.hexdigest()[:16],
+                tuple(reassurance))
 
 
 def units(text: str) -> list[Unit]:
@@ -132,15 +144,23 @@ def units(text: str) -> list[Unit]:
             lead = len(seg) - len(seg.lstrip(" ,"))
             seg = seg.strip(" ,")
             if len(seg.split()) >= MIN_CLAUSE_WORDS:
-                parts.append(Unit(s + a + lead, s + a + lead + len(seg), seg))
+                parts.append(Unit(s + a + lead, s + a + lead + len(seg), seg, clause=True))
         if len(parts) > 1:
             out.extend(parts)
     return out
 
 
-def unit_scores(vecs: np.ndarray, w: np.ndarray, b: float, bank_vecs: np.ndarray, bank_y: np.ndarray) -> np.ndarray:
+def unit_weights(us: list[Unit]) -> np.ndarray:
+    """1 for a sentence; for a clause, less the shorter it is (see CLAUSE_WEIGHT)."""
+    return np.array([min(1.0, CLAUSE_WEIGHT + CLAUSE_PER_WORD * (len(u.text.split()) - MIN_CLAUSE_WORDS))
+                     if u.clause else 1.0 for u in us])
+
+
+def unit_scores(vecs: np.ndarray, w: np.ndarray, b: float, bank_vecs: np.ndarray, bank_y: np.ndarray,
+                weights: np.ndarray | None = None) -> np.ndarray:
     """Concern score per unit: the regression's probability, mixed with the similarity-weighted labels of its
-    nearest bank sentences (a sentence very close to one indicator counts even where the line is crude)."""
+    nearest bank sentences (a sentence very close to one indicator counts even where the line is crude),
+    times each unit's weight (`weights`, see unit_weights)."""
     p = 1 / (1 + np.exp(-(vecs @ w + b)))
     sims = vecs @ bank_vecs.T
     top = np.argsort(-sims, axis=1)[:, :NEIGHBOURS]
@@ -151,7 +171,8 @@ def unit_scores(vecs: np.ndarray, w: np.ndarray, b: float, bank_vecs: np.ndarray
     best_ind = np.where(bank_y == 1, sims, -1).max(axis=1)
     best_con = np.where(bank_y == 0, sims, -1).max(axis=1)
     paraphrase = (best_ind >= PARAPHRASE) & (best_ind > best_con + 0.05)
-    return np.where(paraphrase, np.maximum(mixed, best_ind), mixed)
+    score = np.where(paraphrase, np.maximum(mixed, best_ind), mixed)
+    return score if weights is None else score * weights
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, c: float = C) -> tuple[np.ndarray, float]:
@@ -183,6 +204,8 @@ class Matcher:
         self.indicators = self.vectors[:n]
         self.labels = np.r_[np.ones(n), np.zeros(len(bank.contrast))]
         self.w, self.b = fit_logistic(self.vectors, self.labels)
+        where = {t: n + i for i, t in enumerate(bank.contrast)}
+        self.reassurance = self.vectors[[where[t] for t in bank.reassurance]] if bank.reassurance else None
 
     def _vectors(self, cache_dir: Path | None) -> np.ndarray:
         key = f"safeguarding-{self.bank.digest}-{hashlib.sha1(self.embedder.name.encode()).hexdigest()[:8]}.npy"
@@ -213,10 +236,11 @@ class Matcher:
         if not us:
             return []
         vecs = self.embedder.encode([u.text for u in us])
-        probs = unit_scores(vecs, self.w, self.b, self.vectors, self.labels)
+        probs = unit_scores(vecs, self.w, self.b, self.vectors, self.labels, unit_weights(us))
         sims = vecs @ self.indicators.T
+        calm = (vecs @ self.reassurance.T).max(axis=1) if self.reassurance is not None else np.zeros(len(us))
         out = []
-        for u, p, row in zip(us, probs, sims):
+        for u, p, row, r in zip(us, probs, sims, calm):
             top = np.argsort(-row)[:5]
             votes: dict[str, float] = {}
             for i in top:
@@ -224,7 +248,7 @@ class Matcher:
                 if not t.startswith("cue:"):
                     votes[t] = votes.get(t, 0.0) + float(row[i])
             kind = max(votes, key=votes.get) if votes else self.bank.types[top[0]]
-            out.append(Match(u, float(p), kind, self.bank.texts[top[0]]))
+            out.append(Match(u, float(p), kind, self.bank.texts[top[0]], float(r)))
         return sorted(out, key=lambda m: -m.probability)
 
 

@@ -70,6 +70,9 @@ _CHILD_CONTEXT = re.compile(
 # When something is noticed, sentences this share of the amber threshold likely also count as part of the
 # concern for what prompts may reuse (recall first: an injury's explanation is never a hobby).
 CONTEXT_SHARE = 0.6
+# Cosine to the reassurance bank (corpus/safety/indicators-reassurance.yaml) at which a sentence says a sign
+# was checked and explained.
+REASSURED = 0.7
 # Types whose concern is a child's, whichever recogniser found them.
 _CHILD_TYPES = frozenset(("harm to a child", "child-physical", "child-emotional", "child-sexual", "child-neglect",
                           "cse", "criminal-exploitation", "fgm"))
@@ -93,7 +96,11 @@ def detect(text: str, settings: Settings | None = None, meaning: Matcher | None 
     if meaning is None and settings.safeguarding_meaning:
         meaning = matcher(settings)
     scored = meaning.score(clean) if meaning is not None else []
+    if scored:
+        cues = _agreement(cues, scored)
     cues += _meaning_cues(scored, meaning, cues)
+    if cues and _explained(cues, scored):
+        cues = []
     if not cues:
         return Safeguarding(flag=False, level="", reasons=[], guidance="")
     cues.sort(key=lambda c: (c.strength != "red", c.start))
@@ -126,6 +133,27 @@ def _table_cues(text: str, sentences: list[tuple[int, int]], child: bool) -> lis
                 first = next(c for c in out if c.type == name)
                 out.append(first.model_copy(update={"type": "harm to a child", "label": "harm to a child"}))
                 break
+    return out
+
+
+def _explained(cues: list[SafeguardingCue], scored: list) -> bool:
+    """Only weak meaning matches, and the note says in so many words that the sign was checked and explained
+    (a sentence this close to the reassurance bank: "the bruising is from her warfarin and the nurse has
+    checked it"): no amber note. A listed phrase or a red match is never explained away."""
+    if any(c.source != "meaning" or c.strength == "red" for c in cues):
+        return False
+    return max((m.reassured for m in scored), default=0.0) >= REASSURED
+
+
+def _agreement(table: list[SafeguardingCue], scored: list) -> list[SafeguardingCue]:
+    """A listed phrase whose sentence the meaning matcher finds unworrying gives the amber note, not the red
+    banner: marks from a diagnosed skin condition or a witnessed rugby tackle match the table's words, and a
+    reminder still shows (recall first), but the red banner is kept for signs both recognisers agree on."""
+    bar = calibration().amber * CONTEXT_SHARE
+    out = []
+    for c in table:
+        agree = any(m.probability >= bar for m in scored if c.start <= m.unit.start < c.end)
+        out.append(c if agree else c.model_copy(update={"strength": "amber"}))
     return out
 
 

@@ -11,8 +11,8 @@ import yaml
 
 from assistant.errors import SettingsError
 from assistant.prompts.generate import generate
-from assistant.safety.indicators import Matcher, load_bank, load_calibration, units
-from assistant.safety.safeguarding import _meaning_cues, detect
+from assistant.safety.indicators import Matcher, load_bank, load_calibration, unit_weights, units
+from assistant.safety.safeguarding import REASSURED, _meaning_cues, detect
 
 REPO = Path(__file__).resolve().parents[2]
 JOAN = ("Since her nephew moved in, Joan has stopped going out. He always answers the phone for her and she "
@@ -76,10 +76,10 @@ def test_an_ordinary_strengths_note_gets_no_reminder():
 class _Scores:
     """Stands in for the matcher's scores (plumbing of tiers only; quality is tested with the real model)."""
 
-    def __init__(self, text, probs):
+    def __init__(self, text, probs, reassured=0.0):
         from assistant.safety.indicators import Match
 
-        self.items = [Match(u, p, "financial", "") for u, p in zip(units(text), probs)]
+        self.items = [Match(u, p, "financial", "", reassured) for u, p in zip(units(text), probs)]
         self.bank = load_bank()
 
     def score(self, text):
@@ -97,6 +97,42 @@ def test_tiers_follow_the_calibrated_thresholds():
     assert amber.flag and "Pause and consider" in amber.guidance
     assert red.flag and "section 42" in red.guidance
     assert amber.cues[0].strength == "amber" and amber.cues[0].source == "meaning"
+
+
+def test_a_listed_phrase_the_meaning_finds_unworrying_gives_amber_not_red():
+    cal = load_calibration()
+    text = "Leo has scratch marks on his arms and his mum follows the eczema plan. He loves the sand tray."
+    n = len(units(text))
+    calm = detect(text, meaning=_Scores(text, [0.05] * n))
+    worried = detect(text, meaning=_Scores(text, [cal.red + 0.01] + [0.05] * (n - 1)))
+    assert calm.flag and calm.level == "amber"  # still a reminder: recall first
+    assert any(c.source == "signal table" and c.strength == "amber" for c in calm.cues)
+    assert worried.level == "red" and any(c.source == "signal table" and c.strength == "red" for c in worried.cues)
+
+
+def test_a_weak_match_in_a_note_that_says_the_sign_was_checked_gives_no_note():
+    cal = load_calibration()
+    text = "Her pension goes somewhere every week. She likes bingo."
+    weak = (cal.amber + cal.red) / 2
+    explained = detect(text, meaning=_Scores(text, [weak, 0.0], reassured=REASSURED + 0.05))
+    unexplained = detect(text, meaning=_Scores(text, [weak, 0.0], reassured=REASSURED - 0.2))
+    strong = detect(text, meaning=_Scores(text, [cal.red + 0.01, 0.0], reassured=REASSURED + 0.05))
+    assert not explained.flag
+    assert unexplained.flag and unexplained.level == "amber"
+    assert strong.flag and strong.level == "red"  # a strong sign is never explained away
+
+
+def test_a_short_clause_counts_for_less_than_a_sentence_and_a_long_one_in_full():
+    from assistant.safety.indicators import Unit
+
+    def clause(n):
+        return Unit(0, 0, " ".join(["word"] * n), clause=True)
+
+    w = unit_weights([Unit(0, 0, "A whole sentence.")] + [clause(n) for n in (4, 7, 10, 20)])
+    assert w[0] == 1.0 and w[1] < w[2] < w[3] <= 1.0 and w[4] == 1.0
+    text = "Edna loves her roses and her choir, although her grandson now keeps her pension card."
+    us = units(text)
+    assert [u.clause for u in us] == [False, True, True]
 
 
 def test_meaning_cues_do_not_repeat_a_stretch_the_table_already_listed():
@@ -144,3 +180,14 @@ def test_recall_and_false_alarms_on_the_development_situations():
     neg = [f for g, f in flags if not g]
     assert sum(pos) / len(pos) >= 0.95
     assert sum(neg) / len(neg) <= 0.25
+
+
+def test_a_known_cause_checked_by_a_nurse_is_not_a_concern_and_the_same_marks_unexplained_are():
+    # Real model and bank; neither note is from an evaluation set.
+    checked = detect("Mr Okafor (81) is on warfarin and bruises easily. The district nurse looked at the bruise on "
+                     "his shin from the footstool and says it is healing. He showed me his pigeons and his "
+                     "grandson's football photos.")
+    unexplained = detect("Mr Okafor (81) had bruises on both wrists today. His son said he 'must have done it in "
+                         "his sleep' and Mr Okafor would not look at me. He showed me his pigeons.")
+    assert not checked.flag or checked.level == "amber"
+    assert unexplained.flag
