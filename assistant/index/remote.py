@@ -203,12 +203,13 @@ def _download(settings: Settings, root: Path, gen: str, dest: Path) -> None:
 # ---------------------------------------------------------------- the live pointer
 
 
-_pointers: dict[tuple[str, int, str], tuple[float, str | None]] = {}
+_pointers: dict[tuple[str, int, str], tuple[float, dict]] = {}
 _pointer_lock = threading.Lock()
+_fetching: set[tuple[str, str]] = set()
 
 
-def live(settings: Settings, root: Path, max_age: float = 0.0) -> str | None:
-    """The live generation's name on the server (None: nothing published); looked up at most every max_age s."""
+def pointer(settings: Settings, root: Path, max_age: float = 0.0) -> dict:
+    """The pointer's metadata ({} when nothing is published), looked up at most every max_age seconds."""
     key = (settings.chroma_host, settings.chroma_port, root.name)
     now = time.monotonic()
     with _pointer_lock:
@@ -216,33 +217,72 @@ def live(settings: Settings, root: Path, max_age: float = 0.0) -> str | None:
     if seen is not None and now - seen[0] < max_age:
         return seen[1]
     col = _get(settings, root.name)
-    gen = (col.metadata or {}).get("live") if col is not None else None
+    meta = dict(col.metadata or {}) if col is not None else {}
     with _pointer_lock:
-        _pointers[key] = (now, gen)
-    return gen
+        _pointers[key] = (now, meta)
+    return meta
+
+
+def live(settings: Settings, root: Path, max_age: float = 0.0) -> str | None:
+    """The live generation's name on the server (None: nothing published)."""
+    return pointer(settings, root, max_age).get("live")
 
 
 def open_live(settings: Settings, root: Path) -> str | None:
     """The live generation, its files present in the local cache (fetched from the server when missing)."""
-    gen = live(settings, root)
-    if gen is None:
-        return None
-    if not (root / gen / "manifest.json").is_file():
-        root.mkdir(parents=True, exist_ok=True)
-        tmp = root / f".{gen}.{uuid.uuid4().hex[:6]}.part"
-        try:
-            _download(settings, root, gen, tmp)
-            try:
-                os.replace(tmp, root / gen)
-            except OSError:  # another process of this machine fetched it first, or a partial folder is in the way
-                if not (root / gen / "manifest.json").is_file():
-                    shutil.rmtree(root / gen, ignore_errors=True)
-                    os.replace(tmp, root / gen)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        col = _get(settings, root.name)
-        _prune_cache(root, {gen, (col.metadata or {}).get("previous") if col is not None else gen}, reader=True)
+    meta = pointer(settings, root)
+    gen = meta.get("live")
+    if gen is not None:
+        _fetch(settings, root, gen, keep={gen, meta.get("previous") or gen})
     return gen
+
+
+def is_stale(settings: Settings, root: Path, gen: str) -> bool:
+    """Should a process searching `gen` open the live generation now? Not while the live one's files are still
+    being fetched and `gen` is still on the server (the previous one): it is fetched in the background, and
+    searches go on meanwhile instead of waiting for the download."""
+    meta = pointer(settings, root, max_age=POINTER_SECONDS)
+    new = meta.get("live")
+    if new == gen:
+        return False
+    if new is None or (root / new / "manifest.json").is_file() or meta.get("previous") != gen:
+        return True
+    key = (root.name, new)
+    with _pointer_lock:
+        if key in _fetching:
+            return False
+        _fetching.add(key)
+
+    def fetch() -> None:
+        try:
+            _fetch(settings, root, new, keep={new, gen})
+        except Exception as e:  # the next search tries again, in the foreground
+            log.warning("could not fetch generation %s: %s", new, e)
+        finally:
+            with _pointer_lock:
+                _fetching.discard(key)
+
+    threading.Thread(target=fetch, name=f"fetch-{new}", daemon=True).start()
+    return False
+
+
+def _fetch(settings: Settings, root: Path, gen: str, keep: set[str]) -> None:
+    """Bring the generation's files into the local cache unless they are there."""
+    if (root / gen / "manifest.json").is_file():
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f".{gen}.{uuid.uuid4().hex[:6]}.part"
+    try:
+        _download(settings, root, gen, tmp)
+        try:
+            os.replace(tmp, root / gen)
+        except OSError:  # another process of this machine fetched it first, or a partial folder is in the way
+            if not (root / gen / "manifest.json").is_file():
+                shutil.rmtree(root / gen, ignore_errors=True)
+                os.replace(tmp, root / gen)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    _prune_cache(root, keep, reader=True)
 
 
 def publish(settings: Settings, root: Path, gen: str, previous: str | None, lock: "WriterLock") -> None:

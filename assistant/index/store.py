@@ -119,7 +119,7 @@ class Index:
         if self.settings.chroma_host:
             from assistant.index import remote
 
-            return remote.live(self.settings, self.root, max_age=remote.POINTER_SECONDS) != self.gen
+            return remote.is_stale(self.settings, self.root, self.gen)
         return _read_current(self.root) != self.gen
 
     def doc_infos(self) -> list[DocInfo]:
