@@ -61,6 +61,7 @@ def worker(queries_file: str, republish: str = "") -> dict:
     r.search("munro 2011", k=5)
     lap("first search")
     out["first result"] = [round(time.perf_counter() - W0, 3), round(time.process_time() - C0, 3)]
+    out["generation files, MB"] = round(sum(f.stat().st_size for f in idx.path.rglob("*") if f.is_file()) / 1e6, 1)
     wall, cpu = [], []
     for q in json.loads(Path(queries_file).read_text()) * 2:
         t, c = time.perf_counter(), time.process_time()
@@ -162,7 +163,8 @@ def _medians(result: dict) -> dict:
     out = {}
     for kind, rs in result["runs"].items():
         keys = rs[0].keys()
-        out[kind] = {k: [float(np.median([r[k][j] for r in rs])) for j in range(2)] for k in keys}
+        out[kind] = {k: [float(np.median([r[k][j] for r in rs])) for j in range(2)] if isinstance(rs[0][k], list)
+                     else rs[0][k] for k in keys}
     out["republish"] = result["republish"]
     out["ingest"] = result["ingest"]
     return out

@@ -27,6 +27,7 @@ import base64
 import datetime as dt
 import functools
 import hashlib
+import io
 import logging
 import os
 import shutil
@@ -35,6 +36,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from typing import BinaryIO
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -114,7 +116,8 @@ def _make(settings: Settings, name: str, metadata: dict | None = None):
 
 
 class Blobs:
-    """Named byte strings in one collection: a head record per name, then its blocks (`name#0`, `name#1`, …)."""
+    """Named byte strings in one collection: a head record per name, then its blocks (`name#0`, `name#1`, …).
+    Files stream through in blocks, so a large library's sentence vectors never sit in memory whole."""
 
     def __init__(self, settings: Settings, name: str, create: bool = False):
         self.settings = settings
@@ -128,20 +131,32 @@ class Blobs:
         return {i: m for i, m in zip(got["ids"], got["metadatas"])}
 
     def put(self, name: str, data: bytes, **extra) -> None:
+        self.put_stream(name, io.BytesIO(data), **extra)
+
+    def put_stream(self, name: str, f: BinaryIO, **extra) -> None:
         """Blocks first, head last: a name whose head is listed has all its blocks."""
-        parts = [data[i:i + BLOCK] for i in range(0, len(data), BLOCK)] or [b""]
         old = self.heads().get(name)
+        sha, size, parts = hashlib.sha1(), 0, 0
         batch: list[tuple[str, dict]] = []
-        for i, part in enumerate(parts):
-            batch.append((f"{name}#{i}", {"kind": "part", "data": base64.b64encode(part).decode("ascii")}))
-            if sum(len(m["data"]) for _, m in batch) >= REQUEST or i == len(parts) - 1:
+        while True:
+            part = f.read(BLOCK)
+            if not part and parts:
+                break
+            sha.update(part)
+            size += len(part)
+            batch.append((f"{name}#{parts}", {"kind": "part", "data": base64.b64encode(part).decode("ascii")}))
+            parts += 1
+            if len(batch) * BLOCK >= REQUEST:
                 self._upsert(batch)
                 batch = []
-        head = {"kind": "head", "parts": len(parts), "size": len(data), "sha": hashlib.sha1(data).hexdigest(), **extra}
-        self._upsert([(name, head)])
-        if old and old["parts"] > len(parts):
+            if len(part) < BLOCK:
+                break
+        if batch:
+            self._upsert(batch)
+        self._upsert([(name, {"kind": "head", "parts": parts, "size": size, "sha": sha.hexdigest(), **extra})])
+        if old and old["parts"] > parts:
             with _talking(self.settings):
-                self.col.delete(ids=[f"{name}#{i}" for i in range(len(parts), old["parts"])])
+                self.col.delete(ids=[f"{name}#{i}" for i in range(parts, old["parts"])])
 
     def _upsert(self, records: list[tuple[str, dict]]) -> None:
         with _talking(self.settings):
@@ -149,19 +164,26 @@ class Blobs:
                             metadatas=[m for _, m in records])
 
     def get(self, name: str, head: dict) -> bytes:
-        """The bytes of a listed name; ServerError when its blocks are missing or do not add up."""
+        out = io.BytesIO()
+        self.get_stream(name, head, out)
+        return out.getvalue()
+
+    def get_stream(self, name: str, head: dict, out: BinaryIO) -> None:
+        """Write a listed name's bytes to `out`; ServerError when its blocks are missing or do not add up."""
         ids = [f"{name}#{i}" for i in range(head["parts"])]
-        per = max(1, REQUEST // BLOCK)
-        data: dict[str, bytes] = {}
+        sha, size, per = hashlib.sha1(), 0, max(1, REQUEST // BLOCK)
         for s in range(0, len(ids), per):
             with _talking(self.settings):
                 got = self.col.get(ids=ids[s:s + per], include=["metadatas"])
-            data.update((i, base64.b64decode(m["data"])) for i, m in zip(got["ids"], got["metadatas"]))
-        out = b"".join(data.get(i, b"") for i in ids)
-        if len(data) != len(ids) or len(out) != head["size"] or hashlib.sha1(out).hexdigest() != head["sha"]:
+            by_id = dict(zip(got["ids"], got["metadatas"]))
+            for i in ids[s:s + per]:
+                part = base64.b64decode(by_id[i]["data"]) if i in by_id else b""
+                sha.update(part)
+                size += len(part)
+                out.write(part)
+        if size != head["size"] or sha.hexdigest() != head["sha"]:
             raise ServerError(f"'{name}' in {self.col.name} on the Chroma server is incomplete or damaged — "
                               "run `assistant ingest --rebuild` to write the library again.")
-        return out
 
     def delete(self, name: str, head: dict) -> None:
         with _talking(self.settings):
@@ -179,7 +201,8 @@ def upload_generation(settings: Settings, root: Path, gen: str) -> None:
     last = [p for p in files if p.name == "manifest.json"]
     for p in [p for p in files if p.name != "manifest.json"] + last:  # the manifest last: it marks a whole upload
         rel = p.relative_to(root / gen).as_posix()
-        Blobs(settings, _files_collection(root, gen, rel), create=True).put(rel, p.read_bytes())
+        with open(p, "rb") as f:
+            Blobs(settings, _files_collection(root, gen, rel), create=True).put_stream(rel, f)
 
 
 def _download(settings: Settings, root: Path, gen: str, dest: Path) -> None:
@@ -192,7 +215,7 @@ def _download(settings: Settings, root: Path, gen: str, dest: Path) -> None:
                 raise ServerError(f"refusing the file name '{rel}' from the Chroma server")
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "wb") as f:
-                f.write(store.get(rel, head))
+                store.get_stream(rel, head, f)
             found += 1
     if not (dest / "manifest.json").is_file():
         raise ServerError(f"generation {gen} of {where(settings, root)} is incomplete — run `assistant ingest "

@@ -261,3 +261,56 @@ def test_an_unreachable_server_is_named_with_what_to_do(tmp_path):
     s = load_settings(index_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=9, model="fake-hash")
     with pytest.raises(ServerError, match="Cannot reach the Chroma server at 127.0.0.1:9"):
         Index.open(s)
+
+
+@pytest.fixture
+def server_lib(chroma_server, tmp_path, fake_model):
+    s = load_settings(index_dir=tmp_path / "idx", chroma_host="127.0.0.1", chroma_port=chroma_server,
+                      index_name=f"lib-{tmp_path.name}")
+    return s, index_root(s)
+
+
+def test_a_lock_from_another_machine_is_respected_until_its_heartbeat_lapses(server_lib, chroma_client):
+    s, root = server_lib
+    fresh = {"token": "x", "host": "another-app-server", "pid": 4242, "since": "today", "beat": time.time()}
+    chroma_client.create_collection(f"{root.name}.lock", metadata=fresh)
+    with pytest.raises(IndexBusyError, match="held by host 'another-app-server' \\(process 4242"):
+        remote.WriterLock(s, root).acquire()
+    chroma_client.get_collection(f"{root.name}.lock").modify(
+        metadata={**fresh, "beat": time.time() - remote.LEASE_SECONDS - 5})
+    lock = remote.WriterLock(s, root)
+    lock.acquire()  # lapsed: broken, and taken
+    assert chroma_client.get_collection(f"{root.name}.lock").metadata["token"] == lock.token
+    lock.release()
+    assert f"{root.name}.lock" not in {c.name for c in chroma_client.list_collections()}
+
+
+def test_a_writer_that_lost_its_lock_publishes_nothing(server_lib, chroma_client):
+    s, root = server_lib
+    lock = remote.WriterLock(s, root)
+    lock.acquire()
+    chroma_client.get_collection(f"{root.name}.lock").modify(metadata={"token": "someone else", "beat": time.time()})
+    with pytest.raises(IndexBusyError, match="lost it to another one"):
+        lock.check()
+    lock.release()  # not ours any more: left alone
+    assert chroma_client.get_collection(f"{root.name}.lock").metadata["token"] == "someone else"
+    chroma_client.delete_collection(f"{root.name}.lock")
+
+
+def test_blocks_round_trip_and_damage_is_named(server_lib):
+    from assistant.errors import ServerError
+
+    s, root = server_lib
+    store = remote.Blobs(s, f"{root.name}-test.files", create=True)
+    data = os.urandom(remote.BLOCK * 2 + 17)
+    store.put("big.bin", data)
+    store.put("empty.bin", b"")
+    heads = store.heads()
+    assert heads["big.bin"]["parts"] == 3 and store.get("big.bin", heads["big.bin"]) == data
+    assert store.get("empty.bin", heads["empty.bin"]) == b""
+    store.put("big.bin", b"shorter")  # a smaller file replaces it: the extra blocks go
+    assert store.get("big.bin", store.heads()["big.bin"]) == b"shorter"
+    assert len(store.col.get()["ids"]) == 4  # two heads, one block each
+    store.col.delete(ids=["big.bin#0"])
+    with pytest.raises(ServerError, match="incomplete or damaged"):
+        store.get("big.bin", store.heads()["big.bin"])
