@@ -28,9 +28,9 @@ from pathlib import Path
 
 W0, C0 = time.perf_counter(), time.process_time()
 
-import numpy as np  # noqa: E402
-import scale  # noqa: E402
-from common import machine, python, write_json  # noqa: E402
+import numpy as np
+import scale
+from common import machine, python, write_json
 
 SCRIPT = Path(__file__).resolve()
 

@@ -36,9 +36,9 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from typing import BinaryIO
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from assistant.errors import IndexBusyError, InputError, ServerError
 from assistant.settings import Settings
