@@ -314,3 +314,20 @@ def test_blocks_round_trip_and_damage_is_named(server_lib):
     store.col.delete(ids=["big.bin#0"])
     with pytest.raises(ServerError, match="incomplete or damaged"):
         store.get("big.bin", store.heads()["big.bin"])
+
+
+def test_an_app_server_starting_while_another_builds_the_library_waits_for_it(server_lib):
+    from assistant.core import Assistant
+
+    s, root = server_lib
+    a = Assistant(s)
+    other = remote.WriterLock(s, root)
+    other.acquire()  # another app server is building the library
+    done: list = []
+    t = threading.Thread(target=lambda: done.append(a.ensure_index(progress=False)), daemon=True)
+    t.start()
+    time.sleep(1.5)
+    assert t.is_alive() and not done  # waiting, not failing
+    other.release()
+    t.join(timeout=120)
+    assert done and a.has_index() and len(a.docs()) == 5
