@@ -371,6 +371,7 @@ class WriterLock:
     def acquire(self) -> None:
         """Take the lock, or raise IndexBusyError naming the writer that has it."""
         for _ in range(3):
+            self.meta["beat"] = time.time()
             try:
                 with _talking(self.settings):
                     self._col = client(self.settings).create_collection(self.name, metadata=self.meta,
