@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 from assistant.errors import IndexBusyError, NoIndexError
@@ -54,7 +55,23 @@ class Assistant:
                 except IndexBusyError:  # another process is ingesting: it adds them; search works meanwhile
                     return None
             log.info("No index yet: building it from %s", self.settings.corpus_path)
-            return self.ingest(progress=progress)
+            try:
+                return self.ingest(progress=progress)
+            except IndexBusyError:
+                if not self.settings.chroma_host:
+                    raise
+                return self._wait_for_library()
+
+    def _wait_for_library(self, poll: float = 2.0) -> None:
+        """Server mode: another app server is building the shared library; start once it is published."""
+        log.info("Another app server is building the library on the Chroma server: waiting for it")
+        while not self.has_index():
+            time.sleep(poll)
+            try:  # the other writer may have died: then this one takes over once its lock lapses
+                return self.ingest(progress=False)
+            except IndexBusyError:
+                continue
+        return None
 
     def ingest(self, paths: list[Path] | None = None, rebuild: bool = False, progress=True,
                clear_refused: bool = False) -> IngestReport:

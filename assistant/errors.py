@@ -39,3 +39,7 @@ class SettingsError(AssistantError):
 
 class LLMError(AssistantError):
     """The optional LLM backend is misconfigured or unreachable."""
+
+
+class ServerError(AssistantError):
+    """The Chroma server (server mode) cannot be reached, or holds an incomplete library."""

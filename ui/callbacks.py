@@ -17,7 +17,7 @@ from gradio.data_classes import (
 from assistant.core import Assistant
 from assistant.errors import AssistantError, InputError
 from assistant.evaluation import feedback
-from assistant.index.store import add_to_library, library_dir
+from assistant.index.store import add_to_library, from_library
 from assistant.types import Answer
 
 from . import render
@@ -246,9 +246,7 @@ class Callbacks:
     def library_view(self):
         """-> the documents (cards on a phone, a table on a desk), remove-dropdown update (titles shown, ids kept)."""
         infos = self.a.docs() if self.a.has_index() else []
-        lib = library_dir(self.settings).resolve()
-        mine = [(i.title or i.doc_id, i.doc_id) for i in infos
-                if i.source_path and Path(i.source_path).resolve().parent == lib]
+        mine = [(i.title or i.doc_id, i.doc_id) for i in infos if from_library(self.settings, i.source_path)]
         return render.documents(infos), gr.Dropdown(choices=mine, value=None)
 
     def _titles(self) -> dict[str, str]:
@@ -290,7 +288,7 @@ class Callbacks:
                 dest.unlink(missing_ok=True)  # a file the index refused should not linger in the library
                 return dest.name, "skipped", why
         for doc_id, meta in self.a.index.manifest["docs"].items():
-            if Path(meta["source_path"]).resolve() == dest.resolve():
+            if from_library(self.settings, meta["source_path"], dest):
                 status = ("added" if doc_id in report.added else "updated" if doc_id in report.updated
                           else "unchanged")
                 n = meta["chunks"]

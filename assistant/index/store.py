@@ -103,9 +103,9 @@ class Index:
     @classmethod
     def open(cls, settings: Settings) -> "Index":
         root = index_root(settings)
-        gen = _read_current(root)
+        gen = _live(settings, root)
         if gen is None:
-            raise NoIndexError(str(root))
+            raise NoIndexError(_where(settings, root))
         return cls(settings, root, gen)
 
     @property
@@ -116,6 +116,10 @@ class Index:
 
     def is_stale(self) -> bool:
         """True when another ingest has published a newer generation."""
+        if self.settings.chroma_host:
+            from assistant.index import remote
+
+            return remote.is_stale(self.settings, self.root, self.gen)
         return _read_current(self.root) != self.gen
 
     def doc_infos(self) -> list[DocInfo]:
@@ -129,6 +133,23 @@ class Index:
             got = self.collection.get(ids=chunk_ids[i:i + step], include=["embeddings"])
             out.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
         return out
+
+
+def _live(settings: Settings, root: Path) -> str | None:
+    """The live generation with its files on this disk (server mode: fetched into the local cache if missing)."""
+    if settings.chroma_host:
+        from assistant.index import remote
+
+        return remote.open_live(settings, root)
+    return _read_current(root)
+
+
+def _where(settings: Settings, root: Path) -> str:
+    if settings.chroma_host:
+        from assistant.index import remote
+
+        return remote.where(settings, root)
+    return str(root)
 
 
 def _read_current(root: Path) -> str | None:
@@ -194,6 +215,19 @@ def add_to_library(settings: Settings, files: list[Path]) -> tuple[list[Path], d
     return copied, skipped
 
 
+def from_library(settings: Settings, source_path: str, file: Path | None = None) -> bool:
+    """Was the document added by a user (not shipped in the corpus), and from `file` when one is given?"""
+    if settings.chroma_host:
+        from assistant.index import remote
+
+        name = remote.library_name(source_path)
+        return name is not None and (file is None or name == file.name)
+    if not source_path:
+        return False
+    p = Path(source_path).resolve()
+    return p.parent == library_dir(settings).resolve() and (file is None or p == Path(file).resolve())
+
+
 def safe_filename(name: str) -> str:
     """A file name with no path parts, no leading dots and only safe characters."""
     raw = Path(name.replace("\\", "/")).name
@@ -208,6 +242,13 @@ def safe_filename(name: str) -> str:
 def remove_documents(settings: Settings, doc_ids: list[str], progress: bool | Progress = False) -> IngestReport:
     """Remove user-added documents from the library and the index."""
     idx = Index.open(settings)
+    if settings.chroma_host:  # the library is on the server: taken out and re-indexed under the server's lock
+        from assistant.index import remote
+
+        root = index_root(settings)
+        with remote.writer_lock(settings, root) as lock:
+            remote.drop_library(settings, root, idx.manifest, doc_ids)
+            return _ingest_locked(settings, root, None, False, progress, lock=lock)
     lib = library_dir(settings).resolve()
     # A file the library holds but never indexed (refused, or left by an earlier version) goes by its id too.
     stray = {slugify(f.stem): f for f in (lib.iterdir() if lib.is_dir() else []) if f.is_file()}
@@ -235,6 +276,11 @@ def ingest(settings: Settings, paths: list[Path] | None = None, rebuild: bool = 
 
     root = index_root(settings)
     root.mkdir(parents=True, exist_ok=True)
+    if settings.chroma_host:  # the lock is on the server, where every app server sees it
+        from assistant.index import remote
+
+        with remote.writer_lock(settings, root) as server_lock:
+            return _ingest_locked(settings, root, paths, rebuild, progress, clear_refused, lock=server_lock)
     lock = FileLock(str(root / ".lock"), timeout=0)
     try:
         lock.acquire()
@@ -246,7 +292,7 @@ def ingest(settings: Settings, paths: list[Path] | None = None, rebuild: bool = 
         lock.release()
 
 
-def _ingest_locked(settings, root, paths, rebuild, progress, clear_refused=False) -> IngestReport:
+def _ingest_locked(settings, root, paths, rebuild, progress, clear_refused=False, lock=None) -> IngestReport:
     t0 = time.perf_counter()
     report = IngestReport()
     if paths:
@@ -256,9 +302,10 @@ def _ingest_locked(settings, root, paths, rebuild, progress, clear_refused=False
         _, refused = add_to_library(settings, [Path(p) for p in paths if Path(p).exists()])
         report.skipped.update(refused)
     old = None
-    if not rebuild and _read_current(root):
+    live = None if rebuild else _live(settings, root)
+    if live:
         try:
-            old = Index(settings, root, _read_current(root))
+            old = Index(settings, root, live)
         except NoIndexError:
             old = None  # damaged: rebuild from scratch
     docs = _load_sources(settings, report, clear_refused)
@@ -295,7 +342,7 @@ def _ingest_locked(settings, root, paths, rebuild, progress, clear_refused=False
             p.save(root / gen)
     del sentences, terms, plans, p
     _write_generation(settings, root, gen, docs, chunks, passages_todo.matrix, old_docs, lexical)
-    _publish(root, gen)
+    _publish(settings, root, gen, old.gen if old else None, lock)
     _cleanup(settings, root, keep={gen, old.gen if old else gen})
     report.chunks_total = len(chunks)
     report.seconds = time.perf_counter() - t0
@@ -312,11 +359,15 @@ def derived_up_to_date(settings: Settings, gen_path: Path) -> bool:
 def _load_sources(settings: Settings, report: IngestReport, clear_refused: bool = False) -> list[Document]:
     docs, seen_hash, seen_id = [], {}, {}
     lib, used = library_dir(settings).resolve(), set()
-    for f in iter_files([p for p in default_sources(settings) if p.exists()]):
+    files = iter_files([p for p in default_sources(settings) if p.exists()])
+    if settings.chroma_host:  # the library is on the server; files added here are staged, then pushed to it
+        files = _server_sources(settings, list(files), report, used)
+    for f in files:
+        f, ready = f if isinstance(f, tuple) else (f, None)  # server mode: (file name, the server's document)
         if f.name.startswith(".") or f.name.endswith(".part") or f.name.lower() == "readme.md":
             continue
         try:
-            d = load_cached(settings, f, used)
+            d = ready or load_cached(settings, f, used)
         except LoaderError as e:
             if f.resolve().parent == lib and clear_refused:
                 f.unlink(missing_ok=True)
@@ -337,6 +388,23 @@ def _load_sources(settings: Settings, report: IngestReport, clear_refused: bool 
         docs.append(d)
     _prune_parse_cache(settings, used)
     return docs
+
+
+def _server_sources(settings: Settings, files: list[Path], report: IngestReport, used: set[str]) -> list:
+    """Server mode: the corpus files, then the server's library (after the files staged here join it)."""
+    from assistant.index import remote
+
+    lib = library_dir(settings).resolve()
+    staged = []
+    for f in [f for f in files if f.resolve().parent == lib and not f.name.startswith(".")
+              and not f.name.endswith(".part")]:
+        try:
+            staged.append((f, load_cached(settings, f, used)))
+        except LoaderError as e:
+            report.skipped[str(f)] = str(e)
+            f.unlink(missing_ok=True)
+    remote.push_library(settings, index_root(settings), staged)
+    return [f for f in files if f.resolve().parent != lib] + remote.library_documents(settings, index_root(settings))
 
 
 # ---------------------------------------------------------------- parse cache
@@ -432,7 +500,12 @@ def _write_lines(path: Path, lines: list[str]) -> None:
         os.fsync(f.fileno())
 
 
-def _publish(root: Path, gen: str) -> None:
+def _publish(settings: Settings, root: Path, gen: str, previous: str | None, lock=None) -> None:
+    if settings.chroma_host:
+        from assistant.index import remote
+
+        remote.publish(settings, root, gen, previous, lock)
+        return
     tmp = root / f"CURRENT.{uuid.uuid4().hex[:6]}.tmp"
     _write_lines(tmp, [gen])
     os.replace(tmp, root / "CURRENT")
@@ -440,13 +513,13 @@ def _publish(root: Path, gen: str) -> None:
 
 def _cleanup(settings: Settings, root: Path, keep: set[str]) -> None:
     """Drop generations other than the live one and the one before (readers may still hold it)."""
+    if settings.chroma_host:
+        from assistant.index import remote
+
+        remote.cleanup(settings, root, keep)
+        return
     for p in root.glob("gen-*"):
         if p.name not in keep:
-            if settings.chroma_host:
-                try:
-                    _client(settings, root, p.name).delete_collection(_collection_name(settings, root, p.name))
-                except Exception:  # already gone, or the server is unreachable: nothing to lose
-                    log.debug("could not drop collection for %s", p.name)
             shutil.rmtree(p, ignore_errors=True)
     for p in root.glob("CURRENT.*.tmp"):
         p.unlink(missing_ok=True)

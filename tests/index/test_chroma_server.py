@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,58 +14,6 @@ from assistant.settings import get_settings
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _chroma_cli() -> Path | None:
-    exe = Path(sys.executable).parent / "chroma"
-    return exe if exe.exists() else (Path(p) if (p := shutil.which("chroma")) else None)
-
-
-def _heartbeat(port: int) -> bool:
-    for path in ("/api/v2/heartbeat", "/api/v1/heartbeat"):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1) as r:
-                if r.status == 200:
-                    return True
-        except OSError:
-            continue
-    return False
-
-
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory):
-    """A Chroma server in a temp folder on a free loopback port; stopped when the module ends."""
-    exe = _chroma_cli()
-    if exe is None:
-        pytest.skip("the chroma CLI is not installed next to this Python (pip install chromadb)")
-    port = _free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
-    log = open(data.parent / f"chroma-{port}.log", "w")
-    proc = subprocess.Popen([str(exe), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 45
-    while not _heartbeat(port):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            proc.wait(timeout=10)
-            log.close()
-            tail = Path(log.name).read_text(errors="replace")[-500:]
-            pytest.skip(f"the chroma server did not start on 127.0.0.1:{port}: {tail}")
-        time.sleep(0.2)
-    yield port
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-    log.close()
-
-
 @pytest.fixture
 def server_settings(chroma_server, tmp_path, monkeypatch, fake_model):
     """Settings pointing at the server, with a writable corpus copy."""
@@ -79,17 +22,20 @@ def server_settings(chroma_server, tmp_path, monkeypatch, fake_model):
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(dst))
     monkeypatch.setenv("ASSISTANT_CHROMA_HOST", "127.0.0.1")
     monkeypatch.setenv("ASSISTANT_CHROMA_PORT", str(chroma_server))
+    monkeypatch.setenv("ASSISTANT_INDEX_NAME", tmp_path.name)  # the server is shared by the session's tests
     get_settings.cache_clear()
     return get_settings()
 
 
 def _server_collections(settings) -> list[str]:
+    """The library's passage-vector collections (one per generation) on the server."""
     import chromadb
 
     client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
                                  settings=chromadb.Settings(anonymized_telemetry=False))
     prefix = index_root(settings).name + "-"
-    return sorted(c.name for c in client.list_collections() if c.name.startswith(prefix))
+    return sorted(c.name for c in client.list_collections()
+                  if c.name.startswith(prefix) and "." not in c.name)
 
 
 def test_ingest_and_search_through_the_server(server_settings):
