@@ -230,7 +230,7 @@ class Builder:
         cat = (lambda parts, dt: np.concatenate(parts).astype(dt, copy=False) if parts else np.zeros(0, dt))
         terms, docs, tf = cat(self._terms, np.int64), cat(self._docs, np.int64), cat(self._tf, np.float32)
         lens = cat(self._lens, np.float32)
-        order = np.lexsort((docs, terms))  # by term, then passage: the layout BM25.build writes
+        order = np.argsort(terms << 32 | docs, kind="stable")  # by term, then passage: BM25.build's layout
         terms, docs, tf = terms[order], docs[order], tf[order]
         df_all = np.bincount(terms, minlength=len(self.ids))
         used = np.flatnonzero(df_all)

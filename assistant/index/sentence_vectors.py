@@ -146,7 +146,7 @@ class Writer:
         self.path, self.old = gen_path, old
         self._rows = open(gen_path / (MATRIX + ".part"), "wb")
         self.counts: list[int] = []
-        self.hashes: list[bytes] = []
+        self.hashes = bytearray()  # 40 bytes a row: a few MB at 100,000 passages, not a Python object per row
         self.dim: int | None = None
 
     def plan(self, chunks: list[Chunk], doc: Document) -> vectorfiles.Pending:
@@ -162,26 +162,26 @@ class Writer:
 
     def write(self, pending: vectorfiles.Pending) -> None:
         """Append a planned document's rows (after embed_all filled them)."""
-        self._append(pending.matrix, pending.counts, [k.encode("ascii") for k in pending.keys])
+        self._append(pending.matrix, pending.counts, "".join(pending.keys).encode("ascii"))
 
     def copy(self, start: int, stop: int) -> None:
         """Append the previous generation's rows of its passages start:stop, unchanged."""
         a, b = int(self.old.starts[start]), int(self.old.starts[stop])
         self._append(np.asarray(self.old.matrix[a:b], dtype=np.float32), np.diff(self.old.starts[start:stop + 1]).tolist(),
-                     [h.encode("ascii") for h in self.old.hashes[a:b]])
+                     "".join(self.old.hashes[a:b]).encode("ascii"))
 
-    def _append(self, rows: np.ndarray, counts: list[int], hashes: list[bytes]) -> None:
+    def _append(self, rows: np.ndarray, counts: list[int], hashes: bytes) -> None:
         if len(rows):
             self.dim = rows.shape[1]
             self._rows.write(np.ascontiguousarray(rows, dtype=np.float32).tobytes())
         self.counts.extend(int(c) for c in counts)
-        self.hashes.extend(hashes)
+        self.hashes += hashes
 
     def finish(self, chunk_ids: list[str]) -> None:
         """The .npy files and the metadata (last: without it the rows are not read)."""
         self._rows.close()
         part = self.path / (MATRIX + ".part")
-        rows, dim = len(self.hashes), self.dim or 384
+        rows, dim = len(self.hashes) // 40, self.dim or 384
         with open(self.path / MATRIX, "wb") as out, open(part, "rb") as raw:
             np.lib.format.write_array_header_1_0(out, {"descr": "<f4", "fortran_order": False, "shape": (rows, dim)})
             shutil.copyfileobj(raw, out, 1 << 22)
@@ -189,7 +189,7 @@ class Writer:
             os.fsync(out.fileno())
         part.unlink()
         save_array(self.path / COUNTS, np.array(self.counts, dtype=np.int32))
-        save_array(self.path / HASHES, np.array(self.hashes, dtype="S40"))
+        save_array(self.path / HASHES, np.frombuffer(bytes(self.hashes), dtype="S40"))
         vectorfiles.save_meta(self.path, META, {"recipe": RECIPE, "layout": LAYOUT, "rows": rows,
                                                 "chunks_digest": chunks_digest(chunk_ids)})
 

@@ -7,13 +7,17 @@ Layout under settings.index_root:
         .lock                    held by the one writer
         gen-<stamp>/             manifest.json, documents.jsonl, chunks.jsonl + offsets/ids (passages.py),
                                  bm25/ (lexical.py), chroma/, sentences.* (sentence_vectors.py),
-                                 terms.npy/.json (word_vectors.py)
+                                 terms.npy/.json/.pieces.jsonl (word_vectors.py)
     library/                     guidance files users added (uploads), kept across rebuilds
     parsed/                      parsed documents by file content hash and reader version (parse cache)
 
 An ingest writes a whole new generation and only then points CURRENT at it, so a
 crash or kill -9 half-way leaves the previous generation answering, and readers
-never see a half-written index. Unchanged chunks reuse their stored vectors.
+never see a half-written index (nor a mix of two). What an unchanged document already
+has is copied from the previous generation rather than made again (generation.py);
+the embedded Chroma folder is copied too, and only changed passages are added to the
+copy. Documents go through one at a time, in batches, so memory follows a batch, not
+the library.
 
 Opening a generation maps its files instead of parsing them (passages, keyword index, sentence
 vectors), so a fresh process's first search costs about the same at 100 passages and at 100,000.
