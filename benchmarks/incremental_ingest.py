@@ -6,7 +6,8 @@
 The library is scale.py's generated guidance (the shipped documents plus bigram-generated ones) in a
 temporary folder. Each round adds one small Markdown note (a different one each time) and then runs a
 no-op ingest. With `fake-hash` vectors an add-one is parsing and bookkeeping only; with the real model
-its own embedding time is reported beside it (the add-one target is "its parse and embedding plus under
+its own embedding time is reported beside it, and the add's CPU seconds (all threads of the process: on a
+shared machine the wall clock also counts time spent waiting for a core) (the add-one target is "its parse and embedding plus under
 1 s"). Each tree runs in its own fresh process, so two trees can be interleaved by calling this twice.
 Prints one JSON object.
 """
@@ -52,8 +53,8 @@ def worker(args) -> dict:
     embedder.encode = timed
     t = time.perf_counter()
     first = store.ingest(s, progress=False)
-    out = {"passages": first.chunks_total, "build_s": time.perf_counter() - t, "add_s": [], "add_embed_s": [],
-           "noop_s": []}
+    out = {"passages": first.chunks_total, "build_s": time.perf_counter() - t, "add_s": [], "add_cpu_s": [],
+           "add_embed_s": [], "noop_s": []}
     notes = Path(os.environ["ASSISTANT_INDEX_DIR"]).parent / "notes"
     notes.mkdir(exist_ok=True)
     prof = cProfile.Profile() if args.profile else None
@@ -63,9 +64,10 @@ def worker(args) -> dict:
         embed_s[0] = 0.0
         if prof:
             prof.enable()
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         rep = store.ingest(s, [note], progress=False)
         out["add_s"].append(time.perf_counter() - t)
+        out["add_cpu_s"].append(time.process_time() - cpu)
         if prof:
             prof.disable()
         out["add_embed_s"].append(embed_s[0])
@@ -73,7 +75,7 @@ def worker(args) -> dict:
         t = time.perf_counter()
         store.ingest(s, progress=False)
         out["noop_s"].append(time.perf_counter() - t)
-    for k in ("add_s", "add_embed_s", "noop_s"):
+    for k in ("add_s", "add_cpu_s", "add_embed_s", "noop_s"):
         out[k + "_median"] = statistics.median(out[k])
     out["add_minus_embed_s_median"] = statistics.median(a - e for a, e in zip(out["add_s"], out["add_embed_s"]))
     if prof:

@@ -463,18 +463,24 @@ class _Vectors:
         return out
 
     def add(self, segments: list[Segment]) -> None:
+        """One flush's passages, in one call where it can: each call to Chroma's add costs a sync of its index."""
+        ids, vecs, metas = [], [], []
         for seg in segments:
             if not seg.ids or (seg.vectors is None and self.copied):
-                continue  # already in the copy
+                continue  # nothing, or already in the copy
             if seg.vectors is None:  # an unchanged document: its vectors and metadata from the old store
                 got = self.old.collection.get(ids=seg.ids, include=["embeddings", "metadatas"])
                 at = {i: k for k, i in enumerate(got["ids"])}
                 seg = Segment(seg.ids, np.asarray([got["embeddings"][at[i]] for i in seg.ids], dtype=np.float32),
                               [got["metadatas"][at[i]] for i in seg.ids])
-            put = self.col.upsert if self.copied else self.col.add  # a changed passage may keep its id
-            for s in range(0, len(seg.ids), 2000):
-                put(ids=seg.ids[s:s + 2000], embeddings=seg.vectors[s:s + 2000], metadatas=seg.metadatas[s:s + 2000])
-            self.added.update(seg.ids)
+            ids += seg.ids
+            vecs.append(seg.vectors)
+            metas += seg.metadatas
+        put = self.col.upsert if self.copied else self.col.add  # a changed passage may keep its id
+        matrix = np.concatenate(vecs) if vecs else None
+        for s in range(0, len(ids), 5000):
+            put(ids=ids[s:s + 5000], embeddings=matrix[s:s + 5000], metadatas=metas[s:s + 5000])
+        self.added.update(ids)
 
     def finish(self) -> None:
         gone = [i for i in self.stale if i not in self.added] if self.copied else []
