@@ -80,7 +80,7 @@ def main() -> int:
         env = {**os.environ, "PYTHONPATH": args.tree, "ASSISTANT_MODEL": "fake-hash", "ASSISTANT_HOME": str(Path(d)),
                "ASSISTANT_CORPUS_DIR": str(lib), "ASSISTANT_INDEX_DIR": str(Path(d) / "idx")}
         res = subprocess.run([sys.executable, __file__, "--worker"], env=env, capture_output=True, text=True,
-                             cwd=args.tree)
+                             cwd=args.tree, check=False)
         if res.returncode:
             sys.stderr.write(res.stderr)
             return 1

@@ -81,8 +81,8 @@ class Writer:
         self.sentences = sentence_vectors.Writer(path, old_rows) if settings.sentence_vectors else None
         self.old_pieces = word_vectors.load_pieces(old.path) if old is not None and settings.query_expansion else {}
         self.vocabulary = word_vectors.Vocabulary() if settings.query_expansion else None
-        self._pieces = open(path / word_vectors.PIECES, "w", encoding="utf-8") if self.vocabulary else None
-        self._documents = open(path / passages.DOCUMENTS, "w", encoding="utf-8")
+        self._pieces = open(path / word_vectors.PIECES, "w", encoding="utf-8") if self.vocabulary else None  # noqa: SIM115 (closed by finish)
+        self._documents = open(path / passages.DOCUMENTS, "w", encoding="utf-8")  # noqa: SIM115 (closed by finish)
         self.layout: dict[str, tuple[int, int]] = {}  # doc_id -> (first position, passages)
         self.embedded = 0  # passages embedded (not found in the vector store by content)
         self._queue: list[_Item] = []

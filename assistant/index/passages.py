@@ -41,7 +41,7 @@ class Writer:
 
     def __init__(self, gen_path: Path):
         self.path = gen_path
-        self._file = open(gen_path / CHUNKS, "wb")
+        self._file = open(gen_path / CHUNKS, "wb")  # noqa: SIM115 (closed by finish)
         self.sizes: list[int] = []
         self.ids: list[str] = []
 

@@ -144,7 +144,7 @@ class Writer:
 
     def __init__(self, gen_path: Path, old: OldRows | None):
         self.path, self.old = gen_path, old
-        self._rows = open(gen_path / (MATRIX + ".part"), "wb")
+        self._rows = open(gen_path / (MATRIX + ".part"), "wb")  # noqa: SIM115 (closed by finish)
         self.counts: list[int] = []
         self.hashes = bytearray()  # 40 bytes a row: a few MB at 100,000 passages, not a Python object per row
         self.dim: int | None = None

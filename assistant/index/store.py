@@ -41,8 +41,8 @@ import numpy as np
 
 from assistant.errors import IndexBusyError, InputError, LoaderError, NoIndexError
 from assistant.index import generation, passages, sentence_vectors, word_vectors
-from assistant.index.generation import Kept, Segment, lexical_key, lexical_text  # noqa: F401  (lexical_text: re-exported)
 from assistant.index.embeddings import model_fingerprint
+from assistant.index.generation import Kept, Segment, lexical_key, lexical_text  # noqa: F401 (re-exported)
 from assistant.index.lexical import BM25
 from assistant.index.progress import Progress
 from assistant.ingest.chunking import chunk_document
@@ -50,7 +50,7 @@ from assistant.ingest.clean import slugify
 from assistant.ingest.loaders import SUPPORTED, iter_files, load_path
 from assistant.settings import Settings
 from assistant.textutil import sha1
-from assistant.types import Chunk, DocInfo, Document, IngestReport
+from assistant.types import DocInfo, Document, IngestReport
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1

@@ -46,7 +46,7 @@ def assert_same_generation(a: Index, b: Index) -> None:
     va, vb = _vectors(a), _vectors(b)  # a vector read back from Chroma comes out normalised again: ~1e-8 apart
     assert va.keys() == vb.keys() and all(va[k][1] == vb[k][1] for k in va)
     assert all(np.allclose(va[k][0], vb[k][0], atol=1e-6) for k in va)
-    strip = lambda m: {k: {f: v for f, v in d.items() if f != "added"} for k, d in m["docs"].items()}  # noqa: E731
+    strip = lambda m: {k: {f: v for f, v in d.items() if f != "added"} for k, d in m["docs"].items()}
     assert strip(a.manifest) == strip(b.manifest)
 
 
