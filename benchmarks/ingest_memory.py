@@ -7,7 +7,7 @@ A "page" is about 2,800 characters of guidance-like prose (scale.py's bigram gen
 shipped guidance, with a heading every eight paragraphs and numbered paragraphs), roughly one printed
 A4 page; documents are Markdown. Vectors are `fake-hash` (deterministic hashing), so the figures are
 everything an ingest holds except the model. The ingest runs in a fresh process; prints one JSON object
-with its peak RSS (ru_maxrss), seconds and passages. `--library` keeps the generated files for another run.
+with its peak RSS (ru_maxrss), wall and CPU seconds (all threads) and passages. `--library` keeps the generated files for another run.
 """
 
 from __future__ import annotations
@@ -57,9 +57,9 @@ def worker() -> dict:
     from assistant.index.store import ingest
     from assistant.settings import get_settings
 
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     rep = ingest(get_settings(), progress=False)
-    return {"seconds": time.perf_counter() - t, "passages": rep.chunks_total, "documents": len(rep.added),
+    return {"seconds": time.perf_counter() - t, "cpu_s": time.process_time() - cpu, "passages": rep.chunks_total, "documents": len(rep.added),
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
