@@ -229,9 +229,13 @@ def worker_ingest() -> dict:
     from assistant.settings import get_settings
 
     settings, clock = get_settings(), _Clock()
-    for attr, phase in (("_load_sources", "load files"), ("chunk_document", "chunking"),
+    for attr, phase in (("_load_sources", "load files"), ("_scan_sources", "load files"), ("chunk_document", "chunking"),
                         ("_write_generation", "write (Chroma add + BM25 + files)")):
-        clock.wrap(index_module, attr, phase)
+        if hasattr(index_module, attr):  # this tree or an older one
+            clock.wrap(index_module, attr, phase)
+    if hasattr(index_module, "_Vectors"):  # generations written as documents come (issue 16, incremental)
+        clock.wrap(index_module._Vectors, "add", "Chroma add")
+        clock.wrap(index_module.generation.Writer, "finish", "words, BM25 and files")
     clock.wrap(index_module.BM25, "build", "BM25 build")
     if hasattr(index_module, "vectorfiles"):  # one embedding pass for passages, sentences and words
         clock.wrap(index_module.vectorfiles, "embed_all", "embedding pass (passages, sentences, words)")

@@ -170,5 +170,79 @@ class BM25:
                    data["k1"], data["b"])
 
 
+class Builder:
+    """Builds a BM25 passage by passage, without keeping the texts: new passages are tokenised, a passage
+    kept from the previous generation brings its postings from that generation's arrays instead.
+
+    The result scores every query exactly as BM25.build over the same texts would (term numbering may
+    differ, which nothing reads)."""
+
+    def __init__(self):
+        self.ids: dict[str, int] = {}
+        self._terms: list[np.ndarray] = []
+        self._docs: list[np.ndarray] = []
+        self._tf: list[np.ndarray] = []
+        self._lens: list[np.ndarray] = []
+        self.n = 0
+        self._old: tuple | None = None  # (old BM25, postings sorted by passage, their starts, old term -> new id)
+
+    def add_texts(self, texts: list[str]) -> None:
+        """New passages, in index order after those already added."""
+        lens = np.zeros(len(texts), dtype=np.float32)
+        term_col: list[int] = []
+        doc_col: list[int] = []
+        for i, text in enumerate(texts):
+            toks = tokens(text)
+            lens[i] = len(toks)
+            term_col.extend(self.ids.setdefault(t, len(self.ids)) for t in toks)
+            doc_col.extend([self.n + i] * len(toks))
+        if term_col:
+            key = np.asarray(term_col, dtype=np.int64) << 32 | np.asarray(doc_col, dtype=np.int64)
+            pairs, counts = np.unique(key, return_counts=True)
+            self._push((pairs >> 32).astype(np.int32), (pairs & 0xFFFFFFFF).astype(np.int32),
+                       counts.astype(np.float32))
+        self._lens.append(lens)
+        self.n += len(texts)
+
+    def add_kept(self, old: "BM25", start: int, stop: int) -> None:
+        """Passages start:stop of the previous generation's index, unchanged, next in index order."""
+        if self._old is None or self._old[0] is not old:
+            order = np.argsort(np.asarray(old.docs), kind="stable")
+            by_pos = np.searchsorted(np.asarray(old.docs)[order], np.arange(old.n + 1))
+            term_of = np.repeat(np.arange(len(old.terms), dtype=np.int64), np.diff(np.asarray(old.offsets)))
+            remap = np.fromiter((self.ids.setdefault(t, len(self.ids)) for t in old.terms.tolist()),
+                                dtype=np.int32, count=len(old.terms))
+            self._old = (old, order, by_pos, term_of, remap)
+        _, order, by_pos, term_of, remap = self._old
+        rows = order[by_pos[start]:by_pos[stop]]
+        self._push(remap[term_of[rows]], (np.asarray(old.docs)[rows] - start + self.n).astype(np.int32),
+                   np.asarray(old.tf)[rows])
+        self._lens.append(np.asarray(old.doc_len[start:stop], dtype=np.float32))
+        self.n += stop - start
+
+    def _push(self, terms: np.ndarray, docs: np.ndarray, tf: np.ndarray) -> None:
+        self._terms.append(terms)
+        self._docs.append(docs)
+        self._tf.append(tf)
+
+    def build(self) -> "BM25":
+        """The index over every passage added (terms no passage uses any more are left out)."""
+        cat = (lambda parts, dt: np.concatenate(parts).astype(dt, copy=False) if parts else np.zeros(0, dt))
+        terms, docs, tf = cat(self._terms, np.int64), cat(self._docs, np.int64), cat(self._tf, np.float32)
+        lens = cat(self._lens, np.float32)
+        order = np.argsort(terms << 32 | docs, kind="stable")  # by term, then passage: BM25.build's layout
+        terms, docs, tf = terms[order], docs[order], tf[order]
+        df_all = np.bincount(terms, minlength=len(self.ids))
+        used = np.flatnonzero(df_all)
+        new_id = np.full(len(self.ids), -1, dtype=np.int64)
+        new_id[used] = np.arange(len(used))
+        names = list(self.ids)
+        df = df_all[used]
+        offsets = np.zeros(len(used) + 1, dtype=np.int64)
+        np.cumsum(df, out=offsets[1:])
+        idf = np.array([_idf(self.n, int(d)) for d in df], dtype=np.float64)
+        return BM25(Strings.build(names[j] for j in used), offsets, docs.astype(np.int32), tf, lens, idf)
+
+
 def _idf(n: int, df: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))

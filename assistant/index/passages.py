@@ -12,6 +12,7 @@ by scanning for newlines and their ids by parsing every line once (the next inge
 from __future__ import annotations
 
 import mmap
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -33,6 +34,46 @@ def write(gen_path: Path, chunks: list[Chunk], write_lines) -> None:
     np.cumsum(sizes, out=offsets[1:])
     save_array(gen_path / OFFSETS, offsets)
     Strings.build(c.chunk_id for c in chunks).save(gen_path / IDS)
+
+
+class Writer:
+    """chunks.jsonl and its offsets and ids, written as passages come; a kept passage's line is copied as is."""
+
+    def __init__(self, gen_path: Path):
+        self.path = gen_path
+        self._file = open(gen_path / CHUNKS, "wb")  # noqa: SIM115 (closed by finish)
+        self.sizes: list[int] = []
+        self.ids: list[str] = []
+
+    def add(self, chunks: list[Chunk]) -> None:
+        for c in chunks:
+            line = c.model_dump_json().encode("utf-8") + b"\n"
+            self._file.write(line)
+            self.sizes.append(len(line))
+            self.ids.append(c.chunk_id)
+
+    def copy(self, old: "Chunks", start: int, stop: int) -> None:
+        """Passages start:stop of an older generation, byte for byte."""
+        if stop <= start:
+            return
+        a, b = int(old.offsets[start]), int(old.offsets[stop])
+        raw = bytes(old._data[a:b])
+        sizes = np.diff(np.asarray(old.offsets[start:stop + 1])).tolist()
+        if not raw.endswith(b"\n"):  # an older file's last line may lack its newline
+            raw += b"\n"
+            sizes[-1] += 1
+        self._file.write(raw)
+        self.sizes.extend(int(x) for x in sizes)
+        self.ids.extend(old.ids[start:stop])
+
+    def finish(self) -> None:
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        offsets = np.zeros(len(self.sizes) + 1, dtype=np.int64)
+        np.cumsum(np.asarray(self.sizes, dtype=np.int64), out=offsets[1:])
+        save_array(self.path / OFFSETS, offsets)
+        Strings.build(self.ids).save(self.path / IDS)
 
 
 def is_packed(gen_path: Path) -> bool:

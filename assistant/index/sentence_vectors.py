@@ -22,7 +22,9 @@ Vectors are reused by the hash of the exact text embedded (recipe version includ
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -106,6 +108,90 @@ def write(settings: Settings, gen_path: Path, old_path: Path | None, chunks: lis
         return 0
     vectorfiles.embed_all(settings, [p.pending], progress, "Embedding sentences", "sentence")
     return p.save(gen_path)
+
+
+class OldRows:
+    """A previous generation's sentence rows, to copy a kept document's rows or reuse a vector by its text."""
+
+    def __init__(self, matrix: np.ndarray, hashes: list[str], starts: np.ndarray):
+        self.matrix, self.hashes, self.starts = matrix, hashes, starts
+        self._row: dict[str, int] | None = None
+
+    @classmethod
+    def open(cls, gen_path: Path | None, passages: int) -> "OldRows | None":
+        """None when the generation has no usable rows of this recipe for its `passages` passages."""
+        meta = _read_meta(gen_path) if gen_path else None
+        if not meta or meta.get("recipe") != RECIPE:
+            return None
+        try:
+            hashes, counts = _hashes_and_counts(gen_path, meta)
+        except (OSError, ValueError, KeyError):
+            return None
+        mat = vectorfiles.load_matrix(gen_path / MATRIX, len(hashes), mmap=True)
+        if mat is None or len(counts) != passages or int(counts.sum()) != len(hashes):
+            return None
+        return cls(mat, hashes, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
+
+    def vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """The stored vector of every key the generation has."""
+        if self._row is None:
+            self._row = {h: i for i, h in enumerate(self.hashes)}
+        return {k: np.asarray(self.matrix[self._row[k]]) for k in keys if k in self._row}
+
+
+class Writer:
+    """A new generation's sentence vectors, written as passages come (rows never all held in memory)."""
+
+    def __init__(self, gen_path: Path, old: OldRows | None):
+        self.path, self.old = gen_path, old
+        self._rows = open(gen_path / (MATRIX + ".part"), "wb")  # noqa: SIM115 (closed by finish)
+        self.counts: list[int] = []
+        self.hashes = bytearray()  # 40 bytes a row: a few MB at 100,000 passages, not a Python object per row
+        self.dim: int | None = None
+
+    def plan(self, chunks: list[Chunk], doc: Document) -> vectorfiles.Pending:
+        """What one document's new passages need embedded (their rows, by text hash, reused where stored)."""
+        flat, counts = [], []
+        for texts in units(chunks, {doc.doc_id: doc}):
+            flat.extend(texts)
+            counts.append(len(texts))
+        keys = [sha1(f"{RECIPE}\n{t}") for t in flat]
+        pending = vectorfiles.Pending(flat, keys, self.old.vectors(keys) if self.old else {})
+        pending.counts = counts
+        return pending
+
+    def write(self, pending: vectorfiles.Pending) -> None:
+        """Append a planned document's rows (after embed_all filled them)."""
+        self._append(pending.matrix, pending.counts, "".join(pending.keys).encode("ascii"))
+
+    def copy(self, start: int, stop: int) -> None:
+        """Append the previous generation's rows of its passages start:stop, unchanged."""
+        a, b = int(self.old.starts[start]), int(self.old.starts[stop])
+        self._append(np.asarray(self.old.matrix[a:b], dtype=np.float32), np.diff(self.old.starts[start:stop + 1]).tolist(),
+                     "".join(self.old.hashes[a:b]).encode("ascii"))
+
+    def _append(self, rows: np.ndarray, counts: list[int], hashes: bytes) -> None:
+        if len(rows):
+            self.dim = rows.shape[1]
+            self._rows.write(np.ascontiguousarray(rows, dtype=np.float32).tobytes())
+        self.counts.extend(int(c) for c in counts)
+        self.hashes += hashes
+
+    def finish(self, chunk_ids: list[str]) -> None:
+        """The .npy files and the metadata (last: without it the rows are not read)."""
+        self._rows.close()
+        part = self.path / (MATRIX + ".part")
+        rows, dim = len(self.hashes) // 40, self.dim or 384
+        with open(self.path / MATRIX, "wb") as out, open(part, "rb") as raw:
+            np.lib.format.write_array_header_1_0(out, {"descr": "<f4", "fortran_order": False, "shape": (rows, dim)})
+            shutil.copyfileobj(raw, out, 1 << 22)
+            out.flush()
+            os.fsync(out.fileno())
+        part.unlink()
+        save_array(self.path / COUNTS, np.array(self.counts, dtype=np.int32))
+        save_array(self.path / HASHES, np.frombuffer(bytes(self.hashes), dtype="S40"))
+        vectorfiles.save_meta(self.path, META, {"recipe": RECIPE, "layout": LAYOUT, "rows": rows,
+                                                "chunks_digest": chunks_digest(chunk_ids)})
 
 
 def _hashes_and_counts(gen_path: Path, meta: dict) -> tuple[list[str], np.ndarray]:

@@ -7,13 +7,17 @@ Layout under settings.index_root:
         .lock                    held by the one writer
         gen-<stamp>/             manifest.json, documents.jsonl, chunks.jsonl + offsets/ids (passages.py),
                                  bm25/ (lexical.py), chroma/, sentences.* (sentence_vectors.py),
-                                 terms.npy/.json (word_vectors.py)
+                                 terms.npy/.json/.pieces.jsonl (word_vectors.py)
     library/                     guidance files users added (uploads), kept across rebuilds
     parsed/                      parsed documents by file content hash and reader version (parse cache)
 
 An ingest writes a whole new generation and only then points CURRENT at it, so a
 crash or kill -9 half-way leaves the previous generation answering, and readers
-never see a half-written index. Unchanged chunks reuse their stored vectors.
+never see a half-written index (nor a mix of two). What an unchanged document already
+has is copied from the previous generation rather than made again (generation.py);
+the embedded Chroma folder is copied too, and only changed passages are added to the
+copy. Documents go through one at a time, in batches, so memory follows a batch, not
+the library.
 
 Opening a generation maps its files instead of parsing them (passages, keyword index, sentence
 vectors), so a fresh process's first search costs about the same at 100 passages and at 100,000.
@@ -22,12 +26,9 @@ vectors), so a fresh process's first search costs about the same at 100 passages
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import time
 import uuid
@@ -36,16 +37,23 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import IndexBusyError, InputError, LoaderError, NoIndexError
-from assistant.index import passages, sentence_vectors, vectorfiles, word_vectors
+from assistant.index import generation, passages, sentence_vectors, word_vectors
 from assistant.index.embeddings import model_fingerprint
+from assistant.index.generation import Kept, Segment, lexical_key, lexical_text  # noqa: F401 (re-exported)
 from assistant.index.lexical import BM25
+from assistant.index.parsecache import (  # noqa: F401 (re-exported)
+    _prune_parse_cache,
+    load_cached,
+    parse_cache_dir,
+    safe_filename,
+)
 from assistant.index.progress import Progress
 from assistant.ingest.chunking import chunk_document
 from assistant.ingest.clean import slugify
-from assistant.ingest.loaders import SUPPORTED, iter_files, load_path
+from assistant.ingest.loaders import SUPPORTED, iter_files
 from assistant.settings import Settings
 from assistant.textutil import sha1
-from assistant.types import Chunk, DocInfo, Document, IngestReport
+from assistant.types import DocInfo, Document, IngestReport
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
@@ -68,11 +76,6 @@ def library_dir(settings: Settings) -> Path:
 
 def default_sources(settings: Settings) -> list[Path]:
     return [settings.corpus_path / "guidance", library_dir(settings)]
-
-
-def lexical_text(chunk: Chunk, doc: Document) -> str:
-    return " ".join([doc.title, doc.publisher, doc.author, " ".join(doc.aliases), chunk.section,
-                     chunk.locator, chunk.text])
 
 
 # ---------------------------------------------------------------- reading
@@ -228,17 +231,6 @@ def from_library(settings: Settings, source_path: str, file: Path | None = None)
     return p.parent == library_dir(settings).resolve() and (file is None or p == Path(file).resolve())
 
 
-def safe_filename(name: str) -> str:
-    """A file name with no path parts, no leading dots and only safe characters."""
-    raw = Path(name.replace("\\", "/")).name
-    base = raw.lstrip(".")
-    stem, ext = os.path.splitext(base)
-    if not ext and base != raw and "." not in base:  # "....md": the whole remaining name was the extension
-        stem, ext = "", "." + base
-    stem = re.sub(r"[^A-Za-z0-9._ -]+", "_", stem).strip(" .") or "document"
-    return f"{stem[:100]}{ext.lower()[:10]}"
-
-
 def remove_documents(settings: Settings, doc_ids: list[str], progress: bool | Progress = False) -> IngestReport:
     """Remove user-added documents from the library and the index."""
     idx = Index.open(settings)
@@ -308,18 +300,18 @@ def _ingest_locked(settings, root, paths, rebuild, progress, clear_refused=False
             old = Index(settings, root, live)
         except NoIndexError:
             old = None  # damaged: rebuild from scratch
-    docs = _load_sources(settings, report, clear_refused)
+    sources = _scan_sources(settings, report, clear_refused)
     old_docs = old.manifest["docs"] if old else {}
-    chunks: list[Chunk] = []
-    for d in docs:
-        prev = old_docs.get(d.doc_id)
-        if prev and prev["hash"] == d.content_hash and old is not None:
-            chunks.extend(c for c in old.chunks if c.doc_id == d.doc_id)
-            report.unchanged.append(d.doc_id)
+    ranges = _old_ranges(old) if old else {}
+    kept: dict[str, Kept] = {}
+    for src in sources:
+        prev = old_docs.get(src.doc_id)
+        if prev and prev["hash"] == src.content_hash and src.doc_id in ranges:
+            kept[src.doc_id] = Kept(*ranges[src.doc_id], lexical=prev.get("lexical") == src.lexical_key)
+            report.unchanged.append(src.doc_id)
         else:
-            chunks.extend(chunk_document(d, settings.chunk_target_chars, settings.chunk_max_chars))
-            (report.updated if prev else report.added).append(d.doc_id)
-    report.removed = sorted(set(old_docs) - {d.doc_id for d in docs})
+            (report.updated if prev else report.added).append(src.doc_id)
+    report.removed = sorted(set(old_docs) - {s.doc_id for s in sources})
     if (old and not (report.added or report.updated or report.removed) and not paths
             and derived_up_to_date(settings, old.path)):
         report.chunks_total = len(old.chunks)
@@ -327,26 +319,44 @@ def _ingest_locked(settings, root, paths, rebuild, progress, clear_refused=False
         return report  # nothing changed: keep the live generation as it is
     gen = "gen-" + dt.datetime.now().strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
     (root / gen).mkdir()
-    by_doc = {d.doc_id: d for d in docs}
-    lexical = [lexical_text(c, by_doc[c.doc_id]) for c in chunks]  # BM25's texts, and the words to embed
-    old_path = old.path if old else None
-    # Passages, sentences and words the old generation lacks are embedded in one pass, sorted by length.
-    passages_todo = _passage_plan(old, chunks)
-    sentences = sentence_vectors.plan(settings, old_path, chunks, docs)
-    terms = word_vectors.plan(settings, old_path, lexical)
-    plans = [passages_todo] + [p.pending for p in (sentences, terms) if p is not None]
-    vectorfiles.embed_all(settings, plans, progress, "Embedding passages, sentences and words", "text")
-    report.chunks_embedded = len(passages_todo.todo)
-    for p in (sentences, terms):  # written and let go first: Chroma's add then runs beside the passage vectors only
-        if p is not None:
-            p.save(root / gen)
-    del sentences, terms, plans, p
-    _write_generation(settings, root, gen, docs, chunks, passages_todo.matrix, old_docs, lexical)
+    stale = _stale_ids(old, kept) if old else []
+    store = _Vectors(settings, root, gen, old, stale)
+    writer = generation.Writer(settings, root / gen, old, store.reuse)
+    for src in sources:  # one document at a time, flushed in batches: memory is a batch, not the library
+        doc = src.load(settings)
+        chunks = None if src.doc_id in kept else chunk_document(doc, settings.chunk_target_chars,
+                                                                 settings.chunk_max_chars)
+        if writer.add(doc, kept.get(src.doc_id), chunks):
+            store.add(writer.flush(progress))
+    store.add(writer.flush(progress))
+    report.chunks_total = writer.finish(progress)
+    store.finish()
+    report.chunks_embedded = writer.embedded
+    _write_manifest(settings, root / gen, sources, writer.layout, old_docs)
     _publish(settings, root, gen, old.gen if old else None, lock)
     _cleanup(settings, root, keep={gen, old.gen if old else gen})
-    report.chunks_total = len(chunks)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _stale_ids(old: Index, kept: dict[str, Kept]) -> list[str]:
+    """The previous generation's passages that no kept document brings along."""
+    keep = np.zeros(len(old.chunks), dtype=bool)
+    for k in kept.values():
+        keep[k.start:k.stop] = True
+    return [old.chunks.ids[i] for i in np.flatnonzero(~keep)]
+
+
+def _old_ranges(old: Index) -> dict[str, tuple[int, int]]:
+    """doc_id -> (first, stop) positions of its passages in the previous generation (contiguous, in order)."""
+    docs = old.manifest["docs"]
+    if all("first" in d for d in docs.values()):
+        return {k: (d["first"], d["first"] + d["chunks"]) for k, d in docs.items()}
+    out: dict[str, tuple[int, int]] = {}  # written before positions were recorded: read the passages once
+    for i, c in enumerate(old.chunks):
+        a, _ = out.get(c.doc_id, (i, i))
+        out[c.doc_id] = (a, i + 1)
+    return {k: v for k, v in out.items() if v[1] - v[0] == docs.get(k, {}).get("chunks", -1)}
 
 
 def derived_up_to_date(settings: Settings, gen_path: Path) -> bool:
@@ -356,9 +366,31 @@ def derived_up_to_date(settings: Settings, gen_path: Path) -> bool:
             and word_vectors.up_to_date(settings, gen_path))
 
 
+class _Source:
+    """A document of the library as the ingest plans with it; its text is held only while memory allows."""
+
+    HOLD_CHARS = 4_000_000  # text held between the scan and the write; beyond it documents are read again
+
+    def __init__(self, path: Path, doc: Document):
+        self.path, self.doc_id, self.doc = path, doc.doc_id, doc
+        self.content_hash, self.lexical_key = doc.content_hash, lexical_key(doc)
+        self.info = {"title": doc.title, "publisher": doc.publisher, "date": doc.date, "audience": doc.audience,
+                     "source_path": doc.source_path}
+
+    def load(self, settings: Settings) -> Document:
+        doc = self.doc or load_cached(settings, self.path).model_copy(update={"doc_id": self.doc_id})
+        self.doc = None
+        return doc
+
+
 def _load_sources(settings: Settings, report: IngestReport, clear_refused: bool = False) -> list[Document]:
-    docs, seen_hash, seen_id = [], {}, {}
-    lib, used = library_dir(settings).resolve(), set()
+    """Every readable document of the corpus and library, parsed (or read from the parse cache)."""
+    return [s.load(settings) for s in _scan_sources(settings, report, clear_refused)]
+
+
+def _scan_sources(settings: Settings, report: IngestReport, clear_refused: bool = False) -> list[_Source]:
+    out, seen_hash, seen_id = [], {}, {}
+    lib, used, held = library_dir(settings).resolve(), set(), 0
     files = iter_files([p for p in default_sources(settings) if p.exists()])
     if settings.chroma_host:  # the library is on the server; files added here are staged, then pushed to it
         files = _server_sources(settings, list(files), report, used)
@@ -385,9 +417,13 @@ def _load_sources(settings: Settings, report: IngestReport, clear_refused: bool 
         if d.doc_id in seen_id:  # same name, other format: keep both, distinguish by extension
             d.doc_id = slugify(f"{f.stem}-{f.suffix.lstrip('.')}")
         seen_hash[text_hash], seen_id[d.doc_id] = d.doc_id, f
-        docs.append(d)
+        src = _Source(f, d)
+        held += len(d.text)
+        if held > _Source.HOLD_CHARS and ready is None:  # a server document has no local file to read again
+            src.doc = None
+        out.append(src)
     _prune_parse_cache(settings, used)
-    return docs
+    return out
 
 
 def _server_sources(settings: Settings, files: list[Path], report: IngestReport, used: set[str]) -> list:
@@ -407,88 +443,99 @@ def _server_sources(settings: Settings, files: list[Path], report: IngestReport,
     return [f for f in files if f.resolve().parent != lib] + remote.library_documents(settings, index_root(settings))
 
 
-# ---------------------------------------------------------------- parse cache
+class _Vectors:
+    """The new generation's Chroma collection, filled batch by batch.
+
+    Embedded store with most of the library unchanged: the previous generation's Chroma folder is copied
+    (a file copy, no re-adding of vectors), then only new or changed passages are added and stale ones
+    deleted. Otherwise (server, first build, most of the library changed) a fresh collection gets every
+    vector, unchanged ones read back from the previous generation."""
+
+    COPY_MAX_STALE = 0.5  # copy when at most this share of the old passages goes
+
+    def __init__(self, settings: Settings, root: Path, gen: str, old: Index | None, stale: list[str]):
+        self.old, self.stale, self.added = old, stale, set()
+        self.copied = (old is not None and not settings.chroma_host and len(old.chunks) > 0
+                       and len(stale) <= self.COPY_MAX_STALE * len(old.chunks)
+                       and _copy_chroma(settings, old, root / gen / "chroma"))
+        self.col = (_collection(settings, root, gen, create=False) if self.copied
+                    else _collection(settings, root, gen, create=True))
+        if self.copied and self.col.count() != len(old.chunks):  # a copy that is not whole is not used
+            log.warning("the copied vector store of %s is incomplete; adding every vector again", old.gen)
+            self.copied = False
+            _client(settings, root, gen).delete_collection(_collection_name(settings, root, gen))
+            self.col = _collection(settings, root, gen, create=True)
+
+    def reuse(self, hashes: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by passage content hash (a changed document's unchanged passages)."""
+        source = self.col if self.copied else (self.old.collection if self.old is not None else None)
+        out: dict[str, np.ndarray] = {}
+        for s in range(0, len(hashes), 2000) if source is not None else ():
+            got = source.get(where={"hash": {"$in": hashes[s:s + 2000]}}, include=["embeddings", "metadatas"])
+            out.update((m["hash"], np.asarray(v, dtype=np.float32)) for m, v in zip(got["metadatas"], got["embeddings"]))
+        return out
+
+    def add(self, segments: list[Segment]) -> None:
+        """One flush's passages, in one call where it can: each call to Chroma's add costs a sync of its index."""
+        ids, vecs, metas = [], [], []
+        for seg in segments:
+            if not seg.ids or (seg.vectors is None and self.copied):
+                continue  # nothing, or already in the copy
+            if seg.vectors is None:  # an unchanged document: its vectors and metadata from the old store
+                got = self.old.collection.get(ids=seg.ids, include=["embeddings", "metadatas"])
+                at = {i: k for k, i in enumerate(got["ids"])}
+                seg = Segment(seg.ids, np.asarray([got["embeddings"][at[i]] for i in seg.ids], dtype=np.float32),
+                              [got["metadatas"][at[i]] for i in seg.ids])
+            ids += seg.ids
+            vecs.append(seg.vectors)
+            metas += seg.metadatas
+        put = self.col.upsert if self.copied else self.col.add  # a changed passage may keep its id
+        matrix = np.concatenate(vecs) if vecs else None
+        for s in range(0, len(ids), 5000):
+            put(ids=ids[s:s + 5000], embeddings=matrix[s:s + 5000], metadatas=metas[s:s + 5000])
+        self.added.update(ids)
+
+    def finish(self) -> None:
+        gone = [i for i in self.stale if i not in self.added] if self.copied else []
+        for s in range(0, len(gone), 2000):
+            self.col.delete(ids=gone[s:s + 2000])
 
 
-def parse_cache_dir(settings: Settings) -> Path:
-    return settings.index_root / "parsed"
+def _copy_chroma(settings: Settings, old: Index, dest: Path) -> bool:
+    """Copy an embedded Chroma folder: the database through SQLite's backup (a consistent snapshot even
+    while a reader has it open), the vector segment files as they are. False when it cannot be copied."""
+    import sqlite3
 
-
-@functools.cache
-def _reader_version() -> str:
-    """A hash of the ingest code and data: any change to a reader makes every cached parse stale."""
-    src = Path(load_path.__code__.co_filename).parent
-    return sha1("".join(p.read_text(encoding="utf-8") for p in sorted(src.glob("*.py")) + sorted(src.glob("*.yaml"))))[:12]
-
-
-def load_cached(settings: Settings, f: Path, used: set[str] | None = None) -> Document:
-    """load_path, remembered by the file's bytes: an unchanged file is never parsed twice."""
+    src = old.path / "chroma"
     try:
-        # The name is part of the key: a document without a title is called after its file.
-        key = sha1(f"{_reader_version()}:{safe_filename(f.name)}:{settings.max_file_mb}")[:16] + \
-            hashlib.sha1(f.read_bytes()).hexdigest()[:24]
-    except OSError:
-        return load_path(f, settings.max_file_mb)  # let the loader say what is wrong with it
-    if used is not None:
-        used.add(key)
-    cached = parse_cache_dir(settings) / f"{key}.json"
-    try:
-        d = Document.model_validate_json(cached.read_text(encoding="utf-8"))
-        return d.model_copy(update={"doc_id": slugify(f.stem), "source_path": str(f)})
-    except (OSError, ValueError):
-        pass
-    d = load_path(f, settings.max_file_mb)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{uuid.uuid4().hex[:6]}.part")
-        tmp.write_text(d.model_dump_json(), encoding="utf-8")
-        os.replace(tmp, cached)
-    except OSError:  # a read-only or full disk costs a re-parse next time, nothing more
-        log.debug("could not write the parse cache at %s", cached)
-    return d
+        dest.mkdir()
+        for p in src.iterdir():
+            if p.is_dir():
+                shutil.copytree(p, dest / p.name)
+            elif p.name == "chroma.sqlite3":
+                a, b = sqlite3.connect(f"file:{p}?mode=ro", uri=True), sqlite3.connect(dest / p.name)
+                try:
+                    a.backup(b)
+                finally:
+                    a.close()
+                    b.close()
+        return (dest / "chroma.sqlite3").is_file()
+    except (OSError, sqlite3.Error) as e:
+        log.warning("could not copy the vector store of %s (%s); adding every vector again", old.gen, e)
+        shutil.rmtree(dest, ignore_errors=True)
+        return False
 
 
-def _prune_parse_cache(settings: Settings, used: set[str]) -> None:
-    for p in parse_cache_dir(settings).glob("*.json") if parse_cache_dir(settings).is_dir() else []:
-        if p.stem not in used:
-            p.unlink(missing_ok=True)
-
-
-def _passage_plan(old: Index | None, chunks: list[Chunk]) -> vectorfiles.Pending:
-    """Vectors for every chunk: reused by content hash where the old index has them, the rest to embed."""
-    keys = [c.content_hash for c in chunks]
-    old_vecs: dict[str, np.ndarray] = {}
-    if old is not None:
-        by_hash = {c.content_hash: c.chunk_id for c in old.chunks}
-        wanted = {by_hash[k]: k for k in set(keys) if k in by_hash}
-        old_vecs = {wanted[cid]: v for cid, v in old.embeddings_for(list(wanted)).items()}
-    return vectorfiles.Pending([c.embed_text for c in chunks], keys, old_vecs)
-
-
-def _write_generation(settings, root: Path, gen: str, docs: list[Document], chunks: list[Chunk],
-                      vectors: np.ndarray, old_docs: dict, lexical: list[str]) -> None:
-    path = root / gen
-    col = _collection(settings, root, gen, create=True)
-    step = 2000
-    for s in range(0, len(chunks), step):
-        part = chunks[s:s + step]
-        col.add(ids=[c.chunk_id for c in part], embeddings=vectors[s:s + step],
-                metadatas=[{"doc_id": c.doc_id, "hash": c.content_hash} for c in part])
-    BM25.build(lexical).save(path)
-    passages.write(path, chunks, _write_lines)
-    _write_lines(path / "documents.jsonl", [d.model_dump_json() for d in docs])
+def _write_manifest(settings: Settings, path: Path, sources: list[_Source], layout: dict[str, tuple[int, int]],
+                    old_docs: dict) -> None:
     now = dt.datetime.now().isoformat(timespec="seconds")
-    counts: dict[str, int] = {}
-    for c in chunks:
-        counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
     manifest = {
         "schema": SCHEMA_VERSION, "fingerprint": fingerprint(settings), "model": settings.model,
         "chunk_target_chars": settings.chunk_target_chars, "chunk_max_chars": settings.chunk_max_chars,
-        "created": now, "chunks": len(chunks),
-        "docs": {d.doc_id: {"doc_id": d.doc_id, "hash": d.content_hash, "title": d.title, "publisher": d.publisher,
-                            "date": d.date, "audience": d.audience, "chunks": counts.get(d.doc_id, 0),
-                            "source_path": d.source_path,
-                            "added": old_docs.get(d.doc_id, {}).get("added", now)} for d in docs},
+        "created": now, "chunks": sum(n for _, n in layout.values()),
+        "docs": {s.doc_id: {"doc_id": s.doc_id, "hash": s.content_hash, **s.info, "chunks": layout[s.doc_id][1],
+                            "first": layout[s.doc_id][0], "lexical": s.lexical_key,
+                            "added": old_docs.get(s.doc_id, {}).get("added", now)} for s in sources},
     }
     _write_lines(path / "manifest.json", [json.dumps(manifest, indent=1)])
 

@@ -23,10 +23,21 @@ def save(gen_path: Path, matrix_name: str, meta_name: str, vecs: np.ndarray, met
         np.save(f, vecs, allow_pickle=False)
         f.flush()
         os.fsync(f.fileno())
+    save_meta(gen_path, meta_name, meta)
+
+
+def save_meta(gen_path: Path, meta_name: str, meta: dict) -> None:
     with open(gen_path / meta_name, "w", encoding="utf-8") as f:
         f.write(json.dumps(meta, separators=(",", ":")))
         f.flush()
         os.fsync(f.fileno())
+
+
+def close_synced(f) -> None:
+    """Flush, fsync and close a file being written into a generation."""
+    f.flush()
+    os.fsync(f.fileno())
+    f.close()
 
 
 class Pending:

@@ -11,6 +11,8 @@ Stored in each index generation beside bm25.json, written before the generation 
 
     terms.npy     float32 matrix, one row per term
     terms.json    {"recipe", "model", "terms": [stems], "words": [spellings embedded]}
+    terms.pieces.jsonl   each document's words and counts (piece()), so the next ingest re-reads only
+                  the documents that changed
 
 Vectors are reused by spelling from the previous generation, so an incremental ingest embeds only
 new words.
@@ -18,6 +20,7 @@ new words.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -29,7 +32,7 @@ from assistant.settings import Settings
 from assistant.textutil import STOPWORDS, stem, tokens, words
 
 RECIPE = "term-v1"
-MATRIX, META = "terms.npy", "terms.json"
+MATRIX, META, PIECES = "terms.npy", "terms.json", "terms.pieces.jsonl"
 MIN_SIMILARITY = 0.5  # a library word joins the query only when at least this close to a question word
 PER_WORD = 5          # and only the closest few per question word
 MAX_TERMS = 8000      # a big library keeps its 8,000 most widespread words: search cost stays a few ms
@@ -45,19 +48,66 @@ def _plain_words(text: str) -> Iterable[str]:
 def vocabulary(texts: Iterable[str], limit: int | None = None) -> tuple[list[str], list[str]]:
     """(stems, spelling to embed for each): every alphabetic non-stopword of the texts, grouped by stem;
     beyond `limit` stems, those in the most texts (a near-synonym worth adding is not a one-off word)."""
-    spellings: dict[str, Counter] = {}
-    df: Counter = Counter()
+    v = Vocabulary()
+    v.add(piece(texts))
+    return v.result(limit)
+
+
+def piece(texts: Iterable[str]) -> dict[str, list]:
+    """One document's share of the vocabulary: stem -> [texts holding it, {spelling: count}], in the order
+    first seen. Stored per document in a generation, so an ingest re-reads only the documents that changed."""
+    out: dict[str, list] = {}
     for text in texts:
         seen = set()
         for w in _plain_words(text):
             t = stem(w)
-            spellings.setdefault(t, Counter())[w] += 1
+            entry = out.get(t)
+            if entry is None:
+                entry = out[t] = [0, {}]
+            entry[1][w] = entry[1].get(w, 0) + 1
             seen.add(t)
-        df.update(seen)
-    terms = sorted(spellings)
-    if limit is not None and len(terms) > limit:
-        terms = sorted(t for t, _ in sorted(df.items(), key=lambda x: (-x[1], x[0]))[:limit])
-    return terms, [spellings[t].most_common(1)[0][0] for t in terms]
+        for t in seen:
+            out[t][0] += 1
+    return out
+
+
+class Vocabulary:
+    """vocabulary() of many texts from their documents' pieces, added in order (ties between spellings go
+    to the first seen, as in one pass). Holds one counter per stem, not the texts."""
+
+    def __init__(self):
+        self.spellings: dict[str, Counter] = {}
+        self.df: Counter = Counter()
+
+    def add(self, piece: dict[str, list]) -> None:
+        for t, (n, spelled) in piece.items():
+            c = self.spellings.get(t)
+            if c is None:
+                self.spellings[t] = Counter(spelled)
+            else:
+                c.update(spelled)
+            self.df[t] += n
+
+    def result(self, limit: int | None = None) -> tuple[list[str], list[str]]:
+        terms = sorted(self.spellings)
+        if limit is not None and len(terms) > limit:
+            terms = sorted(t for t, _ in sorted(self.df.items(), key=lambda x: (-x[1], x[0]))[:limit])
+        return terms, [self.spellings[t].most_common(1)[0][0] for t in terms]
+
+
+def piece_line(doc_id: str, key: str, piece: dict[str, list]) -> str:
+    """One line of terms.pieces.jsonl."""
+    return json.dumps({"doc": doc_id, "key": key, "vocab": piece}, separators=(",", ":")) + "\n"
+
+
+def load_pieces(gen_path: Path) -> dict[str, tuple[str, dict]]:
+    """doc_id -> (key, piece) of a generation ({} when it has none: written before pieces were kept)."""
+    try:
+        with open(gen_path / PIECES, encoding="utf-8") as f:
+            rows = [json.loads(line) for line in f if line.strip()]
+        return {r["doc"]: (r["key"], r["vocab"]) for r in rows}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def up_to_date(settings: Settings, gen_path: Path) -> bool:
@@ -70,9 +120,10 @@ def up_to_date(settings: Settings, gen_path: Path) -> bool:
 class Plan:
     """The term vectors a new generation needs: reused by spelling, the rest waiting for embed_all."""
 
-    def __init__(self, settings: Settings, texts: list[str], old_path: Path | None):
+    def __init__(self, settings: Settings, texts: list[str] | None, old_path: Path | None,
+                 vocab: tuple[list[str], list[str]] | None = None):
         self.model = settings.model
-        self.terms, spelled = vocabulary(texts, MAX_TERMS)
+        self.terms, spelled = vocab if vocab is not None else vocabulary(texts or [], MAX_TERMS)
         self.pending = vectorfiles.Pending(spelled, spelled, _old_vectors(old_path, settings.model))
 
     def save(self, gen_path: Path) -> int:

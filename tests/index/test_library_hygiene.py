@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.cli import main
-from assistant.index import store
+from assistant.index import parsecache
 from assistant.index.store import ingest, library_dir, parse_cache_dir
 from assistant.settings import load_settings
 
@@ -58,8 +58,8 @@ def test_unchanged_files_are_not_parsed_again(small_corpus, monkeypatch):
     ingest(small_corpus, progress=False)
     assert any(parse_cache_dir(small_corpus).glob("*.json"))
     calls = []
-    real = store.load_path
-    monkeypatch.setattr(store, "load_path", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = parsecache.load_path
+    monkeypatch.setattr(parsecache, "load_path", lambda *a, **k: calls.append(a) or real(*a, **k))
     rep = ingest(small_corpus, progress=False)
     assert rep.unchanged == ["clubs"] and calls == []
     guide = small_corpus.corpus_path / "guidance" / "clubs.md"
