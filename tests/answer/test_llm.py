@@ -15,6 +15,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from assistant.answer.llm_answer import NOT_COVERED, build_messages
 from assistant.core import Assistant
 from assistant.errors import LLMError
+from assistant.types import Answer
 
 
 class ScriptedChatModel(BaseChatModel):
@@ -157,3 +158,46 @@ def test_the_model_sees_the_redacted_conversation():
     user = build_messages("who wrote it?", [p], history)[1].content
     assert "<conversation>" in user and "Jane Smith" not in user and "943 476 5919" not in user
     assert user.count("</conversation>") == 1 and user.rstrip().endswith("who wrote it?")
+
+
+class ChunkedStream(BaseChatModel):
+    """A fake server that streams a scripted reply a few characters at a time, as a real one does."""
+
+    script: Callable[[str], str]
+
+    @property
+    def _llm_type(self) -> str:
+        return "chunked-fake"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        raise AssertionError("the chat streams the answer")
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        from langchain_core.messages import AIMessageChunk
+        from langchain_core.outputs import ChatGenerationChunk
+
+        reply = self.script("\n".join(str(m.content) for m in messages))
+        for i in range(0, len(reply), 7):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=reply[i:i + 7]))
+
+
+def test_the_answer_streams_as_drafts_and_ends_on_the_verified_answer(real_settings):
+    def script(prompt):
+        n = number_of(prompt, "Munro review")
+        return (f"The Munro review of child protection was published in 2011. [{n}] "
+                f"The Munro review said councils must close every children's centre by 2012. [{n}]")
+
+    a = Assistant(real_settings, chat_model=ChunkedStream(script=script))
+    steps = list(a.ask_stream("When was the Munro review published?"))
+    drafts, final = steps[:-1], steps[-1]
+    assert len(drafts) > 5 and all(isinstance(d, str) for d in drafts)
+    assert all(b.startswith(a_) for a_, b in zip(drafts, drafts[1:], strict=False))  # each draft grows the last
+    assert "children's centre" in drafts[-1]  # the draft is what the model wrote, unverified
+    assert isinstance(final, Answer) and "2011" in final.answer and "children's centre" not in final.answer
+    assert final.removed and "children's centre" in final.removed[0] and len(final.notices) == 1
+    assert final.model_dump() == a.ask("When was the Munro review published?").model_dump()
+
+
+def test_the_extractive_answer_streams_as_one_answer(real_settings):
+    steps = list(Assistant(real_settings).ask_stream("What do strengths and asset-based approaches focus on?"))
+    assert len(steps) == 1 and isinstance(steps[0], Answer) and not steps[0].abstained
