@@ -11,7 +11,9 @@ nothing survives, the extractive answer is shown instead.
 from __future__ import annotations
 
 import logging
+import queue
 import re
+import threading
 import time
 
 from assistant.answer.compose import ABSTAIN_TEXT, split_answer_sentences
@@ -62,21 +64,46 @@ def _data(text: str) -> str:
 
 
 def _reply_stream(model, messages: list, deadline: float):
-    """The model's reply so far, after each streamed piece; cut at the deadline (a server that ignores the cap
-    cannot block us)."""
+    """The model's reply so far, after each streamed piece, until the deadline. The stream is read in a worker
+    thread, so neither a slow first token (a long prompt on a small machine) nor a server that ignores the
+    output cap can hold the answer past its time limit."""
+    pieces: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    threading.Thread(target=_read_stream, args=(model, messages, pieces, stop), daemon=True,
+                     name="llm-stream").start()
     text = ""
     try:
-        for chunk in model.stream(messages):
-            text += chunk.content if isinstance(chunk.content, str) else str(chunk.content)
-            yield text
-            if time.monotonic() > deadline:
+        while True:
+            try:
+                kind, value = pieces.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
                 log.info("LLM answer cut at the time limit")
+                return
+            if kind == "end":
+                return
+            if kind == "error":
+                if isinstance(value, LLMError):
+                    raise value
+                raise LLMError(f"The LLM did not answer ({value.__class__.__name__}). Check ASSISTANT_LLM_BASE_URL "
+                               "and ASSISTANT_LLM_MODEL, or unset ASSISTANT_LLM_PROVIDER to use the offline "
+                               "answerer.") from value
+            text += value
+            yield text
+    finally:
+        stop.set()  # the reader closes the stream (and so the connection) at its next piece
+
+
+def _read_stream(model, messages: list, pieces: queue.Queue, stop: threading.Event) -> None:
+    try:
+        stream = model.stream(messages)
+        for chunk in stream:
+            pieces.put(("text", chunk.content if isinstance(chunk.content, str) else str(chunk.content)))
+            if stop.is_set():
+                stream.close()
                 break
-    except LLMError:
-        raise
-    except Exception as e:  # network, auth, server errors: one clear message, no traceback
-        raise LLMError(f"The LLM did not answer ({e.__class__.__name__}). Check ASSISTANT_LLM_BASE_URL and "
-                       "ASSISTANT_LLM_MODEL, or unset ASSISTANT_LLM_PROVIDER to use the offline answerer.") from e
+        pieces.put(("end", None))
+    except Exception as e:  # noqa: BLE001 — handed to the answering thread, which says what to do
+        pieces.put(("error", e))
 
 
 def llm_answer(retriever: Retriever, question: str, query: str, passages: list[Passage], settings: Settings,

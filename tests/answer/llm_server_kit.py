@@ -45,7 +45,7 @@ def start(log_path: Path, ready_seconds: float = 120.0) -> tuple[subprocess.Pope
     except importlib.metadata.PackageNotFoundError as e:
         raise RuntimeError(f"llama-cpp-python is not installed: {INSTALL_HINT}") from e
     port = free_port()
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path()), "--model_alias", ALIAS,
+    cmd = [sys.executable, str(Path(__file__).with_name("llama_server_main.py")), "--model", str(gguf_path()), "--model_alias", ALIAS,
            "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(CONTEXT), "--n_threads", "2"]
     log = log_path.open("wb")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)

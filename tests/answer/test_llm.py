@@ -201,3 +201,36 @@ def test_the_answer_streams_as_drafts_and_ends_on_the_verified_answer(real_setti
 def test_the_extractive_answer_streams_as_one_answer(real_settings):
     steps = list(Assistant(real_settings).ask_stream("What do strengths and asset-based approaches focus on?"))
     assert len(steps) == 1 and isinstance(steps[0], Answer) and not steps[0].abstained
+
+
+class SilentServer(BaseChatModel):
+    """A fake server that takes far longer than the time limit before its first token (a long prompt read on a
+    small machine)."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "silent-fake"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        raise AssertionError("streamed")
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        import time
+
+        from langchain_core.messages import AIMessageChunk
+        from langchain_core.outputs import ChatGenerationChunk
+
+        time.sleep(20)
+        yield ChatGenerationChunk(message=AIMessageChunk(content="Too late. [1]"))
+
+
+def test_a_slow_first_token_cannot_hold_the_answer_past_its_time_limit(real_settings):
+    import time
+
+    s = real_settings.model_copy(update={"llm_answer_seconds": 1.0})
+    a = Assistant(s, chat_model=SilentServer())
+    a.ask("What do strengths-based approaches focus on?")  # warm: the embedding model and index are loaded
+    start = time.monotonic()
+    ans = a.ask("What do strengths and asset-based approaches focus on?")
+    assert time.monotonic() - start < 10  # not the 20 s the server takes
+    assert ans.backend == "extractive" and "Too late" not in ans.answer
