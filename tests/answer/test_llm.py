@@ -234,3 +234,16 @@ def test_a_slow_first_token_cannot_hold_the_answer_past_its_time_limit(real_sett
     ans = a.ask("What do strengths and asset-based approaches focus on?")
     assert time.monotonic() - start < 10  # not the 20 s the server takes
     assert ans.backend == "extractive" and "Too late" not in ans.answer
+
+
+def test_the_output_cap_reaches_servers_that_only_read_max_tokens():
+    from langchain_core.messages import HumanMessage
+
+    from assistant.llm import chat_model
+    from assistant.settings import Settings
+
+    model = chat_model(Settings(llm_provider="openai", llm_model="m", llm_base_url="http://127.0.0.1:9/v1",
+                                llm_max_tokens=77))
+    payload = model._get_request_payload([HumanMessage("hi")])
+    # what the OpenAI API reads, and what llama-cpp-python's server reads (it ignores max_completion_tokens)
+    assert payload["max_completion_tokens"] == 77 and payload["extra_body"]["max_tokens"] == 77

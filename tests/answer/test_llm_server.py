@@ -24,7 +24,7 @@ from assistant.settings import REPO_DIR
 from assistant.types import Answer
 
 pytestmark = pytest.mark.llm_server
-MAX_TOKENS = 256
+MAX_TOKENS = 160
 ANSWER_SECONDS = 45.0  # the default llm_answer_seconds
 FALLBACK_SECONDS = 20.0  # the extractive answer shown instead, on two shared cores
 FOLLOW_UP = ["Who wrote the blog Looking for strengths at the heart of social care?", "what's his job?"]
