@@ -16,7 +16,7 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e '.[dev]')")
 expect = sync_api.expect
 
-from browser_kit import WAIT, ask, bot_messages, launch, open_app  # noqa: E402
+from browser_kit import WAIT, ask, bot_messages, launch, open_app, shot  # noqa: E402
 from langchain_core.language_models.chat_models import BaseChatModel  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
@@ -109,4 +109,5 @@ def test_an_llm_answer_streams_as_a_draft_and_the_verified_answer_stands(page, l
     expect(folded).not_to_have_attribute("open", "")
     folded.locator("summary").click()
     expect(folded.locator("li")).to_contain_text("children's centres")
+    shot(page, "ask-llm-verified", full_page=False)
     expect(page.locator("#sa-sources details.sa-cite mark").first).to_contain_text("Munro")
