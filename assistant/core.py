@@ -100,6 +100,15 @@ class Assistant:
         turns = [t if isinstance(t, Turn) else Turn.model_validate(t) for t in (history or [])]
         return answer_question(self.retriever, question, turns, self.settings, self.chat_model)
 
+    def ask_stream(self, question: str, history: list[Turn] | list[dict] | None = None):
+        """As ask, for a chat that shows an LLM's draft while it is written: yields the draft text (str, not yet
+        verified) and ends on the Answer to show, whose sentences have all been verified."""
+        from assistant.answer.answerer import answer_stream
+
+        question = validate_query(question, self.settings.max_question_chars)
+        turns = [t if isinstance(t, Turn) else Turn.model_validate(t) for t in (history or [])]
+        yield from answer_stream(self.retriever, question, turns, self.settings, self.chat_model)
+
     def check(self, text: str) -> CheckReport:
         from assistant.check.verify import check_text
 

@@ -28,7 +28,11 @@ def _chat_model(provider: str, model: str, base_url: str, api_key: str, timeout:
         raise LLMError("The LLM backend needs the optional packages: pip install -e '.[llm]'.") from e
     kwargs: dict = {"temperature": 0}
     if provider == "openai":
-        kwargs.update(api_key=api_key or "not-needed", timeout=timeout, max_retries=1, max_tokens=max_tokens)
+        # LangChain sends the cap as max_completion_tokens, which llama-cpp-python's server (and other local
+        # OpenAI-compatible servers) ignore: the old name goes in the request body too, or a small model writes
+        # thousands of tokens.
+        kwargs.update(api_key=api_key or "not-needed", timeout=timeout, max_retries=1, max_tokens=max_tokens,
+                      extra_body={"max_tokens": max_tokens})
         if base_url:
             kwargs["base_url"] = base_url
     else:  # Ollama's name for the output cap

@@ -12,6 +12,22 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--llm-server", action="store_true", default=False,
+                     help="run the llm_server tests: start llama-cpp-python's server (or use LLM_TEST_BASE_URL) "
+                          "and ask it real questions (`make test-llm`)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """llm_server tests are opt in (`make test-llm`): the default suite and CI never start a model server."""
+    if config.getoption("--llm-server"):
+        return
+    skip = pytest.mark.skip(reason="opt in with --llm-server (`make test-llm`)")
+    for item in items:
+        if "llm_server" in item.keywords:
+            item.add_marker(skip)
+
+
 def _reset_settings_cache() -> None:
     from assistant.settings import get_settings
 

@@ -6,6 +6,7 @@ import functools
 import json
 import logging
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 FEEDBACK_LABELS = {"helpful": "helpful", "unhelpful": "not helpful", "wrong_citation": "wrong citation"}
 FEEDBACK_KINDS = {"Like": "helpful", "Dislike": "unhelpful", "Wrong citation": "wrong_citation"}
 PREVIEW_CHARS = 300  # how much of an over-long question the chat repeats back
+DRAFT_EVERY = 0.25  # seconds between re-renders of an LLM draft in the chat
 GENERIC_ERROR = "Something went wrong on our side; the details are in the app's console log. Please try again."
 
 
@@ -108,32 +110,44 @@ class Callbacks:
     # ------------------------------------------------------------ ask
 
     def ask(self, question: str, history: list[dict]):
-        """-> chatbot, history, sources html, cleared textbox, feedback status, privacy notice.
+        """-> chatbot, history, sources html, cleared textbox, feedback status, privacy notice (a generator).
 
-        A question that cannot be answered (empty, too long, …) gets its reason as a reply in the chat; the
-        box keeps the text so it can be shortened, and the next answer replaces the reply.
+        With an LLM its draft is shown as it is written, marked as not yet checked, and then replaced by the
+        verified answer. A question that cannot be answered (empty, too long, …) gets its reason as a reply in
+        the chat; the box keeps the text so it can be shortened, and the next answer replaces the reply.
         """
         history = list(history or [])
+        asked = {"role": "user", "content": render.esc(_preview(question))}
+        ans, shown_at = None, 0.0
         try:
-            ans = self._answer(question, history)
+            for step in self.a.ask_stream(question, self._turns(history)):
+                if isinstance(step, Answer):
+                    ans = step
+                elif time.monotonic() - shown_at >= DRAFT_EVERY:  # a re-render per token would flood the page
+                    shown_at = time.monotonic()
+                    draft = {"role": "assistant", "content": render.draft_message(step)}
+                    yield (self._chat(history) + [asked, draft], *_skips(5))
         except Exception as e:  # noqa: BLE001 — the reason goes into the chat, never a traceback
-            shown = self._chat(history) + [{"role": "user", "content": render.esc(_preview(question))},
-                                           {"role": "assistant", "content": render.chat_problem(self._problem(question, e))}]
-            return shown, history, gr.skip(), gr.skip(), "", gr.skip()
+            problem = {"role": "assistant", "content": render.chat_problem(self._problem(question, e))}
+            yield self._chat(history) + [asked, problem], history, gr.skip(), gr.skip(), "", gr.skip()
+            return
         history.append({"id": uuid.uuid4().hex[:12], "question": ans.question, "answer": ans.model_dump()})
         sources = render.sources_panel(ans, self._cited_texts(ans), turn=len(history) - 1)
         warn = render.privacy_notice(question, bool(self.settings.llm_provider))
-        return self._chat(history), history, sources, "", "", warn
+        yield self._chat(history), history, sources, "", "", warn
 
     def ask_example(self, text: str):
         """An example question chip: sends that question straight away."""
-        return lambda history: self.ask(text, history)
+        def send(history):
+            yield from self.ask(text, history)
+        return send
 
-    def _answer(self, question: str, history: list[dict]) -> Answer:
+    def _turns(self, history: list[dict]) -> list[dict]:
+        """The conversation so far as turns for the library (each answer with the documents it cited)."""
         turns = [t for h in history for t in ({"role": "user", "content": h["question"]},
                                                {"role": "assistant", "content": h["answer"]["answer"],
                                                 "doc_ids": [c["doc_id"] for c in h["answer"].get("citations", [])]})]
-        return self.a.ask(question, history=turns[-8:])
+        return turns[-8:]
 
     def _problem(self, question, e: Exception) -> str:
         """Why a question was not answered, in plain words (the library's messages name settings for admins)."""

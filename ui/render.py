@@ -96,9 +96,22 @@ def answer_message(ans: Answer, turn: int = 0) -> str:
     if ans.searched_query and ans.searched_query.strip() != ans.question.strip():
         parts.append(f"*Searched for: {esc(ans.searched_query)}*")
     parts += [f"> Note: {esc(n)}" for n in ans.notices]
+    if ans.removed:  # the notice says how many in one line; the sentences themselves stay folded
+        items = "".join(f"<li>{esc(r)}</li>" for r in ans.removed)
+        s = "sentence" if len(ans.removed) == 1 else "sentences"
+        parts.append(f'<details class="sa-removed"><summary>Show the {len(ans.removed)} removed {s}</summary>'
+                     f"<ul>{items}</ul></details>")
     if ans.citations:
         parts.append("*Select a marker such as [1] to see its source, quoted in its paragraph.*")
     return "\n\n".join(parts)
+
+
+def draft_message(text: str) -> str:
+    """An LLM's answer while it is being written: plain text (its markers are not links yet), marked as a draft
+    that is checked against the guidance before it stands."""
+    body = esc(text.strip()) or "…"
+    return (f'<p class="sa-draft-label" role="status">Writing an answer… it is checked against the guidance '
+            f"before it is shown as the answer.</p>\n\n{body}")
 
 
 def cite_id(turn: int, marker: str) -> str:

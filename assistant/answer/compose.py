@@ -79,7 +79,7 @@ def _quote(s: Sentence) -> Quote:
 
 _ANAPHOR = re.compile(r"^(?:(?:hence|thus|therefore|so),?\s+)?(?:this|these|those|it|its|it’s|it's|they|their|such|"
                       r"as such|that)\b|^(?:hence|thus|therefore)\b", re.I)
-_DOC_NOUN = re.compile(r"^(?:this|these) (?:guide|guidance|report|paper|blog|document|glossary|publication|page|"
+_DOC_NOUN = re.compile(r"^(?:this|these) (?:(?:new|latest|recent|updated|short|quick|full|original|online) )?(?:guide|guidance|report|paper|blog|document|glossary|publication|page|"
                        r"article|toolkit|briefing)s?\b", re.I)
 
 

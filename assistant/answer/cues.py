@@ -59,8 +59,12 @@ _CUES = (
 def question_cue(question: str) -> str:
     """What kind of answer the question wants: age, duration, frequency, quantity, date, time, author, who,
     definition, or ''."""
-    q = question.strip()
+    q = _LEAD_IN.sub("", question.strip())  # "and who launched it?" asks who, as "who launched it?" does
     return next((name for name, pattern in _CUES if pattern.search(q)), "")
+
+
+_LEAD_IN = re.compile(r"^(?:(?:and|but|so|also|then|ok(?:ay)?|right|well|new q(?:uestion)?|different topic)\b[\s,:;-]*)+",
+                      re.I)
 
 
 @functools.lru_cache(maxsize=50_000)

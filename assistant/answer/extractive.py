@@ -24,7 +24,7 @@ from assistant.answer.compose import (
     detail_answer,
     document_detail,
 )
-from assistant.answer.cues import asks_for_pointer
+from assistant.answer.cues import asks_for_pointer, question_cue
 from assistant.answer.lists import best_list
 from assistant.answer.sentences import (
     DEPTH,
@@ -101,7 +101,7 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
     if wants_list and (items := best_list(a.candidates, docs, count)):
         return compose_quotes(question, a.query, items)
     chosen = choose(a.candidates, count or settings.answer_max_sentences, keyword_style(retriever, question),
-                    asks_for_pointer(fu.question))
+                    asks_for_pointer(fu.question), people=question_cue(fu.question) in ("who", "author"))
     return compose(question, a.query, chosen, docs, bullets=wants_list and len(chosen) > 1)
 
 
@@ -173,7 +173,7 @@ def assess(retriever: Retriever, question: str, history: list[Turn], settings: S
     # What the question asks is read from the sentence that asks, abbreviations spelt out; names and numbers it
     # must find from the words as typed, less the abbreviations the glossary or the library knows.
     meaning = u.meaning_focus if u.context else u.meaning
-    cands = candidate_sentences(retriever, asked.meaning_focus, meaning, qvec, pool)
+    cands = candidate_sentences(retriever, asked.meaning_focus, meaning, qvec, pool, typed=asked.focus)
     names = asked_names(retriever, asked.focus)
     conf = confidence(retriever, asked.focus, u.focus if u.context else u.corrected, passages, settings, cands,
                       names=names, qvec=qvec) if passages else 0.0

@@ -11,7 +11,9 @@ nothing survives, the extractive answer is shown instead.
 from __future__ import annotations
 
 import logging
+import queue
 import re
+import threading
 import time
 
 from assistant.answer.compose import ABSTAIN_TEXT, split_answer_sentences
@@ -61,31 +63,73 @@ def _data(text: str) -> str:
     return re.sub(r"</?\s*(?:passages?|conversation)\b", "&lt;", text, flags=re.I)
 
 
-def _reply(model, messages: list, deadline: float) -> str:
-    """The model's reply, streamed and cut at the deadline (a server that ignores the cap cannot block us)."""
-    parts: list[str] = []
+def _reply_stream(model, messages: list, deadline: float):
+    """The model's reply so far, after each streamed piece, until the deadline. The stream is read in a worker
+    thread, so neither a slow first token (a long prompt on a small machine) nor a server that ignores the
+    output cap can hold the answer past its time limit."""
+    pieces: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    threading.Thread(target=_read_stream, args=(model, messages, pieces, stop), daemon=True,
+                     name="llm-stream").start()
+    text = ""
     try:
-        for chunk in model.stream(messages):
-            content = chunk.content if isinstance(chunk.content, str) else str(chunk.content)
-            parts.append(content)
-            if time.monotonic() > deadline:
+        while True:
+            try:
+                kind, value = pieces.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
                 log.info("LLM answer cut at the time limit")
+                return
+            if kind == "end":
+                return
+            if kind == "error":
+                if isinstance(value, LLMError):
+                    raise value
+                raise LLMError(f"The LLM did not answer ({value.__class__.__name__}). Check ASSISTANT_LLM_BASE_URL "
+                               "and ASSISTANT_LLM_MODEL, or unset ASSISTANT_LLM_PROVIDER to use the offline "
+                               "answerer.") from value
+            text += value
+            yield text
+    finally:
+        stop.set()  # the reader closes the stream (and so the connection) at its next piece
+
+
+def _read_stream(model, messages: list, pieces: queue.Queue, stop: threading.Event) -> None:
+    try:
+        stream = model.stream(messages)
+        for chunk in stream:
+            pieces.put(("text", chunk.content if isinstance(chunk.content, str) else str(chunk.content)))
+            if stop.is_set():
+                stream.close()
                 break
-    except LLMError:
-        raise
-    except Exception as e:  # network, auth, server errors: one clear message, no traceback
-        raise LLMError(f"The LLM did not answer ({e.__class__.__name__}). Check ASSISTANT_LLM_BASE_URL and "
-                       "ASSISTANT_LLM_MODEL, or unset ASSISTANT_LLM_PROVIDER to use the offline answerer.") from e
-    return "".join(parts)
+        pieces.put(("end", None))
+    except Exception as e:  # noqa: BLE001 — handed to the answering thread, which says what to do
+        pieces.put(("error", e))
 
 
 def llm_answer(retriever: Retriever, question: str, query: str, passages: list[Passage], settings: Settings,
                model=None, history: list[Turn] | None = None) -> Answer:
     """Ask the LLM, then keep only sentences that cite passages which really support them."""
+    for step in llm_answer_stream(retriever, question, query, passages, settings, model, history):
+        if isinstance(step, Answer):
+            return step
+    raise LLMError("The LLM answer ended without a result.")  # unreachable: the stream always ends on an Answer
+
+
+def llm_answer_stream(retriever: Retriever, question: str, query: str, passages: list[Passage],
+                      settings: Settings, model=None, history: list[Turn] | None = None):
+    """The model's draft as it is written (str, unverified: show it as a draft), then the verified Answer."""
     deadline = time.monotonic() + settings.llm_answer_seconds
     passages = passages[:6]
     model = model or chat_model(settings)
-    text = _reply(model, build_messages(question, passages, history), deadline)
+    text = ""
+    for text in _reply_stream(model, build_messages(question, passages, history), deadline):
+        yield text
+    yield _verified(retriever, question, query, passages, settings, text, deadline, history)
+
+
+def _verified(retriever: Retriever, question: str, query: str, passages: list[Passage], settings: Settings,
+              text: str, deadline: float, history: list[Turn] | None) -> Answer:
+    """The model's text with only its verified sentences (or the extractive answer when none is)."""
     backend = f"llm:{settings.llm_model or 'custom'}"
     if text.strip().startswith(NOT_COVERED) or not passages:
         return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, searched_query=query,

@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from assistant.answer.cues import fits_cue, is_navigation, question_cue
+from assistant.answer.cues import fits_cue, is_navigation, key_terms, question_cue
 from assistant.search.query import question_terms, term_set, with_acronyms
 from assistant.search.retrieve import Retriever
 from assistant.textutil import sentence_spans
@@ -23,6 +23,7 @@ KEYWORD_HITS = 4  # plus the best keyword (BM25) passages among them
 # Sentence score: word overlap, similarity to the question, its passage's similarity, passage rank, answer type.
 WEIGHTS = (0.35, 0.45, 0.2, 0.04, 0.08)
 _STRONG_CUES = frozenset(("quantity", "duration", "frequency", "age", "date", "time", "author"))  # their answer type counts double
+LEAD_FIT_SHARE = 0.6  # a sentence with the asked-for answer type leads if it scores this share of the top one
 SHORT_SENTENCE = 110  # characters: a chosen sentence this short brings its next sentence when it continues it
 HISTORY_WEIGHT = 0.35  # a follow-up's own words outweigh the earlier turn's words when picking sentences
 _ANAPHOR = re.compile(r"^(?:it|its|this|these|they|their|such|as such|hence|key to this|that)\b", re.I)
@@ -44,10 +45,13 @@ class Sentence:
 
 
 def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, passages: list[Passage],
-                        depth: int | None = None) -> list[Sentence]:
-    """Every sentence of the top passages, scored as an answer to the question (best first)."""
+                        depth: int | None = None, typed: str = "") -> list[Sentence]:
+    """Every sentence of the top passages, scored as an answer to the question (best first). `typed`: the
+    question as written, whose names and abbreviations also count when a sentence uses them as written
+    ("NICE's quick guide" answers "a NICE resource" although the question is searched spelt out)."""
     terms = _weighted_terms(retriever, question, query)
     total = sum(terms.values()) or 1.0
+    terms.update(_as_typed(retriever, typed, terms))  # alternatives to their long forms: not in the total
     cue = question_cue(question)
     idf = retriever.index.bm25.idf
     spans = _spans(retriever, passages[:depth or DEPTH + KEYWORD_HITS])
@@ -60,8 +64,8 @@ def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, p
     for (rank, p, s, e, text, context, author, kind), sim in zip(spans, sims):
         toks = with_acronyms(retriever, term_set(text))
         got = sum(w for t, w in terms.items() if t in toks)
+        ctx = with_acronyms(retriever, term_set(context)) if context else set()
         if context:  # "It also requires…" or a list item: the sentence before says what it is about
-            ctx = term_set(context)
             got += 0.5 * sum(w for t, w in terms.items() if t in ctx and t not in toks)
         overlap = min(1.0, got / total)
         fits = fits_cue(cue, text, author)
@@ -102,7 +106,15 @@ def sentence_kind(text: str, start: int, end: int) -> str:
         return "fragment"
     if prefix and _BULLET.fullmatch(prefix):
         return "item"
+    if _BYLINE.fullmatch(sentence) and (line_start == start or not text[line_start:start].strip()):
+        return "byline"
     return "sentence"
+
+
+# A line of names and titles only ("Alex Fox, Chief Executive, Mayday Trust"): it says who someone is, so it
+# answers "who…?" questions and nothing else.
+_BYLINE = re.compile(r"(?:[A-Z][\w'’.-]*|of|for|and|the|&)(?:[ ,]+(?:[A-Z][\w'’.-]*|of|for|and|the|&))*,"
+                     r"(?:[ ,]+(?:[A-Z][\w'’.-]*|of|for|and|the|&))+")
 
 
 # Kinds that never answer a question on their own (a keyword search may still show them).
@@ -125,6 +137,14 @@ def _sentences(text: str, start: int, end: int) -> tuple[tuple[int, int, str, st
     return tuple(out)
 
 
+def _as_typed(retriever: Retriever, typed: str, terms: dict[str, float]) -> dict[str, float]:
+    """The names and abbreviations of the question as written that the spelt-out question lost, idf-weighted."""
+    if not typed:
+        return {}
+    idf = retriever.index.bm25.idf
+    return {t: idf[t] for t in key_terms(typed) if t not in terms and t in idf}
+
+
 def _weighted_terms(retriever: Retriever, question: str, query: str) -> dict[str, float]:
     """Content terms with idf weights; in a follow-up, the earlier turn's words count less."""
     terms = question_terms(retriever, query)
@@ -144,11 +164,15 @@ def _similarities(retriever: Retriever, question: str, query: str, qvec, texts: 
     return sims
 
 
-def choose(cands: list[Sentence], limit: int, keyword: bool = False, pointers: bool = False) -> list[Sentence]:
+def choose(cands: list[Sentence], limit: int, keyword: bool = False, pointers: bool = False,
+           people: bool = False) -> list[Sentence]:
     """A direct lead, then non-redundant supporting points; headings only for searches, pointers ('See
-    also…') for searches and for questions asking where to look."""
-    usable = cands if keyword else [c for c in cands if (pointers or not c.navigation) and c.kind not in NOT_ANSWERS] \
-        or [c for c in cands if c.kind not in NOT_ANSWERS] or cands
+    also…') for searches and for questions asking where to look, bylines for questions asking who. The lead
+    has what the question asks for (a name for "who", a number for "how many") when a close second has it."""
+    skip = NOT_ANSWERS if people else NOT_ANSWERS | {"byline"}
+    usable = cands if keyword else [c for c in cands if (pointers or not c.navigation) and c.kind not in skip] \
+        or [c for c in cands if c.kind not in skip] or cands
+    usable = _answering_first(usable)
     chosen: list[Sentence] = []
     for c in usable:
         if len(chosen) >= limit or (chosen and c.score < 0.7 * chosen[0].score):
@@ -160,6 +184,17 @@ def choose(cands: list[Sentence], limit: int, keyword: bool = False, pointers: b
         if follow is not None and not any(_similar(follow, o) for o in chosen):
             chosen.append(follow)
     return chosen
+
+
+def _answering_first(usable: list[Sentence]) -> list[Sentence]:
+    """The best sentence that has what the question asks for moved to the front, when the top one lacks it and
+    it scores at least LEAD_FIT_SHARE of the top one."""
+    if not usable or usable[0].fits:
+        return usable
+    best = next((c for c in usable if c.fits), None)
+    if best is None or best.score < LEAD_FIT_SHARE * usable[0].score:
+        return usable
+    return [best] + [c for c in usable if c is not best]
 
 
 def _continuation(c: Sentence, cands: list[Sentence]) -> Sentence | None:

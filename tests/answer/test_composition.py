@@ -6,7 +6,7 @@ import re
 
 from assistant.answer.compose import compose, split_answer_sentences, with_antecedents
 from assistant.answer.lists import list_at
-from assistant.answer.sentences import Sentence, sentence_kind
+from assistant.answer.sentences import Sentence, choose, sentence_kind
 from assistant.evaluation.metrics import citation_verbatim
 from assistant.evaluation.reading import ANAPHOR, DOC_NOUN, fragment_count, opens_unresolved
 from assistant.textutil import sentence_spans
@@ -93,3 +93,43 @@ def test_the_apps_own_example_question_reads_as_an_answer(real_assistant):
     ans = real_assistant.ask("What does the Care Act say about carers?")
     assert not ans.abstained and not opens_unresolved(ans.answer)
     assert ans.answer.startswith("Strengths-based approaches: Care Act 2014 guidance (SCIE) says: “")
+
+
+def _cand(text: str, score: float, fits: bool = True, kind: str = "sentence", start: int = 0) -> Sentence:
+    p = Passage(rank=1, chunk_id=f"c{start}", doc_id=f"d{start}", title="T", text=text, score=0.0, start=start,
+                end=start + len(text))
+    return Sentence(p, start, start + len(text), text, score, set(text.lower().split()), fits=fits, kind=kind)
+
+
+def test_bylines_are_read_from_the_document_and_answer_only_who_questions():
+    text = ("# Launch\n\nThe new report was launched by three charities today.\n\n"
+            "Alex Fox, Chief Executive, Harbour Trust\n\nThe report sets out ten commitments.")
+    start = text.index("Alex Fox")
+    assert sentence_kind(text, start, text.index("\n", start)) == "byline"
+    s0 = text.index("The new")
+    assert sentence_kind(text, s0, text.index(".", s0) + 1) == "sentence"
+    byline = _cand("Alex Fox, Chief Executive, Harbour Trust", 0.9, kind="byline", start=100)
+    plain = _cand("The report sets out ten commitments for councils.", 0.8, start=200)
+    assert [c.text for c in choose([byline, plain], 3)] == [plain.text]
+    assert choose([byline, plain], 3, people=True)[0] is byline
+
+
+def test_the_lead_has_what_the_question_asks_for_when_a_close_second_has_it():
+    off = _cand("The launch of this paper follows earlier studies of areas.", 0.50, fits=False, start=0)
+    who = _cand("Three charities and a council launch the paper, written by a chief executive.", 0.40, start=300)
+    far = _cand("Alex Fox is a chief executive of a charity for carers in the north.", 0.20, start=600)
+    assert choose([off, who], 3)[0] is who  # 0.40 is within 60% of 0.50: the answer of the right type leads
+    assert choose([off, far], 3)[0] is off  # too far behind: the best sentence still leads
+
+
+def test_a_follow_up_that_starts_with_and_asks_what_its_question_word_asks():
+    from assistant.answer.cues import question_cue
+
+    assert question_cue("and who launched it?") == question_cue("who launched it?") == "who"
+    assert question_cue("so, how many features were there?") == "quantity"
+    assert question_cue("And when was it published?") == "date"
+
+
+def test_an_abbreviation_as_written_counts_where_the_guidance_writes_it_so(real_assistant):
+    ans = real_assistant.ask("Does the glossary point to anything from NICE on outcomes?")
+    assert not ans.abstained and "NICE" in ans.answer

@@ -15,6 +15,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from assistant.answer.llm_answer import NOT_COVERED, build_messages
 from assistant.core import Assistant
 from assistant.errors import LLMError
+from assistant.types import Answer
 
 
 class ScriptedChatModel(BaseChatModel):
@@ -157,3 +158,92 @@ def test_the_model_sees_the_redacted_conversation():
     user = build_messages("who wrote it?", [p], history)[1].content
     assert "<conversation>" in user and "Jane Smith" not in user and "943 476 5919" not in user
     assert user.count("</conversation>") == 1 and user.rstrip().endswith("who wrote it?")
+
+
+class ChunkedStream(BaseChatModel):
+    """A fake server that streams a scripted reply a few characters at a time, as a real one does."""
+
+    script: Callable[[str], str]
+
+    @property
+    def _llm_type(self) -> str:
+        return "chunked-fake"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        raise AssertionError("the chat streams the answer")
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        from langchain_core.messages import AIMessageChunk
+        from langchain_core.outputs import ChatGenerationChunk
+
+        reply = self.script("\n".join(str(m.content) for m in messages))
+        for i in range(0, len(reply), 7):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=reply[i:i + 7]))
+
+
+def test_the_answer_streams_as_drafts_and_ends_on_the_verified_answer(real_settings):
+    def script(prompt):
+        n = number_of(prompt, "Munro review")
+        return (f"The Munro review of child protection was published in 2011. [{n}] "
+                f"The Munro review said councils must close every children's centre by 2012. [{n}]")
+
+    a = Assistant(real_settings, chat_model=ChunkedStream(script=script))
+    steps = list(a.ask_stream("When was the Munro review published?"))
+    drafts, final = steps[:-1], steps[-1]
+    assert len(drafts) > 5 and all(isinstance(d, str) for d in drafts)
+    assert all(b.startswith(a_) for a_, b in zip(drafts, drafts[1:], strict=False))  # each draft grows the last
+    assert "children's centre" in drafts[-1]  # the draft is what the model wrote, unverified
+    assert isinstance(final, Answer) and "2011" in final.answer and "children's centre" not in final.answer
+    assert final.removed and "children's centre" in final.removed[0] and len(final.notices) == 1
+    assert final.model_dump() == a.ask("When was the Munro review published?").model_dump()
+
+
+def test_the_extractive_answer_streams_as_one_answer(real_settings):
+    steps = list(Assistant(real_settings).ask_stream("What do strengths and asset-based approaches focus on?"))
+    assert len(steps) == 1 and isinstance(steps[0], Answer) and not steps[0].abstained
+
+
+class SilentServer(BaseChatModel):
+    """A fake server that takes far longer than the time limit before its first token (a long prompt read on a
+    small machine)."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "silent-fake"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        raise AssertionError("streamed")
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        import time
+
+        from langchain_core.messages import AIMessageChunk
+        from langchain_core.outputs import ChatGenerationChunk
+
+        time.sleep(20)
+        yield ChatGenerationChunk(message=AIMessageChunk(content="Too late. [1]"))
+
+
+def test_a_slow_first_token_cannot_hold_the_answer_past_its_time_limit(real_settings):
+    import time
+
+    s = real_settings.model_copy(update={"llm_answer_seconds": 1.0})
+    a = Assistant(s, chat_model=SilentServer())
+    a.ask("What do strengths-based approaches focus on?")  # warm: the embedding model and index are loaded
+    start = time.monotonic()
+    ans = a.ask("What do strengths and asset-based approaches focus on?")
+    assert time.monotonic() - start < 10  # not the 20 s the server takes
+    assert ans.backend == "extractive" and "Too late" not in ans.answer
+
+
+def test_the_output_cap_reaches_servers_that_only_read_max_tokens():
+    from langchain_core.messages import HumanMessage
+
+    from assistant.llm import chat_model
+    from assistant.settings import Settings
+
+    model = chat_model(Settings(llm_provider="openai", llm_model="m", llm_base_url="http://127.0.0.1:9/v1",
+                                llm_max_tokens=77))
+    payload = model._get_request_payload([HumanMessage("hi")])
+    # what the OpenAI API reads, and what llama-cpp-python's server reads (it ignores max_completion_tokens)
+    assert payload["max_completion_tokens"] == 77 and payload["extra_body"]["max_tokens"] == 77

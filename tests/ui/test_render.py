@@ -56,3 +56,20 @@ def test_library_rows_are_escaped_and_labelled_for_cards():
     html = render.documents([info])
     assert "<img" not in html and "&lt;img" in html
     assert 'data-label="Publisher">not stated<' in html and "Indexed documents (1)" in html
+
+
+def test_removed_sentences_are_one_line_with_the_details_folded():
+    ans = Answer(question="q", answer="Kept. [1]", abstained=False, citations=[], removed=["Made up one.", "<b>Made up two</b>."],
+                 notices=["Removed 2 sentences from the model's answer because the guidance cited does not support "
+                          "them."])
+    html = render.answer_message(ans)
+    assert html.count("Note:") == 1
+    folded = re.search(r'<details class="sa-removed"><summary>([^<]*)</summary>(.*?)</details>', html, re.S)
+    assert folded and "2 removed sentences" in folded.group(1)
+    assert "Made up one." in folded.group(2) and "&lt;b&gt;" in folded.group(2) and "<b>" not in html
+    assert "sa-removed" not in render.answer_message(ans.model_copy(update={"removed": []}))
+
+
+def test_a_draft_says_it_is_not_yet_the_answer_and_escapes_what_the_model_wrote():
+    html = render.draft_message("Carers matter <script>x</script> [1]")
+    assert "checked against the guidance" in html and "<script>" not in html and "&lt;script&gt;" in html
