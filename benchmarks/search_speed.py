@@ -6,7 +6,8 @@ The libraries are scale.py's (the five guidance documents plus bigram-generated 
 vectors (embedding 100,000 passages with the model would take hours on a shared 2-core machine); every timed
 search still pays for the real query embedding (scale._FakeVectorsRealCost). Each query is searched with the
 settings as they were before issue 18's ranking change (`lexical_scope="top"`: BM25 scores only for its own top
-candidates) and as they are now, alternately, so the machine's load hits both alike. --work keeps the built
+candidates, idf from the whole library; `fusion_reference=0`: one standardisation over all candidates) and as they
+are now, alternately, so the machine's load hits both alike. --work keeps the built
 indexes between runs. Writes benchmarks/results/search_speed.json.
 """
 
@@ -23,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-BEFORE = {"lexical_scope": "top"}  # what search did before: see the docstring
+BEFORE = {"lexical_scope": "top", "fusion_reference": 0}  # what search did before: see the docstring
 
 
 def build(folder: Path, size: int):
