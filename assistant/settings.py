@@ -6,6 +6,7 @@ import difflib
 import functools
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +50,8 @@ class Settings(BaseSettings):
 
     search_k: int = Field(default=5, ge=1, le=100, description="Passages returned by search")
     candidate_k: int = Field(default=30, ge=5, le=500, description="Candidates taken from each retriever before fusion")
+    lexical_scope: Literal["pool", "top"] = Field(default="pool", description="pool: every candidate gets its keyword score, with each word's idf counted among the candidates (so unrelated documents added to the library do not reweigh the words); top: only BM25's own top candidate_k get one, idf from the whole library (before issue 18)")
+    fusion_reference: int = Field(default=30, ge=0, le=500, description="Scores are standardised against the best this many candidates of a first fusion pass, not all of them (a crowd of unrelated passages among the candidates does not reweigh the signals); 0 = all candidates")
     lexical_weight: float = Field(default=0.5, ge=0.0, le=5.0, description="Weight of the standardised BM25 (keyword) score beside standardised cosine similarity in hybrid search")
     sentence_vectors: bool = Field(default=True, description="Also embed every sentence at ingest, so a passage is found by its best-matching sentence (paraphrased questions); off: passage vectors only")
     sentence_scan_limit: int = Field(default=40000, ge=0, description="Up to this many sentences every one is compared with the query (finds passages the passage vectors miss); above it, sentences only rescore the candidates, keeping search fast in large libraries")

@@ -10,6 +10,7 @@ the dev questions (settings.abstain_threshold).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.answer.cues import (
@@ -32,7 +33,7 @@ from assistant.search.query import (
     with_acronyms,
 )
 from assistant.search.offtopic import everyday
-from assistant.search.rarity import term_weights
+from assistant.search.rarity import everyday as everyday_word, term_weights
 from assistant.search.retrieve import Retriever
 from assistant.settings import Settings
 from assistant.textutil import tokens
@@ -68,6 +69,24 @@ def unfamiliar_situation(retriever: Retriever, question: str, passages: list[Pas
     else:
         close = terms.closest(vecs)
     return [w for w, sim in zip(unknown, close) if sim < NEAR_SYNONYM]
+
+
+def unseen_search_words(retriever: Retriever, question: str, names: "Asked") -> list[str]:
+    """Words of a search-box query ("hoarding support") that the library never uses and that say what the query
+    is about: not everyday English ("whats the name of…", "in one line", "money problems"), not an abbreviation
+    the glossary or the library knows ("LA"), not a contraction typed without its apostrophe ("dont")."""
+    idf = retriever.index.bm25.idf
+    terms = question_terms(retriever, question)
+    known = {t for toks, _, _ in names.abbreviations for t in toks}
+    out = []
+    for w in re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?", question):
+        toks = [t for t in tokens(w) if t in terms]
+        if not toks or all(t in idf or t in known for t in toks) or len(w) < 2:
+            continue
+        if w.isalpha() and everyday_word(w):
+            continue
+        out.append(w)
+    return out
 
 
 def _meta(retriever: Retriever, p: Passage) -> str:
@@ -131,7 +150,7 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
     target = how_to_object(question)
     keyword = keyword_style(retriever, question)
     pointer = asks_for_pointer(question)
-    if keyword and any(t not in retriever.index.bm25.idf for t in question_terms(retriever, question)):
+    if keyword and unseen_search_words(retriever, question, names):
         return 0.0  # a search-box word the library has never seen: that topic is not covered
     if unfamiliar_situation(retriever, question, passages):
         return 0.0  # advice about a situation the library never mentions

@@ -121,6 +121,36 @@ class BM25:
         top = hit[np.argsort(-scores[hit], kind="stable")[:top_n]]
         return [(int(i), float(scores[i])) for i in top]
 
+    def score_among(self, weights: dict[str, float], positions: np.ndarray) -> np.ndarray:
+        """BM25 of the given passages (positions), each word's idf and the mean length counted among them alone.
+
+        Ranking a question's candidates against each other needs weights that do not move when unrelated
+        documents join the library: beside a thousand council pages "strengths" turns rare and outweighs every
+        other word of a question about strengths-based practice, although it is in most passages competing for
+        the answer. Among the candidates it is as common as it was in the guidance alone."""
+        out = np.zeros(len(positions), dtype=np.float64)
+        if not weights or not len(positions) or not self.n:
+            return out
+        order = np.argsort(positions, kind="stable")
+        pos = np.asarray(positions, dtype=np.int64)[order]
+        lens = self.doc_len[pos].astype(np.float64)
+        norm = self.k1 * (1 - self.b + self.b * lens / (lens.mean() or 1.0))  # passage length among them too
+        scores = np.zeros(len(pos), dtype=np.float64)
+        for t, w in weights.items():
+            hit = self.postings(t)
+            if hit is None:
+                continue
+            ix, tf, _ = hit
+            j = np.minimum(np.searchsorted(ix, pos), len(ix) - 1)  # postings are in ascending passage order
+            has = ix[j] == pos
+            df = int(has.sum())
+            if not df:
+                continue
+            f = np.where(has, tf[j], 0.0)
+            scores += w * _idf(len(pos), df) * f * (self.k1 + 1) / (f + norm)
+        out[order] = scores
+        return out
+
     def save(self, gen_path: Path) -> None:
         folder = gen_path / FOLDER
         folder.mkdir(exist_ok=True)

@@ -33,6 +33,28 @@ def rarity(word: str) -> float:
     return math.log(total / (1 + wf[w]))
 
 
+EVERYDAY = 9.5  # rarity below which a word is everyday English ('name' 7.6, 'line' 8.9, 'meant' 9.0; 'bus' 9.9)
+
+
+def as_typed(word: str) -> str:
+    """A contraction typed without its apostrophe, with it back ('dont' -> "don't", 'theyre' -> "they're");
+    any other word unchanged."""
+    w = word.lower()
+    if rarity(w) < EVERYDAY:
+        return w
+    for i in (1, 2, 3):
+        if len(w) > i + 1:
+            c = f"{w[:-i]}'{w[-i:]}"
+            if rarity(c) < EVERYDAY:
+                return c
+    return w
+
+
+def everyday(word: str) -> bool:
+    """Whether a word is common in everyday English (its contraction read with the apostrophe it lacks)."""
+    return rarity(as_typed(word)) < EVERYDAY
+
+
 def term_weights(query: str) -> dict[str, float]:
     """The query's content terms (stems, as textutil.tokens makes them) weighted by their rarity in English."""
     out: dict[str, float] = {}

@@ -133,8 +133,8 @@ class Retriever:
         qvec = self.query_vector(query) if qvec is None else qvec
         res = idx.collection.query(query_embeddings=[qvec], n_results=n, include=["distances"])
         dense = {cid: 1.0 - float(d) for cid, d in zip(res["ids"][0], res["distances"][0])}
-        lexical = {idx.chunks[i].chunk_id: s for i, s in idx.bm25.search_terms(
-            self.keyword_terms(query, idx) if terms is None else terms, n)}
+        terms = self.keyword_terms(query, idx) if terms is None else terms
+        lexical = {idx.chunks[i].chunk_id: s for i, s in idx.bm25.search_terms(terms, n)}
         sentences = self.sentence_vectors(idx)
         # Scanning every sentence finds passages the passage vectors missed; in a large library that scan
         # costs more than the search itself, so there sentences only rescore the candidates.
@@ -151,15 +151,25 @@ class Retriever:
         # so raw cosines bunch together; z-scores let a strong keyword match compete with them.
         # Chosen over reciprocal rank fusion and raw-score sums on the dev questions (recall@5, MRR).
         cids = list(dense)
-        lx = np.array([lexical.get(c, 0.0) for c in cids])
-        z = _z(np.array([dense[c] for c in cids]))
+        pos = np.array([idx.position[c] for c in cids])
+        if self.settings.lexical_scope == "pool":
+            lx = idx.bm25.score_among(terms, pos)
+            lexical = dict(zip(cids, lx.tolist()))
+        else:
+            lx = np.array([lexical.get(c, 0.0) for c in cids])
+        signals = [(1.0, np.array([dense[c] for c in cids]))]
         if sentences is not None:
             # A passage's best sentence, standardised the same way: paraphrases of one sentence in a
             # three-sentence passage match that sentence far better than the passage's blended vector.
-            pos = np.array([idx.position[c] for c in cids])
             w = self.settings.sentence_weight
-            z = (1 - w) * z + w * _z(best[pos] if best is not None else sentences.best_of(qvec, pos))
-        z = z + self.settings.lexical_weight * _z(lx)
+            signals = [((1 - w), signals[0][1]), (w, best[pos] if best is not None else sentences.best_of(qvec, pos))]
+        signals.append((self.settings.lexical_weight, lx))
+        z = _fuse(signals, None)
+        ref = self.settings.fusion_reference
+        if 0 < ref < len(cids):
+            # Standardised again against the passages that compete for the top: a crowd of unrelated ones further
+            # down (bus timetables in a library of guidance) would otherwise set each signal's spread.
+            z = _fuse(signals, np.argpartition(-z, ref - 1)[:ref])
         fused = dict(zip(cids, z.tolist()))
         top = sorted(fused, key=lambda c: (-fused[c], idx.position[c]))[:k]
         return [self._passage(idx, r + 1, cid, fused[cid], dense.get(cid, 0.0), lexical.get(cid, 0.0))
@@ -188,8 +198,14 @@ class Retriever:
                        section=c.section, locator=c.locator, start=c.start, end=c.end)
 
 
-def _z(x: np.ndarray) -> np.ndarray:
-    return (x - x.mean()) / (x.std() + 1e-6)
+def _z(x: np.ndarray, ref: np.ndarray | None = None) -> np.ndarray:
+    r = x if ref is None else x[ref]
+    return (x - r.mean()) / (r.std() + 1e-6)
+
+
+def _fuse(signals: list[tuple[float, np.ndarray]], ref: np.ndarray | None) -> np.ndarray:
+    """Weighted sum of the signals, each standardised by its mean and spread over ref (all when None)."""
+    return sum(w * _z(x, ref) for w, x in signals)
 
 
 def as_langchain_retriever(retriever: Retriever, k: int | None = None):

@@ -18,6 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.search.abbreviations import is_known
+from assistant.search.rarity import as_typed
 from assistant.search.retrieve import Retriever
 from assistant.textutil import STOPWORDS, stem
 
@@ -80,7 +81,7 @@ def corrections(retriever: Retriever, query: str) -> list[Correction]:
             continue  # a capital inside a sentence marks a name, not a typo
         word = m.group(0).lower()
         if len(word) < MIN_LENGTH or word in STOPWORDS or stem(word) in idf or is_english(word) \
-                or is_known(retriever, word):
+                or is_known(retriever, word) or "'" in as_typed(word):  # 'dont' is "don't", not a typo
             continue
         fixed = closest_word(retriever, word)
         if fixed and fixed != word:

@@ -96,3 +96,27 @@ def test_advice_about_a_situation_is_judged_by_the_passages_found(mixed_library)
 
     ans = Assistant(mixed_library).ask("What should I do if the person I support refuses help?")
     assert ans.abstained, ans.answer
+
+
+def test_only_telling_unseen_words_stop_a_search_box_query(real_retriever):
+    """Everyday words ('name', 'line', 'stuff'), known abbreviations and apostrophe-less contractions the guidance
+    never uses say nothing about the topic; 'hoarding' or 'timetable' do."""
+    from assistant.answer.abstain import asked_names, unseen_search_words
+
+    def unseen(q):
+        return unseen_search_words(real_retriever, q, asked_names(real_retriever, q))
+
+    assert unseen("whats the name of the report in one line dont they") == []
+    assert unseen("LA should identify kinds of strengths") == []
+    assert unseen("hoarding support") == ["hoarding"]
+    assert unseen("bus timetable strengths") == ["bus", "timetable"]
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("whats the name of the report on strengths based areas", "strengths-based areas"),
+    ("what does co-production mean in one line", "co-production"),
+])
+def test_chatty_search_box_questions_are_answered(real_assistant, question, gold):
+    ans = real_assistant.ask(question)
+    assert not ans.abstained and ans.citations, question
+    assert gold in ans.answer.lower()

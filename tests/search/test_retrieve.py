@@ -187,3 +187,27 @@ def test_large_libraries_rescore_candidates_with_their_sentences(real_settings):
     limited = Retriever(real_settings.model_copy(update={"sentence_scan_limit": 0}))
     hits = limited.search("Do staff need time to learn about community resources?", k=5)
     assert any("familiarisation with community resources" in h.text for h in hits)
+
+
+def test_every_candidate_gets_its_keyword_score_whatever_else_the_library_holds(corpus_copy):
+    """Unrelated pages that fill BM25's own top places no longer leave a guidance candidate at keyword score 0."""
+    from assistant.index.store import ingest
+    from assistant.search.retrieve import Retriever
+    from assistant.settings import load_settings
+
+    for i in range(40):
+        (corpus_copy / "guidance" / f"bins-{i:02d}.md").write_text(
+            f"---\ntitle: Bins and council tax {i}\n---\n\n# Bins {i}\n\nThe council collects family bins on "
+            f"Tuesday in ward {i}. Council tax for a family home pays for the council's bins and friends of the "
+            f"park.\n", encoding="utf-8")
+    settings = load_settings(candidate_k=5)
+    ingest(settings, progress=False)
+    query = "council family friends support"
+    pool = Retriever(settings).search(query, k=20)
+    top = Retriever(settings.model_copy(update={"lexical_scope": "top"})).search(query, k=20)
+    words = {"famili", "friend", "support", "council"}
+    from assistant.textutil import tokens
+
+    shares = [p for p in pool if words & set(tokens(p.text))]
+    assert shares and all(p.lexical > 0 for p in shares)
+    assert any(p.lexical == 0 and words & set(tokens(p.text)) for p in top)  # before: zero outside BM25's top 5

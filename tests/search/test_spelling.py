@@ -35,3 +35,12 @@ def test_the_answer_shows_the_query_it_searched(real_assistant):
     assert ans.searched_query == "What does the Care Act say about a persons own strengths and capabilities?"
     assert not ans.abstained
     assert "own strengths and capabilities" in ans.answer.lower()
+
+
+def test_a_contraction_typed_without_its_apostrophe_is_no_typo(real_retriever):
+    from assistant.search.rarity import as_typed, everyday
+
+    assert as_typed("dont") == "don't" and as_typed("theyre") == "they're" and as_typed("carer") == "carer"
+    assert everyday("dont") and everyday("line") and not everyday("hoarding") and not everyday("timetable")
+    q = "NICE have a guide on outcomes dont they"
+    assert correct_spelling(real_retriever, q) == q

@@ -1,0 +1,95 @@
+"""Warm search before and after a change to fusion, in one process, at 1,500 and 100,000 passages.
+
+    python benchmarks/search_speed.py --work DIR [--sizes 1500 100000] [--repeat 3]
+
+The libraries are scale.py's (the five guidance documents plus bigram-generated ones) indexed with `fake-hash`
+vectors (embedding 100,000 passages with the model would take hours on a shared 2-core machine); every timed
+search still pays for the real query embedding (scale._FakeVectorsRealCost). Each query is searched with the
+settings as they were before issue 18's ranking change (`lexical_scope="top"`: BM25 scores only for its own top
+candidates, idf from the whole library; `fusion_reference=0`: one standardisation over all candidates) and as they
+are now, alternately, so the machine's load hits both alike. --work keeps the built
+indexes between runs. Writes benchmarks/results/search_speed.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+BEFORE = {"lexical_scope": "top", "fusion_reference": 0}  # what search did before: see the docstring
+
+
+def build(folder: Path, size: int):
+    import scale
+    from assistant.index.store import ingest
+    from assistant.settings import load_settings
+
+    settings = load_settings(corpus_dir=folder / "corpus", index_dir=folder / "indexes", home=folder,
+                             model="fake-hash")
+    if not (folder / "built").exists():
+        scale.write_corpus(scale.train(), folder / "corpus", size)
+        ingest(settings, progress=False)
+        (folder / "built").write_text(str(size))
+    return settings
+
+
+def measure(settings, queries: list[str], repeat: int) -> dict:
+    import scale
+    from assistant.index.embeddings import get_embedder
+    from assistant.search.retrieve import Retriever
+    from assistant.search.understand import search
+
+    fake = get_embedder(settings)
+    embedder = scale._FakeVectorsRealCost(fake, get_embedder(settings.model_copy(update={"model": "all-MiniLM-L6-v2"})))
+    runs = {"before": Retriever(settings.model_copy(update=BEFORE), embedder=embedder),
+            "now": Retriever(settings, embedder=embedder)}
+    for q in queries:  # warm: index files mapped, vectors loaded, caches filled
+        for r in runs.values():
+            search(r, q, 5)
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeat):
+        for q in queries:
+            for name, r in runs.items():
+                t = time.perf_counter()
+                search(r, q, 5)
+                times[name].append(time.perf_counter() - t)
+    out = {name: round(1000 * statistics.median(ts), 2) for name, ts in times.items()}
+    out["ratio"] = round(out["now"] / out["before"], 3)
+    out["passages"] = len(runs["now"].index.chunks)
+    return out
+
+
+def main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--work", type=Path, required=True)
+    p.add_argument("--sizes", type=int, nargs="+", default=[1500, 100_000])
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--build-only", action="store_true")
+    args = p.parse_args(argv)
+    from common import load_questions
+
+    queries = [q.query for s in ("dev", "holdout") for q in load_questions(s)]
+    result = {"queries": len(queries), "repeat": args.repeat, "sizes": {}}
+    for size in args.sizes:
+        settings = build(args.work / f"size-{size}", size)
+        if args.build_only:
+            continue
+        result["sizes"][str(size)] = measure(settings, queries, args.repeat)
+        print(size, result["sizes"][str(size)], file=sys.stderr, flush=True)
+    if not args.build_only:
+        out = HERE / "results" / "search_speed.json"
+        out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        print(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
