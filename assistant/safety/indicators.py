@@ -82,6 +82,11 @@ class Match:
     type: str
     nearest: str  # the bank sentence it is closest to
     reassured: float = 0.0  # cosine to the closest reassurance sentence (a sign checked and explained)
+    raw: float = -1.0  # the score before a short clause's discount (-1: the same as probability)
+
+    @property
+    def unweighted(self) -> float:
+        return self.probability if self.raw < 0 else self.raw
 
 
 def bank_files(folder: Path = DATA_DIR) -> list[Path]:
@@ -236,11 +241,12 @@ class Matcher:
         if not us:
             return []
         vecs = self.embedder.encode([u.text for u in us])
-        probs = unit_scores(vecs, self.w, self.b, self.vectors, self.labels, unit_weights(us))
+        raw = unit_scores(vecs, self.w, self.b, self.vectors, self.labels)
+        probs = raw * unit_weights(us)
         sims = vecs @ self.indicators.T
         calm = (vecs @ self.reassurance.T).max(axis=1) if self.reassurance is not None else np.zeros(len(us))
         out = []
-        for u, p, row, r in zip(us, probs, sims, calm):
+        for u, p, row, r, p0 in zip(us, probs, sims, calm, raw):
             top = np.argsort(-row)[:5]
             votes: dict[str, float] = {}
             for i in top:
@@ -248,7 +254,7 @@ class Matcher:
                 if not t.startswith("cue:"):
                     votes[t] = votes.get(t, 0.0) + float(row[i])
             kind = max(votes, key=votes.get) if votes else self.bank.types[top[0]]
-            out.append(Match(u, float(p), kind, self.bank.texts[top[0]], float(r)))
+            out.append(Match(u, float(p), kind, self.bank.texts[top[0]], float(r), float(p0)))
         return sorted(out, key=lambda m: -m.probability)
 
 

@@ -111,7 +111,9 @@ def detect(text: str, settings: Settings | None = None, meaning: Matcher | None 
     guidance = _guidance(found, child) if level == "red" else _amber_guidance(child)
     sg = Safeguarding(flag=True, level=level, reasons=reasons, guidance=guidance, cues=cues)
     context = calibration().amber * CONTEXT_SHARE
-    sg._context = [(s, e) for s, e in sentences if any(m.probability >= context and s <= m.unit.start < e
+    # What prompts must not reuse is read generously: a short clause's discount (which keeps it from raising
+    # an alarm alone) does not apply here.
+    sg._context = [(s, e) for s, e in sentences if any(m.unweighted >= context and s <= m.unit.start < e
                                                         for m in scored)]
     return sg
 
