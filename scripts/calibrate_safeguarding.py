@@ -1,6 +1,6 @@
 """Train and calibrate the safeguarding meaning matcher on the development situations.
 
-    python scripts/calibrate_safeguarding.py [--set eval/safeguarding-dev --set eval/dev] [--recall 0.96]
+    python scripts/calibrate_safeguarding.py [--set DIR ...] [--recall 0.98]
                                              [--red-precision 0.95]
 
 Writes two files under corpus/safety/:
@@ -43,6 +43,9 @@ from assistant.safety.safeguarding import detect  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
 
 DERIVED = DATA_DIR / "indicators-dev.yaml"
+# Development sets only. safeguarding-blind4 stays out: it is the unseen set the result is reported on.
+DEV_SETS = ["eval/safeguarding-dev", "eval/dev", "eval/holdout", "eval/safeguarding-blind", "eval/safeguarding-blind2",
+            "eval/safeguarding-blind3"]
 
 
 def situations(sets: list[str]) -> list[dict]:
@@ -56,10 +59,10 @@ def situations(sets: list[str]) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", action="append", dest="sets")
-    ap.add_argument("--recall", type=float, default=0.96)
+    ap.add_argument("--recall", type=float, default=0.98)  # recall first: a missed reminder reads as reassurance
     ap.add_argument("--red-precision", type=float, default=0.95)
     args = ap.parse_args(argv)
-    sets = args.sets or ["eval/safeguarding-dev", "eval/dev"]
+    sets = args.sets or DEV_SETS
     settings = get_settings()
     emb = get_embedder(settings)
     bank = load_bank([f for f in bank_files() if f != DERIVED])
