@@ -73,23 +73,10 @@ class BM25:
 
     @classmethod
     def build(cls, texts: list[str]) -> "BM25":
-        ids: dict[str, int] = {}
-        lens = np.zeros(len(texts), dtype=np.float32)
-        term_col: list[int] = []
-        doc_col: list[int] = []
-        for i, text in enumerate(texts):
-            toks = tokens(text)
-            lens[i] = len(toks)
-            term_col.extend(ids.setdefault(t, len(ids)) for t in toks)
-            doc_col.extend([i] * len(toks))
-        n = max(len(texts), 1)
-        pairs, counts = np.unique(np.asarray(term_col, dtype=np.int64) * n + np.asarray(doc_col, dtype=np.int64),
-                                  return_counts=True)  # sorted by term, then passage
-        df = np.bincount(pairs // n, minlength=len(ids))
-        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
-        np.cumsum(df, out=offsets[1:])
-        idf = np.array([_idf(len(texts), int(d)) for d in df], dtype=np.float64)
-        return cls(Strings.build(ids), offsets, (pairs % n).astype(np.int32), counts.astype(np.float32), lens, idf)
+        """The index over these passages, in order (the Builder below, with nothing kept)."""
+        builder = Builder()
+        builder.add_texts(texts)
+        return builder.build()
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray, float] | None:
         """(passage positions, term counts, idf) of a term; None when no passage has it."""
@@ -204,8 +191,8 @@ class Builder:
     """Builds a BM25 passage by passage, without keeping the texts: new passages are tokenised, a passage
     kept from the previous generation brings its postings from that generation's arrays instead.
 
-    The result scores every query exactly as BM25.build over the same texts would (term numbering may
-    differ, which nothing reads)."""
+    Kept passages score every query exactly as they would tokenised again (term numbering may differ, which
+    nothing reads)."""
 
     def __init__(self):
         self.ids: dict[str, int] = {}
@@ -260,7 +247,7 @@ class Builder:
         cat = (lambda parts, dt: np.concatenate(parts).astype(dt, copy=False) if parts else np.zeros(0, dt))
         terms, docs, tf = cat(self._terms, np.int64), cat(self._docs, np.int64), cat(self._tf, np.float32)
         lens = cat(self._lens, np.float32)
-        order = np.argsort(terms << 32 | docs, kind="stable")  # by term, then passage: BM25.build's layout
+        order = np.argsort(terms << 32 | docs, kind="stable")  # by term, then passage
         terms, docs, tf = terms[order], docs[order], tf[order]
         df_all = np.bincount(terms, minlength=len(self.ids))
         used = np.flatnonzero(df_all)
