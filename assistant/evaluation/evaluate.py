@@ -21,7 +21,7 @@ from assistant.types import SETTINGS
 FILES = {"questions": "questions.jsonl", "claims": "claims.jsonl", "scenarios": "scenarios.jsonl",
          "conversations": "conversations.jsonl"}
 DEFAULT_SETS = ("dev", "holdout", "fresh", "safeguarding-dev", "safeguarding-blind", "safeguarding-blind2",
-                "safeguarding-blind3", "safeguarding-blind4")
+                "safeguarding-blind3", "safeguarding-blind4", "safeguarding-blind5")
 UNLABELLED = "unlabelled"  # kind of exported feedback questions still waiting for gold strings
 LOWER_IS_BETTER = {"answers.opens_unresolved", "answers.fragments", "conversations.folded", "check.false_accept",
                    "prompts.deficit_terms", "safeguarding.false_positive_rate", "prompts.concern_named"}

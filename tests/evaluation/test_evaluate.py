@@ -207,7 +207,7 @@ def test_load_set_missing_or_empty_folder_says_what_to_do(tmp_path):
 def test_default_sets_are_the_shipped_dev_holdout_and_fresh():
     assert [p.name for p in default_sets()] == ["dev", "holdout", "fresh", "safeguarding-dev", "safeguarding-blind",
                                                   "safeguarding-blind2", "safeguarding-blind3",
-                                                  "safeguarding-blind4"]
+                                                  "safeguarding-blind4", "safeguarding-blind5"]
 
 
 def test_gate_parsing():
