@@ -35,6 +35,8 @@ from assistant.safety.indicators import (  # noqa: E402
     bank_files,
     fit_logistic,
     load_bank,
+    neutral,
+    people,
     unit_scores,
     unit_weights,
     units,
@@ -43,9 +45,9 @@ from assistant.safety.safeguarding import detect  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
 
 DERIVED = DATA_DIR / "indicators-dev.yaml"
-# Development sets only. safeguarding-blind4 stays out: it is the unseen set the result is reported on.
+# Development sets only. safeguarding-blind5 stays out: it is the unseen set the result is reported on.
 DEV_SETS = ["eval/safeguarding-dev", "eval/dev", "eval/holdout", "eval/safeguarding-blind", "eval/safeguarding-blind2",
-            "eval/safeguarding-blind3"]
+            "eval/safeguarding-blind3", "eval/safeguarding-blind4"]
 
 
 def situations(sets: list[str]) -> list[dict]:
@@ -66,11 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     emb = get_embedder(settings)
     bank = load_bank([f for f in bank_files() if f != DERIVED])
-    bank_vecs = emb.encode(list(bank.texts) + list(bank.contrast)).astype(np.float64)
+    bank_vecs = emb.encode([neutral(t) for t in bank.texts + bank.contrast]).astype(np.float64)
     base_y = np.r_[np.ones(len(bank.texts)), np.zeros(len(bank.contrast))]
     rows = situations(sets)
     us = [units(r["situation"]) for r in rows]
-    vecs = [emb.encode([u.text for u in x]).astype(np.float64) for x in us]
+    known = [people(r["situation"]) for r in rows]
+    vecs = [emb.encode([neutral(u.text, k) for u in x]).astype(np.float64) for x, k in zip(us, known)]
     weights = [unit_weights(x) for x in us]
     gold = np.array([bool(r["safeguarding"]) for r in rows])
 

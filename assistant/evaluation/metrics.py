@@ -244,9 +244,11 @@ def mentions(prompt_texts: Iterable[str], phrase: str) -> bool:
 
 def details_used_loose(prompt_texts: Iterable[str], details: Iterable[str]) -> list[str]:
     """Gold details one of whose distinctive words (4+ letters, as a stem) a prompt uses."""
-    have = {w[:5] for t in prompt_texts for w in re.findall(r"[a-z]{4,}", t.lower())}
-    return [d for d in details if any(w[:5] in have for w in re.findall(r"[a-z]{4,}", d.lower())
-                                      if w not in _COMMON)]
+    have = {w for t in prompt_texts for w in re.findall(r"[a-z]{4,}", t.lower())}
+    # A stem is the detail word's first five letters; a prompt word that starts with it counts ("swim" in
+    # "swimming", "cook" in "cooking", "garden" in "gardening").
+    return [d for d in details if any(any(h.startswith(w[:5]) for h in have)
+                                      for w in re.findall(r"[a-z]{4,}", d.lower()) if w not in _COMMON)]
 
 
 _COMMON = frozenset("with from that this they them their about have been when what your does very really "

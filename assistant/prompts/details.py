@@ -18,6 +18,7 @@ from assistant.prompts.library import (
     library_stamp,
     read_yaml,
 )
+from assistant.safety.indicators import given_names
 from assistant.textutil import STOPWORDS
 
 
@@ -110,6 +111,7 @@ def find_details(text: str) -> list[Detail]:
 _CLAUSE_START = re.compile(r",\s+|\s(?:and|but|while|whereas|who|whilst)\s+", re.I)
 _BACK_TO_PERSON = re.compile(r"\b(?:she|he|they)\s+(?!is\b)\w+", re.I)
 _MAIN_NAME = re.compile(r"\b([A-Z][a-z]+)\b(?=,?\s*\(?\d{1,3}\b|\s+is\s+\d{1,3}\b)")
+_KIN = frozenset("Mum Dad Mam Mother Father Nan Nana Gran Granny Grandma Grandad Grandpa".split())  # a relative as subject
 _NOT_NAMES = frozenset("She He They Her His Their The This That Since When After Before Mum Dad Mr Mrs Ms Miss Dr"
                        " And But Also Then Today Yesterday".split())
 
@@ -131,9 +133,20 @@ def _someone_elses(text: str, d: Detail, people: list[Detail]) -> bool:
         if start <= p.start and not text[start:p.start].strip() and p.end <= d.start:
             return not _BACK_TO_PERSON.search(text[p.end:d.start])
     main = _MAIN_NAME.search(text)
-    name = re.match(r"\s*([A-Z][a-z]+)\s+(?:also\s+|often\s+|still\s+)?(?:is|was|has|[a-z]+s)\b", head)
-    if main and name and name.group(1) != main.group(1) and name.group(1) not in _NOT_NAMES:
-        return not _BACK_TO_PERSON.search(head[name.end():])
+    subject = r"\s*([A-Z][a-z]+)\s+(?:also\s+|often\s+|still\s+)?(?:is|was|has|[a-z]+s)\b"
+    kin = re.match(subject, text[left:d.start])
+    if kin and kin.group(1) in _KIN and not (main and kin.group(1) == main.group(1)):
+        # "Dad enjoys his films and langar at the gurdwara": Dad's, through the whole sentence, unless someone
+        # else is brought in ("Mum says he loves", "Mum says Harvey loves").
+        rest = text[left + kin.end():d.start]
+        names = given_names() | ({main.group(1)} if main else set())
+        return not (_BACK_TO_PERSON.search(rest) or any(w in names for w in re.findall(r"\b[A-Z][a-z]+\b", rest)))
+    name = re.match(subject, head)
+    if not name or (main and name.group(1) == main.group(1)):
+        return False
+    rest = head[name.end():]
+    if main and name.group(1) not in _NOT_NAMES:
+        return not _BACK_TO_PERSON.search(rest)
     return False
 
 

@@ -50,6 +50,56 @@ _CLAUSE = re.compile(r";|:|\s[—–-]\s|,?\s+\b(?:but|though|although|however|w
                      r"|\s+and\s+(?=(?:she|he|they|I|we|her|his|their|mum|dad)\s)", re.I)
 
 
+NEUTRAL = "the person"  # what a person's name reads as when matched (see corpus/safety/names.yaml)
+
+
+@functools.lru_cache(maxsize=2)
+def _names(path: Path) -> tuple[frozenset, re.Pattern, str]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        names, titles = str(data.get("names") or "").split(), str(data.get("titles") or "").split()
+    except FileNotFoundError:
+        names, titles = [], []
+    except (yaml.YAMLError, AttributeError) as e:
+        raise SettingsError(f"{path} is malformed ({e}); fix it or restore it.") from e
+    titled = re.compile(r"\b(?:" + "|".join(map(re.escape, titles or ["Mr"])) + r")\.?\s+((?:[A-Z][a-z'’-]+\s?){1,2})")
+    digest = hashlib.sha1(" ".join(sorted(names) + ["|"] + titles).encode()).hexdigest()[:8]
+    return frozenset(names), titled, digest
+
+
+_CAPITAL = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+_AGED = re.compile(r"\b([A-Z][a-z]+)(?:\s+([A-Z][a-z]+))?\s+\(\d{1,3}\)")
+
+
+def people(text: str) -> set[str]:
+    """Words of the text that name someone: a name after a title ("Mrs Price") or given with an age ("Leah
+    (14)", "Eileen Marsh (81)"). Listed names (corpus/safety/names.yaml) are found by `neutral` itself."""
+    _, titled, _ = _names(DATA_DIR / "names.yaml")
+    found = {w for m in _AGED.finditer(text) for w in m.groups() if w}
+    return found | {w for m in titled.finditer(text) for w in m.group(1).split()}
+
+
+def neutral(text: str, known: set[str] | None = None) -> str:
+    """The text with people's names read as "the person", for matching by meaning only: listed names, names
+    after a title, and `known` names (the situation's `people`, so a name given once with an age is masked in
+    every sentence)."""
+    names, titled, _ = _names(DATA_DIR / "names.yaml")
+    found = people(text) | (known or set())
+    out = titled.sub(NEUTRAL + " ", text)
+    out = _CAPITAL.sub(lambda m: NEUTRAL if m.group(0) in names or m.group(0) in found else m.group(0), out)
+    out = re.sub(r"[ \t]{2,}", " ", out)
+    return re.sub(rf"(?:{NEUTRAL}\s+)+{NEUTRAL}\b", NEUTRAL, out)
+
+
+def given_names() -> frozenset:
+    """The given names of corpus/safety/names.yaml."""
+    return _names(DATA_DIR / "names.yaml")[0]
+
+
+def names_digest() -> str:
+    return _names(DATA_DIR / "names.yaml")[2]
+
+
 @dataclass(frozen=True)
 class Bank:
     """Indicator sentences with their type, contrast sentences, and each type's label and guidance."""
@@ -213,7 +263,8 @@ class Matcher:
         self.reassurance = self.vectors[[where[t] for t in bank.reassurance]] if bank.reassurance else None
 
     def _vectors(self, cache_dir: Path | None) -> np.ndarray:
-        key = f"safeguarding-{self.bank.digest}-{hashlib.sha1(self.embedder.name.encode()).hexdigest()[:8]}.npy"
+        model = hashlib.sha1(self.embedder.name.encode()).hexdigest()[:8]
+        key = f"safeguarding-{self.bank.digest}-{names_digest()}-{model}.npy"
         path = cache_dir / key if cache_dir else None
         if path is not None and path.is_file():
             try:
@@ -224,7 +275,7 @@ class Matcher:
                 pass  # damaged: embed again
         log.info("Embedding the safeguarding indicator bank (%d sentences, once)",
                  len(self.bank.texts) + len(self.bank.contrast))
-        vecs = self.embedder.encode(list(self.bank.texts) + list(self.bank.contrast)).astype(np.float32)
+        vecs = self.embedder.encode([neutral(t) for t in self.bank.texts + self.bank.contrast]).astype(np.float32)
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -240,7 +291,8 @@ class Matcher:
         us = units(text)
         if not us:
             return []
-        vecs = self.embedder.encode([u.text for u in us])
+        known = people(text)
+        vecs = self.embedder.encode([neutral(u.text, known) for u in us])
         raw = unit_scores(vecs, self.w, self.b, self.vectors, self.labels)
         probs = raw * unit_weights(us)
         sims = vecs @ self.indicators.T

@@ -359,3 +359,14 @@ def test_the_assistant_passes_its_chat_model_to_the_prompt_generator():
     ps = Assistant(chat_model=fake).prompts("Pat loves the choir and sees her granddaughter on Sundays.")
     assert fake.i == 1 and [p.text for p in ps.prompts if p.prompt_id == "llm"] == [GOOD]
     assert len(ps.notices) == 1 and "yes/no" in ps.notices[0]
+
+
+def test_a_sentence_led_by_a_relative_gives_the_relative_s_interests_not_the_person_s():
+    note = ("Carer: Dev (40) manages his dad's pension. Dad enjoys his Bollywood films and Sunday lunch at the "
+            "gurdwara. Dev plays in a Sunday cricket league.")
+    d = extract_details(note)
+    assert "Bollywood films" not in d["interests"] and "the gurdwara" not in d["places"], d
+    assert "cricket" in d["interests"], d
+    # The person brought back by name or pronoun keeps what follows.
+    assert extract_details("Mum says he loves football.")["interests"] == ["football"]
+    assert "Cubs" in extract_details("Mum says Harvey loves Cubs.")["interests"]

@@ -11,7 +11,7 @@ import yaml
 
 from assistant.errors import SettingsError
 from assistant.prompts.generate import generate
-from assistant.safety.indicators import Matcher, load_bank, load_calibration, unit_weights, units
+from assistant.safety.indicators import Matcher, load_bank, load_calibration, neutral, people, unit_weights, units
 from assistant.safety.safeguarding import REASSURED, _meaning_cues, detect
 
 REPO = Path(__file__).resolve().parents[2]
@@ -201,3 +201,23 @@ def test_the_unseen_safeguarding_set_is_kept_out_of_the_calibration():
               (REPO / "eval" / "safeguarding-blind5" / "scenarios.jsonl").read_text(encoding="utf-8").splitlines() if x]
     sentences = [t.strip() for s in unseen for t in s.split(". ") if len(t.split()) >= 6]
     assert sentences and not any(t in derived for t in sentences)
+
+
+def test_names_read_as_the_person_when_matched_by_meaning_and_only_names():
+    note = "Housing: tenant Darius Kell (45) loves fishing. Mrs O'Brien next door says Kell uses Snapchat on Sundays."
+    assert people(note) >= {"Darius", "Kell", "O'Brien"}
+    masked = neutral(note)
+    assert "Darius" not in masked and "Kell" not in masked and "O'Brien" not in masked
+    assert "Snapchat" in masked and "Sundays" in masked and "fishing" in masked
+    assert neutral("Kell has a black eye.", people(note)) == "the person has a black eye."
+    assert neutral("Leah was dropped home at 2am.") == "the person was dropped home at 2am."  # a listed name
+    assert neutral("Grace is a fine quality.") == "Grace is a fine quality."  # also an ordinary word: not listed
+
+
+def test_two_notes_differing_only_in_names_score_the_same():
+    from assistant.safety.indicators import matcher
+    from assistant.settings import get_settings
+    m = matcher(get_settings())
+    a = m.score("Leah (14) was dropped home at 2am by a man her mum doesn't know.")
+    b = m.score("Zofia (14) was dropped home at 2am by a man her mum doesn't know.")
+    assert abs(a[0].probability - b[0].probability) < 1e-4
