@@ -98,7 +98,8 @@ def find_details(text: str) -> list[Detail]:
     people = _people(text, lex["relationships"])
     places = _places(text, lex["places"], _spans(goals))
     verbs = lex.get("interest_verbs") or ["enjoys", "loves", "likes"]
-    interests = _interests(text, lex["interests"], _spans(goals + people), places, verbs)
+    never = frozenset(str(w).lower() for w in lex.get("not_interests") or [])
+    interests = _interests(text, lex["interests"], _spans(goals + people), places, verbs, never)
     same = {(i.start, i.end) for i in interests}
     places = [p for p in places if p.tag == "group" or (p.start, p.end) not in same]
     found = [d for d in goals + people + places + interests if not _HARMFUL.search(d.text)]
@@ -111,9 +112,11 @@ def find_details(text: str) -> list[Detail]:
 _CLAUSE_START = re.compile(r",\s+|\s(?:and|but|while|whereas|who|whilst)\s+", re.I)
 _BACK_TO_PERSON = re.compile(r"\b(?:she|he|they)\s+(?!is\b)\w+", re.I)
 _MAIN_NAME = re.compile(r"\b([A-Z][a-z]+)\b(?=,?\s*\(?\d{1,3}\b|\s+is\s+\d{1,3}\b)")
+_TAKES_PERSON = re.compile(r"\b(?:her|him|them)\s+(?:to|along|with|for)\b", re.I)  # "Dad takes her to rhyme time"
 _KIN = frozenset("Mum Dad Mam Mother Father Nan Nana Gran Granny Grandma Grandad Grandpa".split())  # a relative as subject
 _NOT_NAMES = frozenset("She He They Her His Their The This That Since When After Before Mum Dad Mr Mrs Ms Miss Dr"
-                       " And But Also Then Today Yesterday".split())
+                       " And But Also Then Today Yesterday Both All Each Every Some Most Many Several Neither Either"
+                       .split())
 
 
 def _someone_elses(text: str, d: Detail, people: list[Detail]) -> bool:
@@ -140,7 +143,8 @@ def _someone_elses(text: str, d: Detail, people: list[Detail]) -> bool:
         # else is brought in ("Mum says he loves", "Mum says Harvey loves").
         rest = text[left + kin.end():d.start]
         names = given_names() | ({main.group(1)} if main else set())
-        return not (_BACK_TO_PERSON.search(rest) or any(w in names for w in re.findall(r"\b[A-Z][a-z]+\b", rest)))
+        return not (_BACK_TO_PERSON.search(rest) or _TAKES_PERSON.search(rest)
+                    or any(w in names for w in re.findall(r"\b[A-Z][a-z]+\b", rest)))
     name = re.match(subject, head)
     if not name or (main and name.group(1) == main.group(1)):
         return False
@@ -270,7 +274,8 @@ def _place_start(text: str, head_start: int, verbs: set[str]) -> int:
     return start
 
 
-def _interests(text: str, entries: list, taken, places: list[Detail], verbs: list[str]) -> list[Detail]:
+def _interests(text: str, entries: list, taken, places: list[Detail], verbs: list[str],
+               never: frozenset = frozenset()) -> list[Detail]:
     out: list[Detail] = []
     for m in _likes(tuple(verbs)).finditer(text):
         x = m.group("x")
@@ -281,7 +286,12 @@ def _interests(text: str, entries: list, taken, places: list[Detail], verbs: lis
         end = m.start("x") + len(" ".join(words))
         if not words or _overlaps(m.start("x"), end, taken):
             continue
+        if (re.fullmatch(r"(?:still\s+)?go(?:es)?\s+to", (m.group("like") or "").lower())
+                and _overlaps(m.start("x"), end, [(p.start, p.end) for p in places])):
+            continue  # "goes to St Mary's church": the place says it
         phrase = " ".join(words)
+        if any(phrase.lower() == n or phrase.lower().startswith(n + " ") for n in never):
+            continue
         entry = _lexicon_entry(phrase, entries)
         if m.group("role"):
             item, say = (entry["label"], entry["label"]) if entry else (f"a keen {phrase}", f"being a keen {phrase}")
@@ -293,6 +303,9 @@ def _interests(text: str, entries: list, taken, places: list[Detail], verbs: lis
         out.append(Detail("interests", item, m.start("x"), end, say=say, phrase=(entry or {}).get("phrase", "")))
         if not m.group("role"):
             out.extend(_and_more(text, end, taken))
+    for m in _GOES_DOING.finditer(text):  # "goes hiking on her days off", "go swimming together"
+        if m.group("x").lower() not in never and not _overlaps(m.start("x"), m.end("x"), list(taken) + _spans(out)):
+            out.append(Detail("interests", m.group("x"), m.start("x"), m.end("x"), say=m.group("x")))
     bigger = [(p.start, p.end) for p in places]
     for entry in entries:
         for kind in ("forms", "nouns"):
@@ -310,7 +323,9 @@ def _interests(text: str, entries: list, taken, places: list[Detail], verbs: lis
     return out
 
 
-_AND_MORE = re.compile(r"\s+and\s+(?:(?:her|his|their)\s+)?(?P<x>[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,2})")
+_GOES_DOING = re.compile(r"\b(?:goes|go|went|going)\s+(?!missing\b|nothing\b|along\b)(?P<x>[a-z]{3,}ing)\b")
+_AND_MORE = re.compile(r"\s+and\s+(?:(?:her|his|their)\s+)?(?![\w']*n't\b|not\b|never\b)"
+                       r"(?P<x>[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,2})")
 
 
 def _and_more(text: str, end: int, taken) -> list[Detail]:

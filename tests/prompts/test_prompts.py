@@ -370,3 +370,15 @@ def test_a_sentence_led_by_a_relative_gives_the_relative_s_interests_not_the_per
     # The person brought back by name or pronoun keeps what follows.
     assert extract_details("Mum says he loves football.")["interests"] == ["football"]
     assert "Cubs" in extract_details("Mum says Harvey loves Cubs.")["interests"]
+
+
+def test_activities_written_with_everyday_verbs_are_interests_and_errands_are_not():
+    d = extract_details("Anita, 46, has started a pottery class. She goes hiking on her days off and goes to bed "
+                        "early. Both boys also go to Cubs on Thursdays.")
+    assert "hiking" in d["interests"] and "Cubs" in d["interests"], d
+    assert "a pottery class" in d["interests"] + d["places"], d
+    assert not any(x.lower().startswith("bed") for x in d["interests"]), d
+    # "and doesn't miss out" is not a second interest.
+    assert extract_details("Ben likes helping and doesn't miss out.")["interests"] == ["helping"]
+    # A relative who takes the person somewhere: it is the person's.
+    assert "rhyme time" in extract_details("Dad takes her to rhyme time at the library.")["places"]
