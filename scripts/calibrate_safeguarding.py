@@ -1,7 +1,7 @@
 """Train and calibrate the safeguarding meaning matcher on the development situations.
 
     python scripts/calibrate_safeguarding.py [--set DIR ...] [--recall 0.98]
-                                             [--red-precision 0.95]
+                                             [--red-precision 0.93]
 
 Writes two files under corpus/safety/:
 - indicators-dev.yaml: the development situations as bank sentences. Every sentence and clause of a
@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", action="append", dest="sets")
     ap.add_argument("--recall", type=float, default=0.98)  # recall first: a missed reminder reads as reassurance
-    ap.add_argument("--red-precision", type=float, default=0.95)
+    # 0.93: with blind4 in the calibration the signal table alone is about 92% precise, so 0.95 is out of reach
+    ap.add_argument("--red-precision", type=float, default=0.93)
     args = ap.parse_args(argv)
     sets = args.sets or DEV_SETS
     settings = get_settings()
