@@ -19,7 +19,7 @@ from assistant.prompts.library import (
     read_yaml,
 )
 from assistant.safety.indicators import given_names
-from assistant.textutil import STOPWORDS
+from assistant.textutil import STOPWORDS, sentence_spans
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ _CLAUSE_END = re.compile(r"[.,;:!?()\n]|\s(?:and|but|so|because|when|while|altho
 _PHRASE_END = re.compile(r"[.,;:!?()\n]|\s(?:and|but|so|because|when|while|who|which|as|if|on|at|in|with|for|to"
                          r"|from|by|every|each|during|after|before|since|most|twice|once|daily|weekly|often"
                          r"|regularly|sometimes)\s", re.I)
-_ROLE = r"(?P<role>is a keen|is a talented|talented|is a brilliant|is a great|is a good)"
+_ROLE = (r"(?P<role>is a keen|is a talented|talented|is a brilliant|is a great|is a good|is a former|is a big|"
+         r"['’]s a keen|['’]s a former|is a lifelong|a keen|a former)")
 _NOT_AN_INTEREST = (r"(?!to\b|it\b|that\b|being\b|her\b|his\b|their\b|him\b|them\b|not\b|n't\b|well\b|up\b|out\b"
                     r"|around\b|about\b|over\b|\d)")
 
@@ -104,6 +105,10 @@ def find_details(text: str) -> list[Detail]:
     places = [p for p in places if p.tag == "group" or (p.start, p.end) not in same]
     found = [d for d in goals + people + places + interests if not _HARMFUL.search(d.text)]
     found = [d for d in found if d.kind == "people" or not _someone_elses(text, d, people)]
+    main = _main_person(text)
+    # "June's sister visits": June's sister, not the person's (unless June is the person).
+    found = [d for d in found if not (d.kind == "people" and (o := re.match(r"([A-Z][a-z]+)['’]s\s", d.text))
+                                      and o.group(1) != main)]
     return sorted(found, key=lambda d: (d.start, d.kind))
 
 
@@ -113,7 +118,6 @@ _CLAUSE_START = re.compile(r",\s+|\s(?:and|but|while|whereas|who|whilst)\s+", re
 _BACK_TO_PERSON = re.compile(r"\b(?:she|he|they)\s+(?!is\b)\w+", re.I)
 _MAIN_NAME = re.compile(r"\b([A-Z][a-z]+)\b(?=,?\s*\(?\d{1,3}\b|\s+is\s+\d{1,3}\b)")
 _TAKES_PERSON = re.compile(r"\b(?:her|him|them)\s+(?:to|along|with|for)\b", re.I)  # "Dad takes her to rhyme time"
-_KIN = frozenset("Mum Dad Mam Mother Father Nan Nana Gran Granny Grandma Grandad Grandpa".split())  # a relative as subject
 _NOT_NAMES = frozenset("She He They Her His Their The This That Since When After Before Mum Dad Mr Mrs Ms Miss Dr"
                        " And But Also Then Today Yesterday Both All Each Every Some Most Many Several Neither Either"
                        .split())
@@ -128,30 +132,84 @@ def _someone_elses(text: str, d: Detail, people: list[Detail]) -> bool:
     start = cuts[-1].end() if cuts else left
     if cuts and cuts[-1].group(0).strip().lower() == "who":
         before = cuts[-1].start()
-        if any(p.end == before or text[p.end:before].strip() == "" and p.end <= before and p.end > left
+        if any(p.end == before or text[p.end:before].strip(" ,") == "" and p.end <= before and p.end > left
                for p in people):
             return True
     head = text[start:d.start]
     for p in people:
         if start <= p.start and not text[start:p.start].strip() and p.end <= d.start:
             return not _BACK_TO_PERSON.search(text[p.end:d.start])
-    main = _MAIN_NAME.search(text)
-    subject = r"\s*([A-Z][a-z]+)\s+(?:also\s+|often\s+|still\s+)?(?:is|was|has|[a-z]+s)\b"
-    kin = re.match(subject, text[left:d.start])
-    if kin and kin.group(1) in _KIN and not (main and kin.group(1) == main.group(1)):
-        # "Dad enjoys his films and langar at the gurdwara": Dad's, through the whole sentence, unless someone
-        # else is brought in ("Mum says he loves", "Mum says Harvey loves").
-        rest = text[left + kin.end():d.start]
-        names = given_names() | ({main.group(1)} if main else set())
-        return not (_BACK_TO_PERSON.search(rest) or _TAKES_PERSON.search(rest)
-                    or any(w in names for w in re.findall(r"\b[A-Z][a-z]+\b", rest)))
+    main = _main_person(text)
+    subject = r"\s*([A-Z][a-z]+)(?:['’]s)?\s+(?:also\s+|often\s+|still\s+|own\s+\w+\s+)?(?:is|was|has|[a-z]+s)\b"
+    other = _other_subject(text, left, d.start, main)
+    if other is not None:
+        return other
     name = re.match(subject, head)
-    if not name or (main and name.group(1) == main.group(1)):
+    if not name or (main and name.group(1) == main):
         return False
     rest = head[name.end():]
     if main and name.group(1) not in _NOT_NAMES:
         return not _BACK_TO_PERSON.search(rest)
     return False
+
+
+_LABEL = re.compile(r"\s*(?:[A-Z][\w&/'’-]*\s+){0,3}[\w&/'’-]+:\s+")  # "Care worker note: ", "HV: "
+_TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+(?:[A-Z][a-z]+\s+)?([A-Z][a-z]+)\b")
+_OPENS = re.compile(r"\s*([A-Z][a-z]+)(?:['’]s\b|\s+(?:is|was|has|had|wants|says|said|told|[a-z]+ed|[a-z]+s)\b)")
+_FAMILY_NOTE = re.compile(r"[^.!?\n]*\b(?:family|famil(?:ies)|the\s+[A-Z][a-z]+s)\b", re.I)  # in the first sentence
+_QUOTE = re.compile(r"^\s*['‘\"“]")
+
+
+def _main_person(text: str) -> str | None:
+    """The note's person: a name given with an age ("Leo, 11", "Tia (9)"), else the first listed given name."""
+    main = _MAIN_NAME.search(text)
+    if main:
+        return main.group(1)
+    # Else the earliest of: a name after a title, a listed given name, a capitalised word that opens a sentence
+    # as its subject ("Ray's been back at the snooker hall", "Lorraine wants home").
+    found = [(m.start(), m.group(1)) for m in _TITLED_NAME.finditer(text)]
+    found += [(m.start(), m.group(0)) for m in re.finditer(r"\b[A-Z][a-z]+\b", text) if m.group(0) in given_names()]
+    for s, _ in sentence_spans(text):
+        label = _LABEL.match(text, s)
+        m = _OPENS.match(text, label.end() if label else s)
+        if m and m.group(1) not in _NOT_NAMES:
+            found.append((m.start(1), m.group(1)))
+    return min(found)[1] if found else None
+
+
+def _other_subject(text: str, left: int, at: int, main: str | None) -> bool | None:
+    """Whether the sentence holding a detail has someone else as its subject: a relative or role ("Dad enjoys
+    his films", "Stepdad's into fishing", "Her son Liam spends hours on his books", "Keyworker Sam is a keen
+    climber", "Housemate into gaming") or the writer ("I mentioned I do parkrun"). True: theirs. False: the
+    person is brought back ("Mum says he loves", "Dad takes her to rhyme time", "Mum says Harvey loves").
+    None: the sentence's subject is not another person."""
+    head = text[left:at]
+    label = _LABEL.match(head)
+    body = head[label.end():] if label else head
+    lead = len(head) - len(body)
+    rel = _rel_subject().match(body)
+    if rel:
+        named = rel.group("name")
+        if not main or named == main or rel.group("rel").lower() == main.lower() or _FAMILY_NOTE.match(text):
+            return None  # no one person to compare with, or a note about a whole family: the family's
+        rest = body[rel.end():]
+    elif re.match(r"\s*I\s+(?!am\b|'m\b)", body) and not _QUOTE.search(text[max(0, left - 1):left + lead + 1]):
+        rest = body[re.match(r"\s*I\s+", body).end():]
+    else:
+        return None
+    names = given_names() | ({main} if main else set())
+    back = (_BACK_TO_PERSON.search(rest) or _TAKES_PERSON.search(rest)
+            or any(w in names for w in re.findall(r"\b[A-Z][a-z]+\b", rest)))
+    return not back
+
+
+@functools.lru_cache(maxsize=1)
+def _rel_subject() -> re.Pattern[str]:
+    lex = _lexicon(library_root(None))["relationships"]
+    nouns = _alt(list(lex.get("subjects") or []) + list(lex["multiword"]) + list(lex["nouns"]))
+    mods = _alt(lex["modifiers"])
+    return re.compile(rf"\s*(?:(?i:her|his|their|the|my|our)\s+|[A-Z][a-z]+['’]s\s+)?(?i:(?:{mods})\s+){{0,2}}"
+                      rf"(?P<rel>(?i:{nouns}))(?:['’]s)?(?:\s+(?P<name>[A-Z][a-z]+))?(?:['’]s)?\b(?!\s*[,)]?\s*\(?\d)")
 
 
 def _spans(details: list[Detail]) -> list[tuple[int, int]]:
@@ -294,7 +352,8 @@ def _interests(text: str, entries: list, taken, places: list[Detail], verbs: lis
             continue
         entry = _lexicon_entry(phrase, entries)
         if m.group("role"):
-            item, say = (entry["label"], entry["label"]) if entry else (f"a keen {phrase}", f"being a keen {phrase}")
+            adj = m.group("role").split()[-1]  # keen, former, talented...
+            item, say = (entry["label"], entry["label"]) if entry else (f"a {adj} {phrase}", f"being a {adj} {phrase}")
         elif m.group("like").lower() == "used to run":
             item = say = f"running {_the(phrase)}"
         else:

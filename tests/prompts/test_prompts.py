@@ -382,3 +382,26 @@ def test_activities_written_with_everyday_verbs_are_interests_and_errands_are_no
     assert extract_details("Ben likes helping and doesn't miss out.")["interests"] == ["helping"]
     # A relative who takes the person somewhere: it is the person's.
     assert "rhyme time" in extract_details("Dad takes her to rhyme time at the library.")["places"]
+
+
+def test_whose_interest_is_read_from_the_sentence_s_subject():
+    note = ("Supported living review for Kieran. He spends hours on his Lego models. Keyworker Sam is a keen climber. "
+            "Housemate into gaming. I mentioned I do parkrun. Stan's own passion is vintage motorbikes.")
+    d = extract_details(note)
+    mine = " ".join(d["interests"] + d["places"]).lower()
+    assert "lego" in mine, d
+    assert not any(w in mine for w in ("climb", "gaming", "parkrun", "motorbike")), d
+    # The person quoted in the first person is the person; a whole family's note keeps the family's interests.
+    assert "crochet" in extract_details("'I taught myself to crochet,' Bernadette laughs. She loves crochet.")["interests"]
+    fam = extract_details("The Hughes family have three children; dad is a keen angler and mum runs the PTA.")
+    assert fam["interests"], fam
+    # "June's sister" is June's, when the note is about Colin.
+    assert "June's sister" not in extract_details("Phone call with Colin, carer for wife June. June's sister visits "
+                                                  "Fridays so Colin can go to the pub quiz.")["people"]
+
+
+def test_roles_and_everyday_constructions_name_interests():
+    d = extract_details("Mr Ferguson is a former bus driver. He never misses Match of the Day and follows Newcastle.")
+    text = " ".join(d["interests"])
+    assert "driving" in text and "Match of the Day" in text and "Newcastle" in text, d
+    assert "a former miner" in extract_details("Mr Barker is a former miner.")["interests"]
