@@ -23,11 +23,15 @@ from assistant.search.request import list_request
 from assistant.textutil import normalise, tokens
 from assistant.types import Document, Turn
 
-# Said before a question that has nothing to do with the last one.
+# Said before a question that has nothing to do with the last one: "separate question –", "new q:", "diff
+# topic -", "ok totally different:", "completely separate –".
+_SWITCH = (r"(?:(?:brand|totally|completely|entirely|quite|something|very) )?(?:separate|different|diff|unrelated|new|"
+           r"another|other|quick|next|fresh)")
 _NEW_TOPIC = re.compile(
-    r"^\s*(?:(?:a |one |and )?(?:(?:brand|totally|completely|entirely|quite|something) )?(?:separate|different|"
-    r"unrelated|new|another|other|quick|next|fresh)\s+(?:q|qn|question|topic|subject|thing)|unrelated|new topic|switching (?:topic|"
-    r"subject)s?|changing (?:the )?(?:topic|subject)|on another note|moving on)\b[\s:,;.!?–—-]*", re.I)
+    r"^\s*(?:(?:ok(?:ay)?|right|btw|so|now|also|and|hi|thanks)[\s,]+)?(?:(?:a |one |and )?" + _SWITCH +
+    r"\s+(?:q|qn|qu|question|topic|subject|thing|query)\b|" + _SWITCH + r"(?=\s*[:–—-])|unrelated|"
+    r"new topic|switching (?:topic|subject)s?|changing (?:the )?(?:topic|subject)|on another note|moving on)\b"
+    r"[\s:,;.!?–—-]*", re.I)
 # Words that point at something said before.
 _POINTER = re.compile(r"\b(?:it|its|it's|itself|they|them|their|theirs|this|that|these|those|he|him|his|she|her|"
                       r"hers|there|the same|the (?:first|second|last|latest|new|original|other|\d{4}) one|"
@@ -35,6 +39,10 @@ _POINTER = re.compile(r"\b(?:it|its|it's|itself|they|them|their|theirs|this|that
 # "that doc", "the same report": the document the conversation is on, whoever else the message names.
 _THAT_DOCUMENT = re.compile(r"\b(?:that|this|the same|same|the above)\s+(?:doc|document|report|guidance|guide|paper|"
                             r"blog|piece|page|article|glossary|publication|briefing|one)\b", re.I)
+# The same, with the preposition before it ("what does it say *on that page*"): taken out of what is searched once
+# it is resolved to the document, since "page" or "report" says where to look, not what to look for.
+_IN_THAT_DOCUMENT = re.compile(r"\s*\b(?:(?:in|on|from|of|by|about|for|within|inside)\s+)?" + _THAT_DOCUMENT.pattern[2:],
+                               re.I)
 _PERSON = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.I)
 # Openings that only make sense after something: "and for children?", "what about…", "rather than?".
 _ELLIPSIS = re.compile(r"^\s*(?:and|but|also|so|or|plus|then|what about|how about|what else|rather than|"
@@ -58,6 +66,12 @@ class FollowUp:
     doc_ids: list[str] = field(default_factory=list)  # documents it refers to (the previous answer's), best first
     refers_to_document: bool = False  # "it / that report / he": look in those documents first
     named: str = ""  # a document the message names itself
+    own: str = ""  # the message as searched: without "on that page" once that is resolved to the document
+    weak: bool = False  # it refers back only by a bare pronoun ("it", "that") and has words of its own: it may
+    # stand alone ("what do families bring that is key to…"), which only retrieval can tell (answer.extractive)
+
+    def __post_init__(self):
+        self.own = self.own or self.question
 
 
 def own_terms(question: str) -> list[str]:
@@ -144,15 +158,23 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
         return FollowUp(asked, asked, named=named)  # names another document and stands on its own
     if named and _THAT_DOCUMENT.search(asked) and prev_docs:
         named = ""  # "who is Alex Fox in that doc?": the name is a person's, the document is the last one's
+    own = _without_document(asked) if prev_docs and not named else asked
     last = users[-1]
     before = list_request(new_topic_opener(history[last].content))[0]
     # An earlier question that carries its own topic is folded as it was asked; a short one ("when did that
     # come out?") as it was itself understood, so a chain of follow-ups keeps its topic.
     earlier = read_followup(history[last].content, history[:last], documents, depth + 1).query \
         if depth < MAX_FOLD and len(own_terms(before)) <= SHORT else before
-    query = _fold(asked, earlier)
+    query = _fold(own, earlier)
     pointer = bool(_POINTER.search(asked))
-    return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named)
+    weak = pointer and not elliptical and not _PERSON.search(asked) and not _THAT_DOCUMENT.search(asked)
+    return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own, weak)
+
+
+def _without_document(question: str) -> str:
+    """'whats the prevention bit on that page say' -> 'whats the prevention bit say' (unchanged if nothing is left)."""
+    rest = re.sub(r"\s{2,}", " ", _IN_THAT_DOCUMENT.sub("", question)).strip()
+    return rest if len(own_terms(rest)) >= 1 else question
 
 
 def _fold(question: str, earlier: str) -> str:
