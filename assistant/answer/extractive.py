@@ -86,7 +86,7 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
     retriever = _Pinned(retriever) if isinstance(retriever, Retriever) else retriever
     docs = retriever.index.documents
     asked, count, wants_list = list_request(question)  # "in 3 bullet points" says how, not what
-    fu = settle(retriever, read_followup(asked, history, docs), settings)
+    fu = settle(retriever, read_followup(asked, history, docs, similar=word_similarity(retriever)), settings)
     detail = document_detail(fu.question) if fu.refers_to_document and fu.doc_ids else ""
     doc = retriever.index.documents.get(fu.doc_ids[0]) if detail else None
     if doc is not None and getattr(doc, detail):  # "who published that guidance?": the document's own details
@@ -146,6 +146,14 @@ def compare(retriever, question: str, fu: FollowUp, settings: Settings, topic: s
 
 STANDS_ALONE = 0.3  # a bare "it / that" message stands alone when searched alone it beats the folded reading by this
 STAYS = 0.6  # a continuation stays in the document in hand when that document has this share of its own words
+
+
+def word_similarity(retriever):
+    """How close in meaning a word is to the nearest of some words, by the bundled model ("kids": "children")."""
+    def similar(word: str, words: list[str]) -> float:
+        vecs = retriever.embed_cached([word, *words])
+        return float((vecs[1:] @ vecs[0]).max())
+    return similar
 
 
 def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:

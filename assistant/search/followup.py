@@ -16,7 +16,7 @@ previous answer quotes word for word — so a plain [{role, content}] history wo
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from assistant.search.request import list_request
@@ -94,8 +94,62 @@ def _phrases(doc: Document) -> list[str]:
     return [p for p in (doc.title, doc.publisher, *doc.aliases) if p and p.strip() and p != doc.author]
 
 
-def named_document(question: str, documents: Mapping[str, Document]) -> str:
-    """The one document whose title, alias, author or publisher the message names ('' if none or several)."""
+# How close in meaning a word is to the nearest of some words (0–1); the answerer passes the bundled model's.
+Similar = Callable[[str, list[str]], float]
+# Nouns a message names a document by ("the kids guidance", "the SCIE blog", "the 2017 one").
+_DOC_NOUN = re.compile(r"\b(guidance|guide|report|blog|page|doc|document|paper|glossary|news|piece|article|briefing|"
+                       r"publication|definitions|one|toolkit|leaflet|factsheet)\b", re.I)
+_GENERIC_NOUNS = frozenset(tokens("page doc document paper piece publication one article", keep_stopwords=True))
+NEAR = 0.7  # a word describes a document when it is this close in meaning to a word of its details ("kids": children)
+_DESCRIBE_WORDS = 3  # words before the noun read as its description
+
+
+def _details(doc: Document) -> tuple[set[str], list[str]]:
+    """The words a document is described by (its title, publisher, author, aliases, audience and type): as
+    tokens, and as written (for comparing meanings)."""
+    text = " ".join([doc.title, doc.publisher, doc.author, *doc.aliases, *doc.audience, doc.doc_type])
+    written = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", text) if tokens(w)]
+    return set(tokens(text.replace("-", " "))), list(dict.fromkeys(written))
+
+
+def described_document(question: str, documents: Mapping[str, Document], similar: Similar | None = None) -> str:
+    """The one document a phrase such as "the kids guidance", "the definitions page" or "the SCIE blog" describes:
+    each word before the noun, and the noun itself unless it is a generic one ("page", "one"), is among the
+    document's details or close in meaning to one of them. '' when none or several fit, or the phrase points
+    ("that report": the conversation's document, not a description)."""
+    details = {d: _details(doc) for d, doc in documents.items()}
+    for m in _DOC_NOUN.finditer(question):
+        before = re.findall(r"[\w'’.-]+", question[:m.start()])
+        if before and before[-1].lower() in ("that", "this", "same", "above"):
+            continue
+        words: list[str] = []
+        for w in reversed(before[-_DESCRIBE_WORDS:]):
+            if not tokens(w):
+                break
+            words.insert(0, w.lower())
+        generic = bool(set(tokens(m.group(1), keep_stopwords=True)) & _GENERIC_NOUNS)
+        need = words + ([] if generic else [m.group(1).lower()])
+        if not need or not words and generic:
+            continue
+        fits = [d for d, det in details.items() if all(_describes(w, det, similar) for w in need)]
+        if len(fits) == 1:
+            return fits[0]
+    return ""
+
+
+def _describes(word: str, details: tuple[set[str], list[str]], similar: Similar | None) -> bool:
+    stems, written = details
+    if set(tokens(word)) <= stems:
+        return True
+    return similar is not None and bool(written) and similar(word, written) >= NEAR
+
+
+def named_document(question: str, documents: Mapping[str, Document], similar: Similar | None = None) -> str:
+    """The one document the message describes ("the kids guidance") or whose title, alias, author or publisher
+    it names ('' if none or several)."""
+    described = described_document(question, documents, similar)
+    if described:
+        return described
     have = " " + " ".join(tokens(question)) + " "
     by_phrase: dict[str, set[str]] = {}
     for doc in documents.values():
@@ -144,18 +198,21 @@ def previous_documents(history: list[Turn], documents: Mapping[str, Document]) -
 
 
 def read_followup(question: str, history: list[Turn], documents: Mapping[str, Document] | None = None,
-                  depth: int = 0) -> FollowUp:
+                  depth: int = 0, similar: Similar | None = None) -> FollowUp:
     """Whether the message continues the conversation, what to search, and which documents it refers to."""
     documents = documents or {}
     asked = new_topic_opener(question)
     users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
-    named = named_document(asked, documents) if documents else ""
+    named = named_document(asked, documents, similar) if documents else ""
     if not users or asked != question or not refers_back(asked):
         return FollowUp(asked, asked, named=named)
     prev_docs = previous_documents(history, documents) if documents else []
     elliptical = bool(_ELLIPSIS.match(asked)) or len(own_terms(asked)) <= SHORT
-    if named and named not in prev_docs and not elliptical and len(own_terms(asked)) > SHORT + 1:
-        return FollowUp(asked, asked, named=named)  # names another document and stands on its own
+    if named and named not in prev_docs and (not elliptical and len(own_terms(asked)) > SHORT + 1 or
+                                             len(_besides_name(asked, documents[named])) > SHORT):
+        # names another document and stands on its own ("and in the kids guidance what is an SBA essentially?",
+        # not "and in the strengths-based areas report?", which has nothing to ask but the name)
+        return FollowUp(asked, asked, named=named)
     if named and _THAT_DOCUMENT.search(asked) and prev_docs:
         named = ""  # "who is Alex Fox in that doc?": the name is a person's, the document is the last one's
     own = _without_document(asked) if prev_docs and not named else asked
@@ -163,12 +220,19 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     before = list_request(new_topic_opener(history[last].content))[0]
     # An earlier question that carries its own topic is folded as it was asked; a short one ("when did that
     # come out?") as it was itself understood, so a chain of follow-ups keeps its topic.
-    earlier = read_followup(history[last].content, history[:last], documents, depth + 1).query \
+    earlier = read_followup(history[last].content, history[:last], documents, depth + 1, similar).query \
         if depth < MAX_FOLD and len(own_terms(before)) <= SHORT else before
     query = _fold(own, earlier)
     pointer = bool(_POINTER.search(asked))
     weak = pointer and not elliptical and not _PERSON.search(asked) and not _THAT_DOCUMENT.search(asked)
     return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own, weak)
+
+
+def _besides_name(question: str, doc: Document) -> list[str]:
+    """The message's own words other than the words of the document's details it names it by."""
+    stems, _ = _details(doc)
+    return [t for t in own_terms(question) if t not in stems and t not in _GENERIC_NOUNS
+            and not _DOC_NOUN.fullmatch(t)]
 
 
 def _without_document(question: str) -> str:
