@@ -240,10 +240,14 @@ def within(passages: list[Passage], wider: list[Passage], doc_id: str) -> list[P
 
 
 def _with_person(retriever, fu: FollowUp) -> str:
-    """'what's his job?' about a document with an author also searches the author's name."""
+    """'what's his job?' also searches the person's name: the one the previous answer named last, else the
+    author of the document it refers to."""
     doc = retriever.index.documents.get(fu.doc_ids[0]) if fu.continues and fu.doc_ids else None
-    if doc is not None and doc.author and wants_person(fu.question) and doc.author.lower() not in fu.query.lower():
-        return f"{fu.query} {doc.author}"
+    if doc is None or not wants_person(fu.question):
+        return fu.query
+    person = next(iter(fu.people), doc.author)
+    if person and person.lower() not in fu.query.lower():
+        return f"{fu.query} {person}"
     return fu.query
 
 

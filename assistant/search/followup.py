@@ -15,6 +15,7 @@ previous answer quotes word for word — so a plain [{role, content}] history wo
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ class FollowUp:
     refers_to_document: bool = False  # "it / that report / he": look in those documents first
     named: str = ""  # a document the message names itself
     own: str = ""  # the message as searched: without "on that page" once that is resolved to the document
+    people: list[str] = field(default_factory=list)  # people the previous answer names ("he": one of them)
     weak: bool = False  # it refers back only by a bare pronoun ("it", "that") and has words of its own: it may
     # stand alone ("what do families bring that is key to…"), which only retrieval can tell (answer.extractive)
 
@@ -187,6 +189,35 @@ def cited_documents(turn: Turn, documents: Mapping[str, Document]) -> list[str]:
     return out
 
 
+_NAME = re.compile(r"\b[A-Z][a-z’']+(?:[ -][A-Z][a-z’']+){1,2}\b")
+
+
+def named_people(text: str, docs: list[Document], library: Mapping[str, Document] | None = None) -> list[str]:
+    """People an answer names, last named first: runs of two or three capitalised words that the library never
+    writes in lower case (so "Alex Fox" and "Lyn Romeo", not "Social Care" or "Chief Social Worker")."""
+    body = re.sub(r"^.*?\bsays:\s*", "", _MARKERS.sub("", text), count=1)  # not the "<title> says:" attribution
+    lower = _lower_words(tuple((d.doc_id, d.text) for d in (library or {}).values()) or
+                         tuple((d.doc_id, d.text) for d in docs))
+    titles = " ".join(d.title for d in docs)
+    found = []
+    for m in _NAME.finditer(body):
+        words = re.split(r"[ -]", m.group(0))
+        while words and words[0].lower() in lower:
+            words.pop(0)
+        name = " ".join(words)
+        of = body[m.end():m.end() + 4] == " of "  # "London Borough of Bexley", "Department of Health": a body
+        if len(words) >= 2 and not of and not any(w.lower() in lower for w in words) and name not in titles:
+            found.append(name)
+    known = {p for d in docs for p in (d.author, *d.aliases) if p}
+    found = list(dict.fromkeys(reversed(found)))
+    return [p for p in found if p in known] + [p for p in found if p not in known]  # an author's name first
+
+
+@functools.lru_cache(maxsize=8)
+def _lower_words(texts: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    return frozenset(w for _, t in texts for w in re.findall(r"\b[a-z][a-z’']+\b", t))
+
+
 def previous_documents(history: list[Turn], documents: Mapping[str, Document]) -> list[str]:
     """The documents cited by the last assistant turn that cited any."""
     for turn in reversed(history):
@@ -225,7 +256,10 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     query = _fold(own, earlier)
     pointer = bool(_POINTER.search(asked))
     weak = pointer and not elliptical and not _PERSON.search(asked) and not _THAT_DOCUMENT.search(asked)
-    return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own, weak)
+    answered = next((t.content for t in history[last + 1:] if t.role == "assistant"), "")
+    people = named_people(answered, [documents[d] for d in prev_docs], documents) if _PERSON.search(asked) and prev_docs else []
+    return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own,
+                    people, weak)
 
 
 def _besides_name(question: str, doc: Document) -> list[str]:
