@@ -100,7 +100,7 @@ def _phrases(doc: Document) -> list[str]:
 Similar = Callable[[str, list[str]], float]
 # Nouns a message names a document by ("the kids guidance", "the SCIE blog", "the 2017 one").
 _DOC_NOUN = re.compile(r"\b(guidance|guide|report|blog|page|doc|document|paper|glossary|news|piece|article|briefing|"
-                       r"publication|definitions|one|toolkit|leaflet|factsheet)\b", re.I)
+                       r"publication|one|toolkit|leaflet|factsheet)\b", re.I)
 _GENERIC_NOUNS = frozenset(tokens("page doc document paper piece publication one article", keep_stopwords=True))
 NEAR = 0.7  # a word describes a document when it is this close in meaning to a word of its details ("kids": children)
 _DESCRIBE_WORDS = 3  # words before the noun read as its description
