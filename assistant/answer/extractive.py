@@ -219,9 +219,10 @@ def assess(retriever: Retriever, question: str, history: list[Turn], settings: S
     meaning = u.meaning_focus if u.context else u.meaning
     cands = candidate_sentences(retriever, asked.meaning_focus, meaning, qvec, pool, typed=asked.focus)
     names = asked_names(retriever, asked.focus)
-    # A message about the document in hand ("is it going to be updated?") is not small talk, however it sounds:
-    # the everyday-question check (it reads the query vector) is for questions that start a topic.
-    everyday = None if target and fu.continues else qvec
+    # A message about a document of the library ("is it going to be updated?" about the one in hand, "what does
+    # Ewan King say about Bexley?") is not small talk, however it sounds: the everyday-question check (it reads
+    # the query vector) is for questions that name no document.
+    everyday = None if target else qvec
     conf = confidence(retriever, asked.focus, u.focus if u.context else u.corrected, passages, settings, cands,
                       names=names, qvec=everyday) if passages else 0.0
     if target and fu.continues and passages and conf < settings.abstain_threshold:
@@ -240,12 +241,12 @@ def within(passages: list[Passage], wider: list[Passage], doc_id: str) -> list[P
 
 
 def _with_person(retriever, fu: FollowUp) -> str:
-    """'what's his job?' also searches the person's name: the one the previous answer named last, else the
-    author of the document it refers to."""
+    """'what's his job?' also searches the person's name: the author of the document it refers to, or for a
+    document without one, the person the previous answer named last."""
     doc = retriever.index.documents.get(fu.doc_ids[0]) if fu.continues and fu.doc_ids else None
     if doc is None or not wants_person(fu.question):
         return fu.query
-    person = next(iter(fu.people), doc.author)
+    person = doc.author or next(iter(fu.people), "")
     if person and person.lower() not in fu.query.lower():
         return f"{fu.query} {person}"
     return fu.query

@@ -130,10 +130,13 @@ def described_document(question: str, documents: Mapping[str, Document], similar
                 break
             words.insert(0, w.lower())
         generic = bool(set(tokens(m.group(1), keep_stopwords=True)) & _GENERIC_NOUNS)
-        need = words + ([] if generic else [m.group(1).lower()])
-        if not need or not words and generic:
-            continue
-        fits = [d for d, det in details.items() if all(_describes(w, det, similar) for w in need)]
+        noun = [] if generic else tokens(m.group(1))
+        if not words:
+            continue  # "the report" alone describes nothing: in a conversation it is the one in hand
+        # The noun as written ("guide" is not "guidance": the glossary calls itself a guide too); the words
+        # before it also by meaning ("kids": children).
+        fits = [d for d, det in details.items()
+                if set(noun) <= det[0] and all(_describes(w, det, similar) for w in words)]
         if len(fits) == 1:
             return fits[0]
     return ""
@@ -218,13 +221,21 @@ def _lower_words(texts: tuple[tuple[str, str], ...]) -> frozenset[str]:
     return frozenset(w for _, t in texts for w in re.findall(r"\b[a-z][a-z’']+\b", t))
 
 
-def previous_documents(history: list[Turn], documents: Mapping[str, Document]) -> list[str]:
-    """The documents cited by the last assistant turn that cited any."""
-    for turn in reversed(history):
-        if turn.role == "assistant":
-            found = cited_documents(turn, documents)
-            if found:
-                return found
+def previous_documents(history: list[Turn], documents: Mapping[str, Document], similar: Similar | None = None
+                       ) -> list[str]:
+    """The documents cited by the last assistant turn that cited any; when the last answer cited none (it
+    abstained), the document its question named ("what does Ewan King say about…?" -> his blog), if any."""
+    for n in range(len(history) - 1, -1, -1):
+        turn = history[n]
+        if turn.role != "assistant":
+            continue
+        found = cited_documents(turn, documents)
+        if found:
+            return found
+        asked = next((t.content for t in reversed(history[:n]) if t.role == "user"), "")
+        named = named_document(new_topic_opener(asked), documents, similar) if asked else ""
+        if named:
+            return [named]
     return []
 
 
@@ -237,7 +248,7 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     named = named_document(asked, documents, similar) if documents else ""
     if not users or asked != question or not refers_back(asked):
         return FollowUp(asked, asked, named=named)
-    prev_docs = previous_documents(history, documents) if documents else []
+    prev_docs = previous_documents(history, documents, similar) if documents else []
     elliptical = bool(_ELLIPSIS.match(asked)) or len(own_terms(asked)) <= SHORT
     if named and named not in prev_docs and (not elliptical and len(own_terms(asked)) > SHORT + 1 or
                                              len(_besides_name(asked, documents[named])) > SHORT):

@@ -103,3 +103,12 @@ def test_that_page_and_a_document_described_by_its_audience(real_assistant):
     assert a[1].citations and a[1].citations[0].doc_id == DEFS and "independence, resilience" in a[1].answer
     assert "page" not in a[1].searched_query
     assert a[2].citations and a[2].citations[0].doc_id == KIDS
+
+
+def test_a_question_naming_a_document_is_not_small_talk_and_its_document_carries_on(real_assistant):
+    a = _talk(real_assistant, ["what does ewan king say about bexley",
+                               "who published it?",
+                               "what's it called?"])
+    assert a[0].citations and a[0].citations[0].doc_id == BLOG and "bexley" in a[0].answer.lower()
+    assert a[1].citations[0].doc_id == BLOG and "GOV.UK blog" in a[1].answer
+    assert a[2].citations[0].source_field == "title" and "Looking for strengths at the heart" in a[2].answer

@@ -151,7 +151,8 @@ def test_a_document_named_by_description():
     docs["carers-guide"] = docs["carers-guide"].model_copy(update={"doc_type": "guidance"})
     docs["housing-note"] = docs["housing-note"].model_copy(update={"doc_type": "blog"})
     assert described_document("in the children guidance, what helps?", docs) == "kids-guide"
-    assert described_document("what does the blog say about grants?", docs) == "housing-note"
+    assert described_document("what does the housing blog say about grants?", docs) == "housing-note"
+    assert described_document("what does the blog say about grants?", docs) == ""  # the one in hand, if any
     assert described_document("in the guidance what helps?", docs) == ""  # two are guidance: neither is named
     assert described_document("what does that guidance say?", docs) == ""  # a pointer, not a description
     near = lambda word, words: 0.9 if word == "kids" and "children" in words else 0.0  # noqa: E731 (a stand-in)
@@ -170,3 +171,10 @@ def test_the_people_an_answer_names():
     h = _history(("who wrote the carers guide?", answer))
     fu = read_followup("where does she work?", h, docs)
     assert fu.continues and fu.people == ["Priya Shah"]
+
+
+def test_after_an_abstention_it_is_the_document_the_question_named():
+    h = _history(("what does the Housing Options Trust say about ramps?", "The guidance in the library does not "
+                                                                          "cover this question."))
+    fu = read_followup("who publishes it?", h, DOCS)
+    assert fu.continues and fu.doc_ids == ["housing-note"]
