@@ -164,7 +164,7 @@ _DETAILS = (("author", re.compile(r"\bwho (?:wrote|is the author of|authored)\b|
             ("title", re.compile(r"\bwhat(?:'s|’s| is| was) (?:it|that|this|the (?:\w+ )?(?:document|doc|report|"
                                  r"guidance|guide|blog|page|paper|piece|article)) (?:\w+ )?called\b|\b(?:title|name) "
                                  r"of (?:it|that|this)\b|\bwhat(?:'s|’s| is) (?:its|the) (?:title|name)\b", re.I),
-             "is the title of the document"))
+             "is the title of the document"))  # (worded in detail_answer)
 
 
 def document_detail(question: str) -> str:
@@ -177,8 +177,10 @@ def detail_answer(question: str, query: str, doc: Document, detail: str) -> Answ
     verb = next(v for name, _, v in _DETAILS if name == detail)
     value = getattr(doc, detail).strip()
     if detail == "title":
-        publisher = f" ({doc.publisher})" if doc.publisher else ""
-        return Answer(question=question, answer=f"The document is “{value}”{publisher}. [1]", abstained=False,
+        # The title first, then words in lower case: a title ending "…areas?'" must not end the sentence.
+        publisher = f", published by {doc.publisher}" if doc.publisher else ""
+        return Answer(question=question, answer=f"“{value}” is the title of the document{publisher}. [1]",
+                      abstained=False,
                       citations=[Citation(marker="[1]", chunk_id=f"{doc.doc_id}#title", doc_id=doc.doc_id,
                                           title=doc.title, publisher=doc.publisher, url=doc.url, quote=value,
                                           start=0, end=0, section="Document details", source_field="title")],

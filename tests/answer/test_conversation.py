@@ -112,3 +112,9 @@ def test_a_question_naming_a_document_is_not_small_talk_and_its_document_carries
     assert a[0].citations and a[0].citations[0].doc_id == BLOG and "bexley" in a[0].answer.lower()
     assert a[1].citations[0].doc_id == BLOG and "GOV.UK blog" in a[1].answer
     assert a[2].citations[0].source_field == "title" and "Looking for strengths at the heart" in a[2].answer
+
+
+def test_a_title_that_ends_in_a_question_mark_is_one_cited_sentence(real_assistant):
+    a = _talk(real_assistant, ["what did the asset-based area describe in 2017", "what's it called?"])
+    assert a[1].citations[0].doc_id == AREAS and a[1].citations[0].source_field == "title"
+    assert len(split_answer_sentences(a[1].answer)) == 1  # _talk checks each sentence ends on its marker
