@@ -10,7 +10,12 @@ follow-ups keeps its topic).
 
 A reference to a document ("it", "that guidance", "he") resolves to the document the previous answer
 cited: the turn's `doc_ids` when the caller sends them, else the documents whose text (or title) the
-previous answer quotes word for word — so a plain [{role, content}] history works as well.
+previous answer quotes word for word — so a plain [{role, content}] history works as well; after an
+abstention, the document its question named. A document may also be named by description ("the kids
+guidance", "the definitions page"): by its details (title, publisher, author, aliases, audience, type), the
+words compared by meaning when the answerer passes a `Similar`. "He / his job" also reads the people the
+previous answer named. What only retrieval can tell — whether a bare "it / that" message stands alone after
+all, whether a continuation stays in the document in hand — answer.extractive.settle decides.
 """
 
 from __future__ import annotations
@@ -42,8 +47,8 @@ _THAT_DOCUMENT = re.compile(r"\b(?:that|this|the same|same|the above)\s+(?:doc|d
                             r"blog|piece|page|article|glossary|publication|briefing|one)\b", re.I)
 # The same, with the preposition before it ("what does it say *on that page*"): taken out of what is searched once
 # it is resolved to the document, since "page" or "report" says where to look, not what to look for.
-_IN_THAT_DOCUMENT = re.compile(r"\s*\b(?:(?:in|on|from|of|by|about|for|within|inside)\s+)?" + _THAT_DOCUMENT.pattern[2:],
-                               re.I)
+_IN_THAT_DOCUMENT = re.compile(r"\s*\b(?:(?:in|on|from|of|by|about|for|within|inside)\s+)?"
+                               + _THAT_DOCUMENT.pattern[2:], re.I)
 _PERSON = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.I)
 # Openings that only make sense after something: "and for children?", "what about…", "rather than?".
 _ELLIPSIS = re.compile(r"^\s*(?:and|but|also|so|or|plus|then|what about|how about|what else|rather than|"
@@ -268,7 +273,8 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     pointer = bool(_POINTER.search(asked))
     weak = pointer and not elliptical and not _PERSON.search(asked) and not _THAT_DOCUMENT.search(asked)
     answered = next((t.content for t in history[last + 1:] if t.role == "assistant"), "")
-    people = named_people(answered, [documents[d] for d in prev_docs], documents) if _PERSON.search(asked) and prev_docs else []
+    people = named_people(answered, [documents[d] for d in prev_docs], documents) \
+        if _PERSON.search(asked) and prev_docs else []
     return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own,
                     people, weak)
 
