@@ -159,11 +159,16 @@ _DETAILS = (("author", re.compile(r"\bwho (?:wrote|is the author of|authored)\b|
             ("publisher", re.compile(r"\bwho (?:published|publishes|puts? out|issued|produced)\b|\bpublisher\b",
                                      re.I), "is published by"),
             ("date", re.compile(r"\bwhen (?:was|is|did) (?:it|that|this|the \w+) (?:published|written|come out|"
-                                r"released|issued)\b|\bpublication date\b", re.I), "is dated"))
+                                r"released|issued)\b|\bpublication date\b", re.I), "is dated"),
+            # "what's it called?", "what is the title of that report?" (the document in hand, not a term in it)
+            ("title", re.compile(r"\bwhat(?:'s|’s| is| was) (?:it|that|this|the (?:\w+ )?(?:document|doc|report|"
+                                 r"guidance|guide|blog|page|paper|piece|article)) (?:\w+ )?called\b|\b(?:title|name) "
+                                 r"of (?:it|that|this)\b|\bwhat(?:'s|’s| is) (?:its|the) (?:title|name)\b", re.I),
+             "is the title of the document"))  # (worded in detail_answer)
 
 
 def document_detail(question: str) -> str:
-    """'author', 'publisher' or 'date' when the question asks for that detail of a document, else ''."""
+    """'author', 'publisher', 'date' or 'title' when the question asks for that detail of a document, else ''."""
     return next((name for name, pattern, _ in _DETAILS if pattern.search(question)), "")
 
 
@@ -171,6 +176,15 @@ def detail_answer(question: str, query: str, doc: Document, detail: str) -> Answ
     """The answer from the document's own details ("who published that guidance?"), cited to that detail."""
     verb = next(v for name, _, v in _DETAILS if name == detail)
     value = getattr(doc, detail).strip()
+    if detail == "title":
+        # The title first, then words in lower case: a title ending "…areas?'" must not end the sentence.
+        publisher = f", published by {doc.publisher}" if doc.publisher else ""
+        return Answer(question=question, answer=f"“{value}” is the title of the document{publisher}. [1]",
+                      abstained=False,
+                      citations=[Citation(marker="[1]", chunk_id=f"{doc.doc_id}#title", doc_id=doc.doc_id,
+                                          title=doc.title, publisher=doc.publisher, url=doc.url, quote=value,
+                                          start=0, end=0, section="Document details", source_field="title")],
+                      searched_query=query)
     cite = Citation(marker="[1]", chunk_id=f"{doc.doc_id}#{detail}", doc_id=doc.doc_id, title=doc.title,
                     publisher=doc.publisher, url=doc.url, quote=value, start=0, end=0,
                     section="Document details", source_field=detail)

@@ -11,7 +11,7 @@ It works in three steps:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answer.abstain import asked_names, confidence
 from assistant.answer.compose import (
@@ -41,6 +41,7 @@ from assistant.search.query import (
     term_set,
     with_acronyms,
 )
+from assistant.search.rarity import term_weights
 from assistant.search.request import comparison, list_request
 from assistant.search.retrieve import Retriever
 from assistant.search.understand import query_vector, search_understood, understand
@@ -85,7 +86,7 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
     retriever = _Pinned(retriever) if isinstance(retriever, Retriever) else retriever
     docs = retriever.index.documents
     asked, count, wants_list = list_request(question)  # "in 3 bullet points" says how, not what
-    fu = read_followup(asked, history, docs)
+    fu = settle(retriever, read_followup(asked, history, docs, similar=word_similarity(retriever)), settings)
     detail = document_detail(fu.question) if fu.refers_to_document and fu.doc_ids else ""
     doc = retriever.index.documents.get(fu.doc_ids[0]) if detail else None
     if doc is not None and getattr(doc, detail):  # "who published that guidance?": the document's own details
@@ -143,6 +144,49 @@ def compare(retriever, question: str, fu: FollowUp, settings: Settings, topic: s
     return ans
 
 
+STANDS_ALONE = 0.3  # a bare "it / that" message stands alone when searched alone it beats the folded reading by this
+STAYS = 0.6  # a continuation stays in the document in hand when that document has this share of its own words
+
+
+def word_similarity(retriever):
+    """How close in meaning a word is to the nearest of some words, by the bundled model ("kids": "children")."""
+    def similar(word: str, words: list[str]) -> float:
+        vecs = retriever.embed_cached([word, *words])
+        return float((vecs[1:] @ vecs[0]).max())
+    return similar
+
+
+def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
+    """What only retrieval can tell about a continuation: whether a message that refers back by a bare pronoun
+    stands on its own after all ("what do families bring *that* is key to…": answered confidently from another
+    document when searched alone, far better than folded with the conversation), and whether a continuation
+    that does not point at the document ("and why?", "so what does it need before…") stays in it (the document
+    in hand has the words the message adds; "and for children?" after a blog about adults does not)."""
+    if not fu.continues or not fu.doc_ids or fu.named:
+        return fu
+    prev = fu.doc_ids[0]
+    if fu.weak:
+        alone = assess(retriever, fu.question, [], settings, FollowUp(fu.question, fu.question))
+        lead = alone.candidates[0].passage.doc_id if alone.candidates else ""
+        if alone.confidence >= settings.abstain_threshold and lead != prev and \
+                alone.confidence > assess(retriever, fu.question, [], settings, fu).confidence + STANDS_ALONE:
+            return FollowUp(fu.question, fu.question)
+    if not fu.refers_to_document and _covers(retriever, prev, fu.own):
+        return replace(fu, refers_to_document=True)
+    return fu
+
+
+def _covers(retriever, doc_id: str, message: str) -> bool:
+    """The document has most of the message's own words (weighted by their rarity in English)."""
+    doc = retriever.index.documents.get(doc_id)
+    weights = term_weights(message)
+    total = sum(weights.values())
+    if doc is None or not total:
+        return doc is not None
+    have = with_acronyms(retriever, term_set(f"{doc.title} {doc.text}"))
+    return sum(w for t, w in weights.items() if t in have) / total >= STAYS
+
+
 @dataclass
 class Assessment:
     """What the extractive answerer found for a question, before deciding to answer or abstain."""
@@ -158,7 +202,7 @@ def assess(retriever: Retriever, question: str, history: list[Turn], settings: S
     """Retrieve, score the candidate sentences and work out the confidence that the guidance answers it."""
     retriever = _Pinned(retriever) if isinstance(retriever, Retriever) else retriever
     fu = fu or read_followup(question, history, retriever.index.documents)
-    question, query = fu.question, fu.query
+    question, query = fu.own, fu.query
     u = understand(retriever, _with_person(retriever, fu))  # abbreviations, spelling, the sentence that asks
     asked = u if query == question else understand(retriever, question)
     qvec = query_vector(retriever, u)
@@ -175,11 +219,15 @@ def assess(retriever: Retriever, question: str, history: list[Turn], settings: S
     meaning = u.meaning_focus if u.context else u.meaning
     cands = candidate_sentences(retriever, asked.meaning_focus, meaning, qvec, pool, typed=asked.focus)
     names = asked_names(retriever, asked.focus)
+    # A message about a document of the library ("is it going to be updated?" about the one in hand, "what does
+    # Ewan King say about Bexley?") is not small talk, however it sounds: the everyday-question check (it reads
+    # the query vector) is for questions that name no document.
+    everyday = None if target else qvec
     conf = confidence(retriever, asked.focus, u.focus if u.context else u.corrected, passages, settings, cands,
-                      names=names, qvec=qvec) if passages else 0.0
+                      names=names, qvec=everyday) if passages else 0.0
     if target and fu.continues and passages and conf < settings.abstain_threshold:
         # "is it going to be updated?" about the document in hand: its own words, in that document, decide
-        conf = confidence(retriever, asked.focus, asked.focus, passages, settings, cands, names=names, qvec=qvec)
+        conf = confidence(retriever, asked.focus, asked.focus, passages, settings, cands, names=names, qvec=None)
     return Assessment(u.corrected, passages, cands, conf)
 
 
@@ -193,10 +241,14 @@ def within(passages: list[Passage], wider: list[Passage], doc_id: str) -> list[P
 
 
 def _with_person(retriever, fu: FollowUp) -> str:
-    """'what's his job?' about a document with an author also searches the author's name."""
+    """'what's his job?' also searches the person's name: the author of the document it refers to, or for a
+    document without one, the person the previous answer named last."""
     doc = retriever.index.documents.get(fu.doc_ids[0]) if fu.continues and fu.doc_ids else None
-    if doc is not None and doc.author and wants_person(fu.question) and doc.author.lower() not in fu.query.lower():
-        return f"{fu.query} {doc.author}"
+    if doc is None or not wants_person(fu.question):
+        return fu.query
+    person = doc.author or next(iter(fu.people), "")
+    if person and person.lower() not in fu.query.lower():
+        return f"{fu.query} {person}"
     return fu.query
 
 

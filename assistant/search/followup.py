@@ -10,24 +10,34 @@ follow-ups keeps its topic).
 
 A reference to a document ("it", "that guidance", "he") resolves to the document the previous answer
 cited: the turn's `doc_ids` when the caller sends them, else the documents whose text (or title) the
-previous answer quotes word for word — so a plain [{role, content}] history works as well.
+previous answer quotes word for word — so a plain [{role, content}] history works as well; after an
+abstention, the document its question named. A document may also be named by description ("the kids
+guidance", "the definitions page"): by its details (title, publisher, author, aliases, audience, type), the
+words compared by meaning when the answerer passes a `Similar`. "He / his job" also reads the people the
+previous answer named. What only retrieval can tell — whether a bare "it / that" message stands alone after
+all, whether a continuation stays in the document in hand — answer.extractive.settle decides.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from assistant.search.request import list_request
 from assistant.textutil import normalise, tokens
 from assistant.types import Document, Turn
 
-# Said before a question that has nothing to do with the last one.
+# Said before a question that has nothing to do with the last one: "separate question –", "new q:", "diff
+# topic -", "ok totally different:", "completely separate –".
+_SWITCH = (r"(?:(?:brand|totally|completely|entirely|quite|something|very) )?(?:separate|different|diff|unrelated|new|"
+           r"another|other|quick|next|fresh)")
 _NEW_TOPIC = re.compile(
-    r"^\s*(?:(?:a |one |and )?(?:(?:brand|totally|completely|entirely|quite|something) )?(?:separate|different|"
-    r"unrelated|new|another|other|quick|next|fresh)\s+(?:q|qn|question|topic|subject|thing)|unrelated|new topic|switching (?:topic|"
-    r"subject)s?|changing (?:the )?(?:topic|subject)|on another note|moving on)\b[\s:,;.!?–—-]*", re.I)
+    r"^\s*(?:(?:ok(?:ay)?|right|btw|so|now|also|and|hi|thanks)[\s,]+)?(?:(?:a |one |and )?" + _SWITCH +
+    r"\s+(?:q|qn|qu|question|topic|subject|thing|query)\b|" + _SWITCH + r"(?=\s*[:–—-])|unrelated|"
+    r"new topic|switching (?:topic|subject)s?|changing (?:the )?(?:topic|subject)|on another note|moving on)\b"
+    r"[\s:,;.!?–—-]*", re.I)
 # Words that point at something said before.
 _POINTER = re.compile(r"\b(?:it|its|it's|itself|they|them|their|theirs|this|that|these|those|he|him|his|she|her|"
                       r"hers|there|the same|the (?:first|second|last|latest|new|original|other|\d{4}) one|"
@@ -35,6 +45,10 @@ _POINTER = re.compile(r"\b(?:it|its|it's|itself|they|them|their|theirs|this|that
 # "that doc", "the same report": the document the conversation is on, whoever else the message names.
 _THAT_DOCUMENT = re.compile(r"\b(?:that|this|the same|same|the above)\s+(?:doc|document|report|guidance|guide|paper|"
                             r"blog|piece|page|article|glossary|publication|briefing|one)\b", re.I)
+# The same, with the preposition before it ("what does it say *on that page*"): taken out of what is searched once
+# it is resolved to the document, since "page" or "report" says where to look, not what to look for.
+_IN_THAT_DOCUMENT = re.compile(r"\s*\b(?:(?:in|on|from|of|by|about|for|within|inside)\s+)?"
+                               + _THAT_DOCUMENT.pattern[2:], re.I)
 _PERSON = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.I)
 # Openings that only make sense after something: "and for children?", "what about…", "rather than?".
 _ELLIPSIS = re.compile(r"^\s*(?:and|but|also|so|or|plus|then|what about|how about|what else|rather than|"
@@ -58,6 +72,13 @@ class FollowUp:
     doc_ids: list[str] = field(default_factory=list)  # documents it refers to (the previous answer's), best first
     refers_to_document: bool = False  # "it / that report / he": look in those documents first
     named: str = ""  # a document the message names itself
+    own: str = ""  # the message as searched: without "on that page" once that is resolved to the document
+    people: list[str] = field(default_factory=list)  # people the previous answer names ("he": one of them)
+    weak: bool = False  # it refers back only by a bare pronoun ("it", "that") and has words of its own: it may
+    # stand alone ("what do families bring that is key to…"), which only retrieval can tell (answer.extractive)
+
+    def __post_init__(self):
+        self.own = self.own or self.question
 
 
 def own_terms(question: str) -> list[str]:
@@ -80,8 +101,65 @@ def _phrases(doc: Document) -> list[str]:
     return [p for p in (doc.title, doc.publisher, *doc.aliases) if p and p.strip() and p != doc.author]
 
 
-def named_document(question: str, documents: Mapping[str, Document]) -> str:
-    """The one document whose title, alias, author or publisher the message names ('' if none or several)."""
+# How close in meaning a word is to the nearest of some words (0–1); the answerer passes the bundled model's.
+Similar = Callable[[str, list[str]], float]
+# Nouns a message names a document by ("the kids guidance", "the SCIE blog", "the 2017 one").
+_DOC_NOUN = re.compile(r"\b(guidance|guide|report|blog|page|doc|document|paper|glossary|news|piece|article|briefing|"
+                       r"publication|one|toolkit|leaflet|factsheet)\b", re.I)
+_GENERIC_NOUNS = frozenset(tokens("page doc document paper piece publication one article", keep_stopwords=True))
+NEAR = 0.7  # a word describes a document when it is this close in meaning to a word of its details ("kids": children)
+_DESCRIBE_WORDS = 3  # words before the noun read as its description
+
+
+def _details(doc: Document) -> tuple[set[str], list[str]]:
+    """The words a document is described by (its title, publisher, author, aliases, audience and type): as
+    tokens, and as written (for comparing meanings)."""
+    text = " ".join([doc.title, doc.publisher, doc.author, *doc.aliases, *doc.audience, doc.doc_type])
+    written = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", text) if tokens(w)]
+    return set(tokens(text.replace("-", " "))), list(dict.fromkeys(written))
+
+
+def described_document(question: str, documents: Mapping[str, Document], similar: Similar | None = None) -> str:
+    """The one document a phrase such as "the kids guidance", "the definitions page" or "the SCIE blog" describes:
+    each word before the noun, and the noun itself unless it is a generic one ("page", "one"), is among the
+    document's details or close in meaning to one of them. '' when none or several fit, or the phrase points
+    ("that report": the conversation's document, not a description)."""
+    details = {d: _details(doc) for d, doc in documents.items()}
+    for m in _DOC_NOUN.finditer(question):
+        before = re.findall(r"[\w'’.-]+", question[:m.start()])
+        if before and before[-1].lower() in ("that", "this", "same", "above"):
+            continue
+        words: list[str] = []
+        for w in reversed(before[-_DESCRIBE_WORDS:]):
+            if not tokens(w):
+                break
+            words.insert(0, w.lower())
+        generic = bool(set(tokens(m.group(1), keep_stopwords=True)) & _GENERIC_NOUNS)
+        noun = [] if generic else tokens(m.group(1))
+        if not words:
+            continue  # "the report" alone describes nothing: in a conversation it is the one in hand
+        # The noun as written ("guide" is not "guidance": the glossary calls itself a guide too); the words
+        # before it also by meaning ("kids": children).
+        fits = [d for d, det in details.items()
+                if set(noun) <= det[0] and all(_describes(w, det, similar) for w in words)]
+        if len(fits) == 1:
+            return fits[0]
+    return ""
+
+
+def _describes(word: str, details: tuple[set[str], list[str]], similar: Similar | None) -> bool:
+    stems, written = details
+    if set(tokens(word)) <= stems:
+        return True
+    return similar is not None and bool(written) and similar(word, written) >= NEAR
+
+
+def named_document(question: str, documents: Mapping[str, Document], similar: Similar | None = None) -> str:
+    """The one document the message describes ("the kids guidance") or whose title, alias, author or publisher
+    it names ('' if none or several)."""
+    described = described_document(question, documents, similar)
+    if described:
+        return described
     have = " " + " ".join(tokens(question)) + " "
     by_phrase: dict[str, set[str]] = {}
     for doc in documents.values():
@@ -119,40 +197,99 @@ def cited_documents(turn: Turn, documents: Mapping[str, Document]) -> list[str]:
     return out
 
 
-def previous_documents(history: list[Turn], documents: Mapping[str, Document]) -> list[str]:
-    """The documents cited by the last assistant turn that cited any."""
-    for turn in reversed(history):
-        if turn.role == "assistant":
-            found = cited_documents(turn, documents)
-            if found:
-                return found
+_NAME = re.compile(r"\b[A-Z][a-z’']+(?:[ -][A-Z][a-z’']+){1,2}\b")
+
+
+def named_people(text: str, docs: list[Document], library: Mapping[str, Document] | None = None) -> list[str]:
+    """People an answer names, last named first: runs of two or three capitalised words that the library never
+    writes in lower case (so "Alex Fox" and "Lyn Romeo", not "Social Care" or "Chief Social Worker")."""
+    body = re.sub(r"^.*?\bsays:\s*", "", _MARKERS.sub("", text), count=1)  # not the "<title> says:" attribution
+    lower = _lower_words(tuple((d.doc_id, d.text) for d in (library or {}).values()) or
+                         tuple((d.doc_id, d.text) for d in docs))
+    titles = " ".join(d.title for d in docs)
+    found = []
+    for m in _NAME.finditer(body):
+        words = re.split(r"[ -]", m.group(0))
+        while words and words[0].lower() in lower:
+            words.pop(0)
+        name = " ".join(words)
+        of = body[m.end():m.end() + 4] == " of "  # "London Borough of Bexley", "Department of Health": a body
+        if len(words) >= 2 and not of and not any(w.lower() in lower for w in words) and name not in titles:
+            found.append(name)
+    known = {p for d in docs for p in (d.author, *d.aliases) if p}
+    found = list(dict.fromkeys(reversed(found)))
+    return [p for p in found if p in known] + [p for p in found if p not in known]  # an author's name first
+
+
+@functools.lru_cache(maxsize=8)
+def _lower_words(texts: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    return frozenset(w for _, t in texts for w in re.findall(r"\b[a-z][a-z’']+\b", t))
+
+
+def previous_documents(history: list[Turn], documents: Mapping[str, Document], similar: Similar | None = None
+                       ) -> list[str]:
+    """The documents cited by the last assistant turn that cited any; when the last answer cited none (it
+    abstained), the document its question named ("what does Ewan King say about…?" -> his blog), if any."""
+    for n in range(len(history) - 1, -1, -1):
+        turn = history[n]
+        if turn.role != "assistant":
+            continue
+        found = cited_documents(turn, documents)
+        if found:
+            return found
+        asked = next((t.content for t in reversed(history[:n]) if t.role == "user"), "")
+        named = named_document(new_topic_opener(asked), documents, similar) if asked else ""
+        if named:
+            return [named]
     return []
 
 
 def read_followup(question: str, history: list[Turn], documents: Mapping[str, Document] | None = None,
-                  depth: int = 0) -> FollowUp:
+                  depth: int = 0, similar: Similar | None = None) -> FollowUp:
     """Whether the message continues the conversation, what to search, and which documents it refers to."""
     documents = documents or {}
     asked = new_topic_opener(question)
     users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
-    named = named_document(asked, documents) if documents else ""
+    named = named_document(asked, documents, similar) if documents else ""
     if not users or asked != question or not refers_back(asked):
         return FollowUp(asked, asked, named=named)
-    prev_docs = previous_documents(history, documents) if documents else []
+    prev_docs = previous_documents(history, documents, similar) if documents else []
     elliptical = bool(_ELLIPSIS.match(asked)) or len(own_terms(asked)) <= SHORT
-    if named and named not in prev_docs and not elliptical and len(own_terms(asked)) > SHORT + 1:
-        return FollowUp(asked, asked, named=named)  # names another document and stands on its own
+    if named and named not in prev_docs and (not elliptical and len(own_terms(asked)) > SHORT + 1 or
+                                             len(_besides_name(asked, documents[named])) > SHORT):
+        # names another document and stands on its own ("and in the kids guidance what is an SBA essentially?",
+        # not "and in the strengths-based areas report?", which has nothing to ask but the name)
+        return FollowUp(asked, asked, named=named)
     if named and _THAT_DOCUMENT.search(asked) and prev_docs:
         named = ""  # "who is Alex Fox in that doc?": the name is a person's, the document is the last one's
+    own = _without_document(asked) if prev_docs and not named else asked
     last = users[-1]
     before = list_request(new_topic_opener(history[last].content))[0]
     # An earlier question that carries its own topic is folded as it was asked; a short one ("when did that
     # come out?") as it was itself understood, so a chain of follow-ups keeps its topic.
-    earlier = read_followup(history[last].content, history[:last], documents, depth + 1).query \
+    earlier = read_followup(history[last].content, history[:last], documents, depth + 1, similar).query \
         if depth < MAX_FOLD and len(own_terms(before)) <= SHORT else before
-    query = _fold(asked, earlier)
+    query = _fold(own, earlier)
     pointer = bool(_POINTER.search(asked))
-    return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named)
+    weak = pointer and not elliptical and not _PERSON.search(asked) and not _THAT_DOCUMENT.search(asked)
+    answered = next((t.content for t in history[last + 1:] if t.role == "assistant"), "")
+    people = named_people(answered, [documents[d] for d in prev_docs], documents) \
+        if _PERSON.search(asked) and prev_docs else []
+    return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own,
+                    people, weak)
+
+
+def _besides_name(question: str, doc: Document) -> list[str]:
+    """The message's own words other than the words of the document's details it names it by."""
+    stems, _ = _details(doc)
+    return [t for t in own_terms(question) if t not in stems and t not in _GENERIC_NOUNS
+            and not _DOC_NOUN.fullmatch(t)]
+
+
+def _without_document(question: str) -> str:
+    """'whats the prevention bit on that page say' -> 'whats the prevention bit say' (unchanged if nothing is left)."""
+    rest = re.sub(r"\s{2,}", " ", _IN_THAT_DOCUMENT.sub("", question)).strip()
+    return rest if len(own_terms(rest)) >= 1 else question
 
 
 def _fold(question: str, earlier: str) -> str:

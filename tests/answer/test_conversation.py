@@ -59,3 +59,62 @@ def test_switching_between_documents_and_back(real_assistant):
     assert a[2].searched_query.lower().startswith("what did the munro") and "launch" not in a[2].searched_query
     assert a[3].citations[0].doc_id == KIDS and "2011" in a[3].answer
     assert a[4].citations[0].doc_id == AREAS and "mayday trust" in a[4].answer.lower()
+
+
+DEFS = "strengths-based-approaches-definitions"
+
+
+def test_a_follow_up_about_the_document_in_hand_is_not_taken_for_small_talk(real_assistant):
+    a = _talk(real_assistant, ["what can community assets include",
+                               "and personal ones?",
+                               "what should that glossary be read alongside",
+                               "is it going to be updated"])
+    assert all(x.citations and x.citations[0].doc_id == DEFS for x in a)
+    assert "relationships, experience, skills and aspirations" in a[1].answer
+    assert "will be updated" in a[3].answer.lower()
+
+
+def test_a_bare_that_in_a_question_that_stands_alone_is_a_new_topic(real_assistant):
+    a = _talk(real_assistant, ["what should LAs identify about a person under the care act",
+                               "and why",
+                               "what do children and families bring that is key to co-producing solutions",
+                               "in the kids guidance what is an SBA essentially"])
+    assert a[1].citations[0].doc_id == CA
+    assert a[2].searched_query == "what do children and families bring that is key to co-producing solutions"
+    assert a[2].citations[0].doc_id == KIDS and "valuable skills and experiences" in a[2].answer
+    assert a[3].citations[0].doc_id == KIDS and "care act" not in a[3].searched_query.lower()
+
+
+def test_he_is_the_person_the_previous_answer_named(real_assistant):
+    a = _talk(real_assistant, ["who wrote the strengths-based areas report",
+                               "where does he work",
+                               "does that report mention GP practices",
+                               "totally different: is a strengths-based approach a quick fix?"])
+    assert "alex fox" in a[0].answer.lower()
+    assert "Alex Fox" in a[1].searched_query and "chief executive, mayday trust" in a[1].answer.lower()
+    assert a[2].citations[0].doc_id == AREAS and "gp practices" in a[2].answer.lower()
+    assert a[3].searched_query == "is a strengths-based approach a quick fix?" and a[3].citations[0].doc_id == BLOG
+
+
+def test_that_page_and_a_document_described_by_its_audience(real_assistant):
+    a = _talk(real_assistant, ["how does the glossary describe strengths based practice",
+                               "whats the prevention services bit on that page say",
+                               "does he have an honour listed in the kids one"])
+    assert a[1].citations and a[1].citations[0].doc_id == DEFS and "independence, resilience" in a[1].answer
+    assert "page" not in a[1].searched_query
+    assert a[2].citations and a[2].citations[0].doc_id == KIDS
+
+
+def test_a_question_naming_a_document_is_not_small_talk_and_its_document_carries_on(real_assistant):
+    a = _talk(real_assistant, ["what does ewan king say about bexley",
+                               "who published it?",
+                               "what's it called?"])
+    assert a[0].citations and a[0].citations[0].doc_id == BLOG and "bexley" in a[0].answer.lower()
+    assert a[1].citations[0].doc_id == BLOG and "GOV.UK blog" in a[1].answer
+    assert a[2].citations[0].source_field == "title" and "Looking for strengths at the heart" in a[2].answer
+
+
+def test_a_title_that_ends_in_a_question_mark_is_one_cited_sentence(real_assistant):
+    a = _talk(real_assistant, ["what did the asset-based area describe in 2017", "what's it called?"])
+    assert a[1].citations[0].doc_id == AREAS and a[1].citations[0].source_field == "title"
+    assert len(split_answer_sentences(a[1].answer)) == 1  # _talk checks each sentence ends on its marker

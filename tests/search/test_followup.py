@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.search.followup import cited_documents, named_document, read_followup, refers_back
+from assistant.search.followup import (
+    cited_documents,
+    described_document,
+    named_document,
+    named_people,
+    new_topic_opener,
+    read_followup,
+    refers_back,
+)
 from assistant.types import Document, Turn
 
 DOCS = {
@@ -98,3 +106,75 @@ def test_that_document_beats_a_persons_name():
 def test_history_without_documents_still_folds_the_old_way():
     h = _history(("What does a carer's assessment look at?", "…"))
     assert read_followup("who offers it?", h).query.startswith("who offers it? What")
+
+
+@pytest.mark.parametrize("message, rest", [
+    ("diff q - what are stair lift grants?", "what are stair lift grants?"),
+    ("completely separate: who offers grants?", "who offers grants?"),
+    ("ok totally different - what is a carer's assessment?", "what is a carer's assessment?"),
+    ("another thing: who is the housing trust?", "who is the housing trust?"),
+])
+def test_topic_switch_openers_are_taken_off_and_nothing_is_folded(message, rest):
+    h = _history(("What does a carer's assessment look at?", "A carer's assessment looks at the carer's own "
+                                                            "wellbeing. [1]"))
+    fu = read_followup(message, h, DOCS)
+    assert not fu.continues and fu.query == rest
+
+
+@pytest.mark.parametrize("message", ["how is a carer's assessment different for young carers?",
+                                     "different adaptations for older homes?", "the new report on grants?"])
+def test_words_that_only_look_like_openers_stay(message):
+    assert new_topic_opener(message) == message
+
+
+def test_that_page_says_where_to_look_not_what_to_look_for():
+    h = _history(("What can adaptation grants pay for?", "Grants can pay for a stair lift or a level-access "
+                                                          "shower. [1]"))
+    fu = read_followup("what does the level-access bit on that page say", h, DOCS)
+    assert fu.continues and fu.doc_ids == ["housing-note"] and fu.refers_to_document
+    assert "page" not in fu.own and "page" not in fu.query and "level-access" in fu.query
+
+
+def test_a_bare_pronoun_with_words_of_its_own_is_left_for_retrieval_to_settle():
+    h = _history(("What can adaptation grants pay for?", "Grants can pay for a stair lift or a level-access "
+                                                          "shower. [1]"))
+    assert read_followup("what do carers bring that is key to their own wellbeing", h, DOCS).weak
+    for message in ("who wrote it?", "does he say anything about showers?", "and for young carers?",
+                    "what does that note say about showers?"):
+        assert not read_followup(message, h, DOCS).weak, message
+
+
+def test_a_document_named_by_description():
+    docs = {**DOCS, "kids-guide": Document(doc_id="kids-guide", title="Support for children and families",
+                                            publisher="Family Practice Network", doc_type="guidance",
+                                            audience=["children-families"], text="Families know their children.")}
+    docs["carers-guide"] = docs["carers-guide"].model_copy(update={"doc_type": "guidance"})
+    docs["housing-note"] = docs["housing-note"].model_copy(update={"doc_type": "blog"})
+    assert described_document("in the children guidance, what helps?", docs) == "kids-guide"
+    assert described_document("what does the housing blog say about grants?", docs) == "housing-note"
+    assert described_document("what does the blog say about grants?", docs) == ""  # the one in hand, if any
+    assert described_document("in the guidance what helps?", docs) == ""  # two are guidance: neither is named
+    assert described_document("what does that guidance say?", docs) == ""  # a pointer, not a description
+    near = lambda word, words: 0.9 if word == "kids" and "children" in words else 0.0  # noqa: E731 (a stand-in)
+    assert described_document("what does the kids one say about families?", docs) == ""
+    assert described_document("what does the kids one say about families?", docs, near) == "kids-guide"
+    assert named_document("in the kids guidance what is Priya Shah's role?", docs, near) == "kids-guide"
+
+
+def test_the_people_an_answer_names():
+    answer = ("Supporting unpaid carers: a practice guide (Carers Practice Network) says: “The guide was written "
+              "by Priya Shah with the London Borough of Camden.” [1]")
+    guide = DOCS["carers-guide"].model_copy(update={"text": DOCS["carers-guide"].text + " The guide was written "
+                                                    "by Priya Shah with the London Borough of Camden."})
+    docs = {**DOCS, "carers-guide": guide}
+    assert named_people(answer, [guide], docs) == ["Priya Shah"]  # not the borough
+    h = _history(("who wrote the carers guide?", answer))
+    fu = read_followup("where does she work?", h, docs)
+    assert fu.continues and fu.people == ["Priya Shah"]
+
+
+def test_after_an_abstention_it_is_the_document_the_question_named():
+    h = _history(("what does the Housing Options Trust say about ramps?", "The guidance in the library does not "
+                                                                          "cover this question."))
+    fu = read_followup("who publishes it?", h, DOCS)
+    assert fu.continues and fu.doc_ids == ["housing-note"]
