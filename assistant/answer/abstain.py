@@ -32,8 +32,9 @@ from assistant.search.query import (
     term_set,
     with_acronyms,
 )
+from assistant.search.neartopic import beside_the_guidance
 from assistant.search.offtopic import everyday
-from assistant.search.rarity import everyday as everyday_word, term_weights
+from assistant.search.rarity import as_typed, everyday as everyday_word, rarity, term_weights
 from assistant.search.retrieve import Retriever
 from assistant.settings import Settings
 from assistant.textutil import tokens
@@ -74,19 +75,25 @@ def unfamiliar_situation(retriever: Retriever, question: str, passages: list[Pas
 def unseen_search_words(retriever: Retriever, question: str, names: "Asked") -> list[str]:
     """Words of a search-box query ("hoarding support") that the library never uses and that say what the query
     is about: not everyday English ("whats the name of…", "in one line", "money problems"), not an abbreviation
-    the glossary or the library knows ("LA"), not a contraction typed without its apostrophe ("dont")."""
+    the glossary or the library knows ("LA"), not a contraction typed without its apostrophe ("dont"), and at
+    least as telling (rare in English) as every word of the query that the library does use."""
     idf = retriever.index.bm25.idf
     terms = question_terms(retriever, question)
     known = {t for toks, _, _ in names.abbreviations for t in toks}
-    out = []
+    out, found = [], 0.0
     for w in re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?", question):
         toks = [t for t in tokens(w) if t in terms]
-        if not toks or all(t in idf or t in known for t in toks) or len(w) < 2:
+        if not toks or len(w) < 2:
+            continue
+        if all(t in idf or t in known for t in toks):
+            found = max(found, rarity(as_typed(w)) if w.isalpha() else 0.0)
             continue
         if w.isalpha() and everyday_word(w):
             continue
         out.append(w)
-    return out
+    # The topic is what the query's most telling word names: "hoarding support" is about hoarding, which the
+    # library never mentions; in "whats happening in bexley" the unseen "happening" says less than "bexley".
+    return [w for w in out if not w.isalpha() or rarity(as_typed(w)) >= found]
 
 
 def _meta(retriever: Retriever, p: Passage) -> str:
@@ -156,6 +163,8 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
         return 0.0  # advice about a situation the library never mentions
     if qvec is not None and everyday(retriever, qvec, passages[:5], named=bool(keys)):
         return 0.0  # weather, trains, "Is this page useful?": closer to everyday questions than to the guidance
+    if qvec is not None and beside_the_guidance(retriever, qvec, passages[:5]):
+        return 0.0  # the capacity test, benefits, pay: closer to a question this library does not answer
     if cands is None:
         cands = candidate_sentences(retriever, question, query, None, passages)
     best = 0.0

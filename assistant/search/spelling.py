@@ -3,7 +3,8 @@
 "assessmnts" becomes "assessments" when the library uses that word: the candidates are the library's own
 words within a small edit distance (one edit for short words, two for long ones), and among equally close
 ones the most frequent wins. A word English knows ("hoarding", "weather") is never changed, even when the
-library lacks it: that is a different topic, not a typo, and abstaining on it is right.
+library lacks it: that is a different topic, not a typo, and abstaining on it is right. Everyday shorthand
+("pls", "ppl", "mgmt": corpus/search/shorthand.yaml) that the library never uses is read as the word it stands for.
 """
 
 from __future__ import annotations
@@ -13,17 +14,24 @@ import re
 import weakref
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.search.abbreviations import is_known
 from assistant.search.rarity import as_typed
+from assistant.errors import InputError
 from assistant.search.retrieve import Retriever
+from assistant.settings import REPO_DIR
 from assistant.textutil import STOPWORDS, stem
 
+SHORTHAND = REPO_DIR / "corpus" / "search" / "shorthand.yaml"
+
 MIN_LENGTH = 4  # shorter words have too many neighbours one edit away to guess from
-_WORD = re.compile(r"(?<![\w'’&-])(?:[a-z]+|[A-Z][a-z]+)(?![\w'’&-])")
+_WORD = re.compile(r"(?<![\w'’&-])(?:[a-z]+|[A-Z][a-z]+|[a-z]+\d)(?![\w'’&-])")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s*|\n\s*)$")
 _VOCAB: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -43,6 +51,21 @@ def library_words(retriever: Retriever) -> Counter:
             counts.update(w for w in re.findall(r"[a-z]+", c.text.lower()) if len(w) >= MIN_LENGTH - 1)
         _VOCAB[idx] = counts
     return _VOCAB[idx]
+
+
+@functools.cache
+def load_shorthand(path: Path = SHORTHAND) -> dict[str, str]:
+    """{'pls': 'please', 'mgmt': 'management', …}: lower-case shorthand and the words it stands for."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise InputError(f"Cannot read the shorthand list {path} ({e}): restore it from the repository.") from e
+    entries = data.get("shorthand") if isinstance(data, dict) else None
+    if not isinstance(entries, dict) or not all(
+            isinstance(k, str) and re.fullmatch(r"[a-z0-9]+", k) and isinstance(v, str) and v.strip()
+            for k, v in entries.items()):
+        raise InputError(f"{path} must hold 'shorthand:', mapping lower-case shorthand to the words it stands for.")
+    return {k: v.strip() for k, v in entries.items()}
 
 
 @functools.cache
@@ -80,6 +103,10 @@ def corrections(retriever: Retriever, query: str) -> list[Correction]:
         if m.group(0)[0].isupper() and not _SENTENCE_START.search(query[:m.start()]):
             continue  # a capital inside a sentence marks a name, not a typo
         word = m.group(0).lower()
+        if word in load_shorthand() and stem(word) not in idf:
+            long = load_shorthand()[word]
+            out.append(Correction(m.group(0), long[0].upper() + long[1:] if m.group(0)[0].isupper() else long))
+            continue
         if len(word) < MIN_LENGTH or word in STOPWORDS or stem(word) in idf or is_english(word) \
                 or is_known(retriever, word) or "'" in as_typed(word):  # 'dont' is "don't", not a typo
             continue
