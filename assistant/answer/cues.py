@@ -104,6 +104,7 @@ _HOW_TO = re.compile(r"^how (?:do|can|should|could|would|might|will) (?:i|we|you
                      r"councils?|teams?) \w+ (.+?)\s*\??$", re.I)
 _OBJECT_END = re.compile(r"\b(?:for|to|with|in|on|at|when|if|who|that|which|so|because|without|from|by|about|under|"
                          r"into|before|after|while|and|or|across|between|through|within|over|around|during)\b", re.I)
+_CLAUSE_START = re.compile(r"^(?:whether|what|how|which|why|where)\s+", re.I)
 GENERIC = frozenset(tokens("someone somebody anyone everyone people person individual one", keep_stopwords=True))
 
 
@@ -113,7 +114,8 @@ def how_to_object(question: str) -> set[str]:
     m = _HOW_TO.match(question.strip())
     if not m:
         return set()
-    words_ = re.findall(r"[\w'’-]+", _OBJECT_END.split(m.group(1), 1)[0])
+    obj = _CLAUSE_START.sub("", m.group(1))  # "assess whether someone has capacity": the object is what follows
+    words_ = re.findall(r"[\w'’-]+", _OBJECT_END.split(obj, 1)[0])
     return {t for w in words_ if not w.lower().endswith("ly") for t in tokens(w) if t not in GENERIC}
 
 
