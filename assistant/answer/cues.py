@@ -164,7 +164,9 @@ def key_terms(question: str) -> set[str]:
 # "See also…" answers it.
 _ASKS_POINTER = re.compile(r"\b(?:point(?:s|ing)? (?:\w+ )?(?:to|at)|refer(?:s|red)? (?:\w+ )?to|signpost\w*|"
                            r"(?:else|further|more) (?:\w+ )?(?:to )?read|recommend(?:s|ed)? reading|"
-                           r"links? to|further (?:information|reading)|resources?|where can i (?:find|read))\b", re.I)
+                           r"links? to|further (?:information|reading)|resources?|where can i (?:find|read)|"
+                           r"(?:is|are) there (?:a|an|any|some) (?:[\w'’-]+ ){0,3}(?:guides?|guidance|documents?|"
+                           r"reports?|toolkits?|papers?|frameworks?|evidence))\b", re.I)
 
 
 def asks_for_pointer(question: str) -> bool:

@@ -2,7 +2,8 @@
 
 "assessmnts" becomes "assessments" when the library uses that word: the candidates are the library's own
 words within a small edit distance (one edit for short words, two for long ones), and among equally close
-ones the most frequent wins. A word English knows ("hoarding", "weather") is never changed, even when the
+ones the most frequent wins; failing those, the commonest English word one edit away ("paperwokr" ->
+"paperwork"). The parts of a hyphenated word are words too ("co-rpoducers"). A word English knows ("hoarding", "weather") is never changed, even when the
 library lacks it: that is a different topic, not a typo, and abstaining on it is right. Everyday shorthand
 ("pls", "ppl", "mgmt": corpus/search/shorthand.yaml) that the library never uses is read as the word it stands for.
 """
@@ -31,7 +32,7 @@ from assistant.textutil import STOPWORDS, stem
 SHORTHAND = REPO_DIR / "corpus" / "search" / "shorthand.yaml"
 
 MIN_LENGTH = 4  # shorter words have too many neighbours one edit away to guess from
-_WORD = re.compile(r"(?<![\w'’&-])(?:[a-z]+|[A-Z][a-z]+|[a-z]+\d)(?![\w'’&-])")
+_WORD = re.compile(r"(?<![\w'’&])(?:[a-z]+|[A-Z][a-z]+|[a-z]+\d)(?![\w'’&])")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s*|\n\s*)$")
 _VOCAB: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -95,6 +96,14 @@ def closest_word(retriever: Retriever, word: str) -> str | None:
     return max((w for w, d, _ in hits if d == best), key=lambda w: (vocab[w], w))
 
 
+def english_word(word: str) -> str | None:
+    """The English word one edit away (a swap, a slip, a missed or doubled letter) that English uses most, for a
+    typo of a word the library never uses ("paperwokr" -> "paperwork"); None when there is none."""
+    sp = _english()
+    best = sp.correction(word)
+    return best if best and best != word and best in sp else None
+
+
 def corrections(retriever: Retriever, query: str) -> list[Correction]:
     """Words of the query the library has never seen, nor English, each with the library word it stands for."""
     idf = retriever.index.bm25.idf
@@ -110,7 +119,7 @@ def corrections(retriever: Retriever, query: str) -> list[Correction]:
         if len(word) < MIN_LENGTH or word in STOPWORDS or stem(word) in idf or is_english(word) \
                 or is_known(retriever, word) or "'" in as_typed(word):  # 'dont' is "don't", not a typo
             continue
-        fixed = closest_word(retriever, word)
+        fixed = closest_word(retriever, word) or english_word(word)
         if fixed and fixed != word:
             out.append(Correction(m.group(0), fixed.capitalize() if m.group(0)[0].isupper() else fixed))
     return out

@@ -71,3 +71,11 @@ def test_a_broken_shorthand_list_is_refused_with_a_message(tmp_path):
     bad.write_text("shorthand:\n  PLS: please\n", encoding="utf-8")
     with pytest.raises(InputError, match="lower-case shorthand"):
         load_shorthand(bad)
+
+
+def test_typos_of_english_words_and_parts_of_hyphenated_words_are_corrected(real_retriever):
+    # "paperwork" is not in the library: the commonest English word one edit away is taken instead.
+    assert correct_spelling(real_retriever, "How is the job changnig after years of paperwokr?") == \
+        "How is the job changing after years of paperwork?"
+    assert correct_spelling(real_retriever, "co-rpoducers not cosnumers") == "co-producers not consumers"
+    assert correct_spelling(real_retriever, "rights-absed person-centerd") == "rights-based person-centred"
