@@ -111,6 +111,16 @@ def passage_support(retriever: Retriever, query: str, p: Passage, text: str | No
     return (sum(w for t, w in terms.items() if t in have) / total if total else 1.0), have
 
 
+def about_question(retriever: Retriever, query: str, text: str) -> float:
+    """The share of the query's words a sentence has, each weighted by its rarity in English: the same whatever
+    else the library holds ("how many things did the first asset-based area paper list" and "The asset-based area,
+    published in 2017, described 10 features…", where the library's idf makes its own words weigh little)."""
+    terms = term_weights(query)
+    total = sum(terms.values())
+    have = with_acronyms(retriever, term_set(text))
+    return sum(w for t, w in terms.items() if t in have) / total if total else 0.0
+
+
 @dataclass(frozen=True)
 class Asked:
     """The names and numbers a question asks about, and the abbreviations in it the glossary or the library
@@ -178,7 +188,8 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
             continue  # an abbreviation asked about must be there, as itself or spelt out
         cov, have = passage_support(retriever, query, p, text, said)
         # A number or date only answers "how many" / "when" if the sentence holding it is about the question.
-        typed = any(c.fits and c.overlap >= TYPED_OVERLAP for c in usable)
+        typed = any(c.fits and (c.overlap >= TYPED_OVERLAP or about_question(retriever, query, c.text) >= TYPED_OVERLAP)
+                    for c in usable)
         if not keys <= have or (cue in TYPED_CUES and not typed):
             continue
         if term and not any(has_run(c.text, term) for c in usable):
