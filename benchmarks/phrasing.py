@@ -2,7 +2,7 @@
 
     python benchmarks/phrasing.py [--code DIR] [--sets dev holdout blind blind3] [--name NAME]
 
-Each answerable single question of the sets is asked as written and re-typed six ways, the way practitioners type (a fixed seed, so every run types the same): lower case without end punctuation, a
+Each answerable single question of the sets is asked as written and re-typed seven ways, the way practitioners type (a fixed seed, so every run types the same): lower case without end punctuation, a
 greeting before it, thanks after it, a sentence of case notes before it, two letters swapped in two of its long
 words, a hedge before it. For each way it reports the share answered (not abstained) and the share whose answer holds
 the gold fact, and recall@5 (a gold string in the top five passages searched). --code measures another checkout (e.g. an export of main) for before/after.
@@ -24,6 +24,9 @@ CASE = ("I'm a social worker in an adult team and I've got a review coming up wi
         "daughter nearby. ")
 
 
+NAMED = "Mrs Okafor is 82 and her son Dave visits most days. "
+
+
 def swap_letters(question: str, rng: random.Random) -> str:
     """Two adjacent letters swapped inside two of the question's words of seven letters or more."""
     words = question.split()
@@ -42,7 +45,8 @@ def retypings(question: str, rng: random.Random) -> dict[str, str]:
             "thanks after": f"{question} thanks in advance!",
             "case notes before": CASE + question,
             "letters swapped": swap_letters(question, rng),
-            "hedge before": f"not sure if this is the right place to ask but {low}"}
+            "hedge before": f"not sure if this is the right place to ask but {low}",
+            "named case before": f"{NAMED}{question}"}
 
 
 def main(argv: list[str]) -> int:

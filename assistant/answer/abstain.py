@@ -3,9 +3,10 @@
 Every name, acronym and number the question asks about must be in a top passage; a "how much / how many /
 when was" question needs a sentence on its topic that holds a number or date; "What is X?" needs the phrase
 X itself, "How do I <verb> X?" a sentence about X; a pointer such as "See also X" is not an answer to "what
-does X say"; a search-box query with a word the library has never seen is not covered; a question with no
-words to search for is not either; then similarity plus word coverage must reach a threshold calibrated on
-the dev questions (settings.abstain_threshold).
+does X say"; a search-box query whose most telling word the library has never seen is not covered; a question
+with no words to search for is not either; nor one closer to an everyday question (search.offtopic) or to a
+social-care question the library does not answer (search.neartopic) than to anything the library says; then
+similarity plus word coverage must reach a threshold calibrated on the dev questions (settings.abstain_threshold).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from assistant.answer.cues import (
     GENERIC,
+    case_details,
     asks_for_pointer,
     TYPED_CUES,
     defined_term,
@@ -79,7 +81,7 @@ def unseen_search_words(retriever: Retriever, question: str, names: "Asked") -> 
     least as telling (rare in English) as every word of the query that the library does use."""
     idf = retriever.index.bm25.idf
     terms = question_terms(retriever, question)
-    known = {t for toks, _, _ in names.abbreviations for t in toks}
+    known = {t for toks, _, _ in names.abbreviations for t in toks} | case_people(retriever, question)
     out, found = [], 0.0
     for w in re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?", question):
         toks = [t for t in tokens(w) if t in terms]
@@ -145,13 +147,20 @@ def _names_something(a: Abbreviation) -> bool:
     return not plural and any(w[:1].isupper() for w in a.long_forms[0].split())
 
 
+def case_people(retriever: Retriever, question: str) -> set[str]:
+    """Tokens of the practitioner's own case that no answer needs: the people in it ("Dave", "Mrs Patel") when
+    the library never uses the name, and their ages or numbers ("aged 80", "3 kids")."""
+    people, numbers = case_details(question)
+    return {t for t in people if t not in retriever.index.bm25.idf} | numbers
+
+
 def asked_names(retriever: Retriever, question: str) -> Asked:
     found = find_abbreviations(retriever, question)
     known = {t for a in found for t in tokens(a.written) + tokens(a.key)}
     abbreviations = [(frozenset(tokens(a.written) + tokens(a.key)),
                       [w for w in [tokens(a.key)] + [tokens(f) for f in a.long_forms] if w],
                       _names_something(a)) for a in found]
-    return Asked(key_terms(question) - known, abbreviations)
+    return Asked(key_terms(question) - known - case_people(retriever, question), abbreviations)
 
 
 def confidence(retriever: Retriever, question: str, query: str, passages: list[Passage],
@@ -164,7 +173,7 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
     keys = names.keys
     cue = question_cue(question)
     term = defined_term(question) if cue == "definition" else []
-    target = how_to_object(question)
+    target = how_to_object(question) - case_people(retriever, question)
     keyword = keyword_style(retriever, question)
     pointer = asks_for_pointer(question)
     if keyword and unseen_search_words(retriever, question, names):

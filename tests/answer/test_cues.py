@@ -18,3 +18,15 @@ def test_asking_whether_a_source_exists_asks_for_a_pointer():
     assert asks_for_pointer("is there a NICE guide on strengths")
     assert asks_for_pointer("Are there any reports on asset-based areas?")
     assert not asks_for_pointer("Is there a reason family support needs the person's agreement?")
+
+
+def test_the_people_places_and_ages_of_a_case_are_case_details():
+    from assistant.answer.cues import case_details
+
+    assert case_details("Mrs Patel is 80 and her son helps out. Can I count on his support?") == ({"patel"}, {"80"})
+    assert case_details("Working with the Smith family (3 kids). What does an SBA focus on?") == ({"smith"}, {"3"})
+    assert case_details("How should I involve Sarah's family?") == ({"sarah"}, set())
+    assert case_details("Our team in Kent wants to know who is accountable")[0] == {"kent"}
+    # What a question asks about stays: a year, a count of things, a place asked about.
+    assert case_details("What happened in 2019 to the 10 actions?") == (set(), set())
+    assert case_details("What is the eligibility threshold in Scotland?") == (set(), set())
