@@ -2,10 +2,12 @@
 
     python benchmarks/phrasing.py [--code DIR] [--sets dev holdout blind blind3] [--name NAME]
 
-Each answerable single question of the sets is asked as written and re-typed seven ways, the way practitioners type (a fixed seed, so every run types the same): lower case without end punctuation, a
-greeting before it, thanks after it, a sentence of case notes before it, two letters swapped in two of its long
-words, a hedge before it. For each way it reports the share answered (not abstained) and the share whose answer holds
-the gold fact, and recall@5 (a gold string in the top five passages searched). --code measures another checkout (e.g. an export of main) for before/after.
+Each answerable single question of the sets is asked as written and re-typed seven ways, the way practitioners
+type (a fixed seed, so every run types the same): lower case without end punctuation, a greeting before it, thanks
+after it, a sentence of case notes before it, two letters swapped in two of its long words, a hedge before it, a
+sentence naming the people of the case before it. For each way it reports the share answered (not abstained), the
+share whose answer holds the gold fact, and recall@5 (a gold string in the top five passages searched). --code
+measures another checkout (e.g. an export of main) for before/after.
 Writes benchmarks/results/phrasing[-NAME].json.
 """
 
