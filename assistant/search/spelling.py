@@ -3,9 +3,10 @@
 "assessmnts" becomes "assessments" when the library uses that word: the candidates are the library's own
 words within a small edit distance (one edit for short words, two for long ones), and among equally close
 ones the most frequent wins; failing those, the commonest English word one edit away ("paperwokr" ->
-"paperwork"). The parts of a hyphenated word are words too ("co-rpoducers"). A word English knows ("hoarding", "weather") is never changed, even when the
-library lacks it: that is a different topic, not a typo, and abstaining on it is right. Everyday shorthand
-("pls", "ppl", "mgmt": corpus/search/shorthand.yaml) that the library never uses is read as the word it stands for.
+"paperwork"). The parts of a hyphenated word are words too ("co-rpoducers"). A word English knows
+("hoarding", "weather") is never changed, even when the library lacks it: that is a different topic, not a
+typo, and abstaining on it is right. Everyday shorthand ("pls", "ppl", "mgmt": corpus/search/shorthand.yaml)
+that the library never uses is read as the word it stands for.
 """
 
 from __future__ import annotations

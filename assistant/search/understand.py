@@ -1,5 +1,5 @@
-"""A query as the search understands it: greetings and thanks taken off, spelling corrected, abbreviations read as their long forms, and in a
-long question the sentence that asks leading the case context around it.
+"""A query as the search understands it: greetings and thanks taken off, spelling corrected, abbreviations read
+as their long forms, and in a long question the sentence that asks leading the case context around it.
 
 search.query folds follow-ups with the conversation first; this module takes the result from there. Both
 `assistant search` and `ask` use it, so the passages a search shows are the ones an answer is drawn from.
