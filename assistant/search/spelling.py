@@ -97,9 +97,24 @@ def closest_word(retriever: Retriever, word: str) -> str | None:
     return max((w for w, d, _ in hits if d == best), key=lambda w: (vocab[w], w))
 
 
+ENGLISH_MIN = 6  # shorter words are too often slang or shorthand ("meds") one edit from another word ("mess")
+# British spellings the (American) word list lacks: "neighbour", "organisation", "centre", "analyse", "travelled".
+_BRITISH = [("our", "or"), ("isation", "ization"), ("ise", "ize"), ("ising", "izing"), ("ised", "ized"), ("tre", "ter"),
+            ("yse", "yze"), ("ogue", "og"), ("ence", "ense"), ("lled", "led"), ("lling", "ling"), ("mme", "m")]
+
+
+def british(word: str) -> bool:
+    """Whether the word is a British spelling of a word the English list holds in its American spelling."""
+    sp = _english()
+    return any(b in word and word.replace(b, a) in sp for b, a in _BRITISH)
+
+
 def english_word(word: str) -> str | None:
     """The English word one edit away (a swap, a slip, a missed or doubled letter) that English uses most, for a
-    typo of a word the library never uses ("paperwokr" -> "paperwork"); None when there is none."""
+    typo of a word the library never uses ("paperwokr" -> "paperwork"); None when there is none, for a short
+    word and for a British spelling ("neighbour" is not a typo of "neighbor")."""
+    if len(word) < ENGLISH_MIN or british(word):
+        return None
     sp = _english()
     best = sp.correction(word)
     return best if best and best != word and best in sp else None

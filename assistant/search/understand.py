@@ -17,7 +17,8 @@ from assistant.search.chatter import strip_chatter
 from assistant.search.query import expand_acronyms
 from assistant.search.retrieve import Retriever
 from assistant.search.spelling import correct_spelling
-from assistant.textutil import sentence_spans, tokens
+from assistant.search.rarity import everyday
+from assistant.textutil import STOPWORDS, sentence_spans, tokens
 from assistant.types import Passage
 
 FOCUS_WEIGHT = 0.7  # share of the query vector taken from the sentence that asks, in a question with context
@@ -55,6 +56,8 @@ def asking_sentence(text: str) -> tuple[str, str]:
     # Case notes first, then what to look up in a search box ("…lives alone. NICE guide strengths"): the last
     # sentence is the one that asks.
     i = asks[-1] if asks else len(sentences) - 1
+    if not any(not everyday(w) for w in re.findall(r"[A-Za-z]+", sentences[i]) if w.lower() not in STOPWORDS):
+        return text, ""  # "what do I need to check first?": a vague ask; the case notes say what it is about
     return sentences[i], " ".join(sentences[:i] + sentences[i + 1:])
 
 

@@ -79,3 +79,9 @@ def test_typos_of_english_words_and_parts_of_hyphenated_words_are_corrected(real
         "How is the job changing after years of paperwork?"
     assert correct_spelling(real_retriever, "co-rpoducers not cosnumers") == "co-producers not consumers"
     assert correct_spelling(real_retriever, "rights-absed person-centerd") == "rights-based person-centred"
+
+
+def test_british_spellings_and_short_slang_are_not_typos(real_retriever):
+    # The English word list is American: "neighbour" is not a typo of "neighbor", nor "meds" of "mess".
+    q = "my client's neighbour helps with her meds and the organisation of her week"
+    assert correct_spelling(real_retriever, q) == q

@@ -44,3 +44,9 @@ def test_the_asking_sentence_is_found_when_typed_in_lower_case_or_as_search_word
                                                                             context)
     # Case notes, then what would go in a search box: the last sentence asks.
     assert asking_sentence(f"{context} NICE quick guide strengths outcomes")[0] == "NICE quick guide strengths outcomes"
+
+
+def test_a_vague_asking_sentence_leaves_the_case_notes_to_say_what_it_is_about():
+    q = ("my client's daughter and neighbour have offered to help with shopping and meds. i want to put this in "
+         "the plan. what do i need to check first")
+    assert asking_sentence(q) == (q, "")
