@@ -9,11 +9,16 @@ settings as they were before issue 18's ranking change (`lexical_scope="top"`: B
 candidates, idf from the whole library; `fusion_reference=0`: one standardisation over all candidates) and as they
 are now, alternately, so the machine's load hits both alike. --work keeps the built
 indexes between runs. Writes benchmarks/results/search_speed.json.
+
+--reading instead compares the query reading of issue 18's third round (greetings and thanks taken off, everyday
+shorthand, lower-case abbreviations, typos of English words) switched off and on, in the same way; it writes
+benchmarks/results/search_speed-reading.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import sys
@@ -41,7 +46,22 @@ def build(folder: Path, size: int):
     return settings
 
 
-def measure(settings, queries: list[str], repeat: int) -> dict:
+@contextlib.contextmanager
+def reading_off():
+    """The query reading as it was before issue 18's third round (for --reading)."""
+    import assistant.search.abbreviations as ab
+    import assistant.search.spelling as sp
+    import assistant.search.understand as un
+
+    saved = (un.strip_chatter, sp.english_word, sp.load_shorthand, ab.RARE)
+    un.strip_chatter, sp.english_word, sp.load_shorthand, ab.RARE = (lambda q: q), (lambda w: None), dict, 1e9
+    try:
+        yield
+    finally:
+        un.strip_chatter, sp.english_word, sp.load_shorthand, ab.RARE = saved
+
+
+def measure(settings, queries: list[str], repeat: int, reading: bool = False) -> dict:
     import scale
     from assistant.index.embeddings import get_embedder
     from assistant.search.retrieve import Retriever
@@ -49,17 +69,23 @@ def measure(settings, queries: list[str], repeat: int) -> dict:
 
     fake = get_embedder(settings)
     embedder = scale._FakeVectorsRealCost(fake, get_embedder(settings.model_copy(update={"model": "all-MiniLM-L6-v2"})))
-    runs = {"before": Retriever(settings.model_copy(update=BEFORE), embedder=embedder),
-            "now": Retriever(settings, embedder=embedder)}
-    for q in queries:  # warm: index files mapped, vectors loaded, caches filled
-        for r in runs.values():
+    now = Retriever(settings, embedder=embedder)
+    runs = {"before": now if reading else Retriever(settings.model_copy(update=BEFORE), embedder=embedder),
+            "now": now}
+
+    def run(name: str, r, q: str) -> None:
+        with reading_off() if reading and name == "before" else contextlib.nullcontext():
             search(r, q, 5)
+
+    for q in queries:  # warm: index files mapped, vectors loaded, caches filled
+        for name, r in runs.items():
+            run(name, r, q)
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
         for q in queries:
             for name, r in runs.items():
                 t = time.perf_counter()
-                search(r, q, 5)
+                run(name, r, q)
                 times[name].append(time.perf_counter() - t)
     out = {name: round(1000 * statistics.median(ts), 2) for name, ts in times.items()}
     out["ratio"] = round(out["now"] / out["before"], 3)
@@ -73,6 +99,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--sizes", type=int, nargs="+", default=[1500, 100_000])
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--build-only", action="store_true")
+    p.add_argument("--reading", action="store_true", help="compare issue 18's third-round query reading off and on")
     args = p.parse_args(argv)
     from common import load_questions
 
@@ -82,10 +109,10 @@ def main(argv: list[str]) -> int:
         settings = build(args.work / f"size-{size}", size)
         if args.build_only:
             continue
-        result["sizes"][str(size)] = measure(settings, queries, args.repeat)
+        result["sizes"][str(size)] = measure(settings, queries, args.repeat, args.reading)
         print(size, result["sizes"][str(size)], file=sys.stderr, flush=True)
     if not args.build_only:
-        out = HERE / "results" / "search_speed.json"
+        out = HERE / "results" / f"search_speed{'-reading' if args.reading else ''}.json"
         out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         print(json.dumps(result, indent=1))
     return 0

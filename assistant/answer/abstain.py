@@ -3,9 +3,10 @@
 Every name, acronym and number the question asks about must be in a top passage; a "how much / how many /
 when was" question needs a sentence on its topic that holds a number or date; "What is X?" needs the phrase
 X itself, "How do I <verb> X?" a sentence about X; a pointer such as "See also X" is not an answer to "what
-does X say"; a search-box query with a word the library has never seen is not covered; a question with no
-words to search for is not either; then similarity plus word coverage must reach a threshold calibrated on
-the dev questions (settings.abstain_threshold).
+does X say"; a search-box query whose most telling word the library has never seen is not covered; a question
+with no words to search for is not either; nor one closer to an everyday question (search.offtopic) or to a
+social-care question the library does not answer (search.neartopic) than to anything the library says; then
+similarity plus word coverage must reach a threshold calibrated on the dev questions (settings.abstain_threshold).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from assistant.answer.cues import (
     GENERIC,
+    case_details,
     asks_for_pointer,
     TYPED_CUES,
     defined_term,
@@ -32,8 +34,9 @@ from assistant.search.query import (
     term_set,
     with_acronyms,
 )
+from assistant.search.neartopic import beside_the_guidance
 from assistant.search.offtopic import everyday
-from assistant.search.rarity import everyday as everyday_word, term_weights
+from assistant.search.rarity import as_typed, everyday as everyday_word, rarity, term_weights
 from assistant.search.retrieve import Retriever
 from assistant.settings import Settings
 from assistant.textutil import tokens
@@ -74,19 +77,25 @@ def unfamiliar_situation(retriever: Retriever, question: str, passages: list[Pas
 def unseen_search_words(retriever: Retriever, question: str, names: "Asked") -> list[str]:
     """Words of a search-box query ("hoarding support") that the library never uses and that say what the query
     is about: not everyday English ("whats the name of…", "in one line", "money problems"), not an abbreviation
-    the glossary or the library knows ("LA"), not a contraction typed without its apostrophe ("dont")."""
+    the glossary or the library knows ("LA"), not a contraction typed without its apostrophe ("dont"), and at
+    least as telling (rare in English) as every word of the query that the library does use."""
     idf = retriever.index.bm25.idf
     terms = question_terms(retriever, question)
-    known = {t for toks, _, _ in names.abbreviations for t in toks}
-    out = []
+    known = {t for toks, _, _ in names.abbreviations for t in toks} | case_people(retriever, question)
+    out, found = [], 0.0
     for w in re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?", question):
         toks = [t for t in tokens(w) if t in terms]
-        if not toks or all(t in idf or t in known for t in toks) or len(w) < 2:
+        if not toks or len(w) < 2:
+            continue
+        if all(t in idf or t in known for t in toks):
+            found = max(found, rarity(as_typed(w)) if w.isalpha() else 0.0)
             continue
         if w.isalpha() and everyday_word(w):
             continue
         out.append(w)
-    return out
+    # The topic is what the query's most telling word names: "hoarding support" is about hoarding, which the
+    # library never mentions; in "whats happening in bexley" the unseen "happening" says less than "bexley".
+    return [w for w in out if not w.isalpha() or rarity(as_typed(w)) >= found]
 
 
 def _meta(retriever: Retriever, p: Passage) -> str:
@@ -102,6 +111,16 @@ def passage_support(retriever: Retriever, query: str, p: Passage, text: str | No
     terms = term_weights(query)
     total = sum(terms.values())
     return (sum(w for t, w in terms.items() if t in have) / total if total else 1.0), have
+
+
+def about_question(retriever: Retriever, query: str, text: str) -> float:
+    """The share of the query's words a sentence has, each weighted by its rarity in English: the same whatever
+    else the library holds ("how many things did the first asset-based area paper list" and "The asset-based area,
+    published in 2017, described 10 features…", where the library's idf makes its own words weigh little)."""
+    terms = term_weights(query)
+    total = sum(terms.values())
+    have = with_acronyms(retriever, term_set(text))
+    return sum(w for t, w in terms.items() if t in have) / total if total else 0.0
 
 
 @dataclass(frozen=True)
@@ -128,13 +147,20 @@ def _names_something(a: Abbreviation) -> bool:
     return not plural and any(w[:1].isupper() for w in a.long_forms[0].split())
 
 
+def case_people(retriever: Retriever, question: str) -> set[str]:
+    """Tokens of the practitioner's own case that no answer needs: the people in it ("Dave", "Mrs Patel") when
+    the library never uses the name, and their ages or numbers ("aged 80", "3 kids")."""
+    people, numbers = case_details(question)
+    return {t for t in people if t not in retriever.index.bm25.idf} | numbers
+
+
 def asked_names(retriever: Retriever, question: str) -> Asked:
     found = find_abbreviations(retriever, question)
     known = {t for a in found for t in tokens(a.written) + tokens(a.key)}
     abbreviations = [(frozenset(tokens(a.written) + tokens(a.key)),
                       [w for w in [tokens(a.key)] + [tokens(f) for f in a.long_forms] if w],
                       _names_something(a)) for a in found]
-    return Asked(key_terms(question) - known, abbreviations)
+    return Asked(key_terms(question) - known - case_people(retriever, question), abbreviations)
 
 
 def confidence(retriever: Retriever, question: str, query: str, passages: list[Passage],
@@ -147,7 +173,7 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
     keys = names.keys
     cue = question_cue(question)
     term = defined_term(question) if cue == "definition" else []
-    target = how_to_object(question)
+    target = how_to_object(question) - case_people(retriever, question)
     keyword = keyword_style(retriever, question)
     pointer = asks_for_pointer(question)
     if keyword and unseen_search_words(retriever, question, names):
@@ -156,6 +182,8 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
         return 0.0  # advice about a situation the library never mentions
     if qvec is not None and everyday(retriever, qvec, passages[:5], named=bool(keys)):
         return 0.0  # weather, trains, "Is this page useful?": closer to everyday questions than to the guidance
+    if qvec is not None and beside_the_guidance(retriever, qvec, passages[:5]):
+        return 0.0  # the capacity test, benefits, pay: closer to a question this library does not answer
     if cands is None:
         cands = candidate_sentences(retriever, question, query, None, passages)
     best = 0.0
@@ -169,7 +197,8 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
             continue  # an abbreviation asked about must be there, as itself or spelt out
         cov, have = passage_support(retriever, query, p, text, said)
         # A number or date only answers "how many" / "when" if the sentence holding it is about the question.
-        typed = any(c.fits and c.overlap >= TYPED_OVERLAP for c in usable)
+        typed = any(c.fits and (c.overlap >= TYPED_OVERLAP or about_question(retriever, query, c.text) >= TYPED_OVERLAP)
+                    for c in usable)
         if not keys <= have or (cue in TYPED_CUES and not typed):
             continue
         if term and not any(has_run(c.text, term) for c in usable):

@@ -7,8 +7,16 @@ from __future__ import annotations
 import functools
 import re
 
+from pathlib import Path
+
+import yaml
+
+from assistant.errors import InputError
 from assistant.search.query import QUESTION_WORDS
+from assistant.settings import REPO_DIR
 from assistant.textutil import stem, tokens
+
+CASE_DETAILS = REPO_DIR / "corpus" / "answer" / "case_details.yaml"
 
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty hundred".split())
 _ENTITY = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]+|[A-Z]{2,}s?)\b|\b(\d+(?:\.\d+)*)\b")
@@ -104,6 +112,7 @@ _HOW_TO = re.compile(r"^how (?:do|can|should|could|would|might|will) (?:i|we|you
                      r"councils?|teams?) \w+ (.+?)\s*\??$", re.I)
 _OBJECT_END = re.compile(r"\b(?:for|to|with|in|on|at|when|if|who|that|which|so|because|without|from|by|about|under|"
                          r"into|before|after|while|and|or|across|between|through|within|over|around|during)\b", re.I)
+_CLAUSE_START = re.compile(r"^(?:whether|what|how|which|why|where)\s+", re.I)
 GENERIC = frozenset(tokens("someone somebody anyone everyone people person individual one", keep_stopwords=True))
 
 
@@ -113,7 +122,8 @@ def how_to_object(question: str) -> set[str]:
     m = _HOW_TO.match(question.strip())
     if not m:
         return set()
-    words_ = re.findall(r"[\w'’-]+", _OBJECT_END.split(m.group(1), 1)[0])
+    obj = _CLAUSE_START.sub("", m.group(1))  # "assess whether someone has capacity": the object is what follows
+    words_ = re.findall(r"[\w'’-]+", _OBJECT_END.split(obj, 1)[0])
     return {t for w in words_ if not w.lower().endswith("ly") for t in tokens(w) if t not in GENERIC}
 
 
@@ -158,11 +168,51 @@ def key_terms(question: str) -> set[str]:
 
 
 
+@functools.cache
+def _case_patterns(path: Path = CASE_DETAILS) -> tuple[re.Pattern, re.Pattern, frozenset[str]]:
+    """(a titled name "Mrs Patel", an age or a count of people "aged 80", "3 kids", the given names)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise InputError(f"Cannot read the case-detail words {path} ({e}): restore it from the repository.") from e
+    keys = ("titles", "given_names", "count_nouns", "age_words")
+    lists = [data.get(k) if isinstance(data, dict) else None for k in keys]
+    if not all(isinstance(x, list) and x and all(isinstance(w, str) and w.strip() for w in x) for x in lists):
+        raise InputError(f"{path} must hold {', '.join(repr(k + ':') for k in keys)}, each a list of words.")
+    titles, names, counts, ages = ([str(w).strip() for w in x] for x in lists)
+
+    def alt(words: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    # "Mrs Patel", "the Smith family"; where the practitioner works: "our team in Kent", "In Leeds we're…"
+    titled = re.compile(rf"\b(?:{alt(titles)})\.?\s+([A-Z][\w'’-]*)|\b[Tt]he\s+([A-Z][a-z]+)\s+family\b|"
+                        r"\b(?:[Oo]ur|[Mm]y)\s+(?:team|service|council|authority|LA|area|borough|county|office|patch|"
+                        r"locality|trust)\s+(?:in|at)\s+([A-Z][a-z]+)|"
+                        r"\b(?:[Ii]n|[Aa]t|[Hh]ere in)\s+([A-Z][a-z]+)\s*,?\s+(?:we|we're|we’re|our|I|I'm|I’m)\b")
+    number = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+    counted = re.compile(rf"\b{number}\s*(?:-\s*)?(?:{alt(ages)}|{alt(counts)})\b|\baged?\s+{number}\b|"
+                         rf"\b(?:he|she|who|they|(?:{alt(titles)})\.?\s+[A-Z][\w'’-]*)(?:\s+is|\s+was|['’]s|\s+turns|"
+                         rf"\s+turned|\s+has\s+just\s+turned)\s+{number}\b(?!\s*(?:%|percent|per\s+cent))", re.I)
+    return titled, counted, frozenset(n.lower() for n in names)
+
+
+def case_details(question: str) -> tuple[set[str], set[str]]:
+    """(tokens of the people and places of the practitioner's own case: "Mrs Patel", "Dave", "our team in Kent";
+    numbers that are an age or a count of people: "aged 80", "3 kids"), not what an answer passage must mention."""
+    titled, counted, names = _case_patterns()
+    people = {t for m in titled.finditer(question) for g in m.groups() if g for t in tokens(g)}
+    people |= {t for w in re.findall(r"\b[A-Z][a-z]+(?=\b|['’])", question) if w.lower() in names for t in tokens(w)}
+    numbers = {t for m in counted.finditer(question) for g in m.groups() if g for t in tokens(g)}
+    return people, numbers
+
+
 # "Does it point to any NICE resource?", "what else should I read?": a question that asks for a pointer, so
 # "See also…" answers it.
 _ASKS_POINTER = re.compile(r"\b(?:point(?:s|ing)? (?:\w+ )?(?:to|at)|refer(?:s|red)? (?:\w+ )?to|signpost\w*|"
                            r"(?:else|further|more) (?:\w+ )?(?:to )?read|recommend(?:s|ed)? reading|"
-                           r"links? to|further (?:information|reading)|resources?|where can i (?:find|read))\b", re.I)
+                           r"links? to|further (?:information|reading)|resources?|where can i (?:find|read)|"
+                           r"(?:is|are) there (?:a|an|any|some) (?:[\w'’-]+ ){0,3}(?:guides?|guidance|documents?|"
+                           r"reports?|toolkits?|papers?|frameworks?|evidence))\b", re.I)
 
 
 def asks_for_pointer(question: str) -> bool:

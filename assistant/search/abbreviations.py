@@ -17,12 +17,16 @@ import yaml
 
 from assistant.errors import InputError
 from assistant.search.query import acronyms
+from assistant.search.rarity import rarity
 from assistant.search.retrieve import Retriever
 from assistant.settings import REPO_DIR
 
 GLOSSARY = REPO_DIR / "corpus" / "search" / "abbreviations.yaml"
 # A word written with capitals (and perhaps digits, "&" or a plural s), or a section number such as "s42".
 _CANDIDATE = re.compile(r"(?<![\w&])(?:[A-Za-z]*[A-Z][A-Za-z]*&?[A-Za-z]*|[sS]\d{1,3})(?![\w&])")
+# The same typed in lower case; taken only when English hardly uses the word ("cyp", "asc"; not "la", "nice").
+_LOWER = re.compile(r"(?<![\w&])[a-z]{2,6}(?![\w&])")
+RARE = 13.0  # rarity in English (search.rarity) at or above which a lower-case word may be an abbreviation
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,16 @@ def find_abbreviations(retriever: Retriever | None, text: str) -> list[Abbreviat
             found[word] = Abbreviation(word, base, (defined[base.lower()],))
         elif word in lookup:
             key = lookup[word]
+            found[word] = Abbreviation(word, key, glossary[key])
+    for m in _LOWER.finditer(text):  # "cyp", "asc", "dols": typed in lower case, and no English word
+        word = m.group(0)
+        if word in found or rarity(word) < RARE:
+            continue
+        base = word[:-1] if word.endswith("s") and rarity(word[:-1]) >= RARE else word
+        if base in defined:
+            found[word] = Abbreviation(word, base.upper(), (defined[base],))
+        elif word.upper() in lookup or base.upper() in lookup:
+            key = lookup.get(word.upper()) or lookup[base.upper()]
             found[word] = Abbreviation(word, key, glossary[key])
     return list(found.values())
 

@@ -33,7 +33,7 @@ def load_probes(path: Path = PROBES) -> tuple[str, ...]:
         raise InputError(f"Cannot read the off-topic question bank {path} ({e}): restore it from the repository.") from e
     probes = data.get("probes") if isinstance(data, dict) else None
     if not isinstance(probes, list) or len(probes) < 5 or not all(isinstance(p, str) and p.strip() for p in probes):
-        raise InputError(f"{path} must hold 'probes:', a list of at least five everyday questions.")
+        raise InputError(f"{path} must hold 'probes:', a list of at least five questions.")
     return tuple(p.strip() for p in probes)
 
 

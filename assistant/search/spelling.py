@@ -2,8 +2,11 @@
 
 "assessmnts" becomes "assessments" when the library uses that word: the candidates are the library's own
 words within a small edit distance (one edit for short words, two for long ones), and among equally close
-ones the most frequent wins. A word English knows ("hoarding", "weather") is never changed, even when the
-library lacks it: that is a different topic, not a typo, and abstaining on it is right.
+ones the most frequent wins; failing those, the commonest English word one edit away ("paperwokr" ->
+"paperwork"). The parts of a hyphenated word are words too ("co-rpoducers"). A word English knows
+("hoarding", "weather") is never changed, even when the library lacks it: that is a different topic, not a
+typo, and abstaining on it is right. Everyday shorthand ("pls", "ppl", "mgmt": corpus/search/shorthand.yaml)
+that the library never uses is read as the word it stands for.
 """
 
 from __future__ import annotations
@@ -13,17 +16,24 @@ import re
 import weakref
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.search.abbreviations import is_known
 from assistant.search.rarity import as_typed
+from assistant.errors import InputError
 from assistant.search.retrieve import Retriever
+from assistant.settings import REPO_DIR
 from assistant.textutil import STOPWORDS, stem
 
+SHORTHAND = REPO_DIR / "corpus" / "search" / "shorthand.yaml"
+
 MIN_LENGTH = 4  # shorter words have too many neighbours one edit away to guess from
-_WORD = re.compile(r"(?<![\w'’&-])(?:[a-z]+|[A-Z][a-z]+)(?![\w'’&-])")
+_WORD = re.compile(r"(?<![\w'’&])(?:[a-z]+|[A-Z][a-z]+|[a-z]+\d)(?![\w'’&])")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s*|\n\s*)$")
 _VOCAB: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -43,6 +53,21 @@ def library_words(retriever: Retriever) -> Counter:
             counts.update(w for w in re.findall(r"[a-z]+", c.text.lower()) if len(w) >= MIN_LENGTH - 1)
         _VOCAB[idx] = counts
     return _VOCAB[idx]
+
+
+@functools.cache
+def load_shorthand(path: Path = SHORTHAND) -> dict[str, str]:
+    """{'pls': 'please', 'mgmt': 'management', …}: lower-case shorthand and the words it stands for."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise InputError(f"Cannot read the shorthand list {path} ({e}): restore it from the repository.") from e
+    entries = data.get("shorthand") if isinstance(data, dict) else None
+    if not isinstance(entries, dict) or not all(
+            isinstance(k, str) and re.fullmatch(r"[a-z0-9]+", k) and isinstance(v, str) and v.strip()
+            for k, v in entries.items()):
+        raise InputError(f"{path} must hold 'shorthand:', mapping lower-case shorthand to the words it stands for.")
+    return {k: v.strip() for k, v in entries.items()}
 
 
 @functools.cache
@@ -72,6 +97,29 @@ def closest_word(retriever: Retriever, word: str) -> str | None:
     return max((w for w, d, _ in hits if d == best), key=lambda w: (vocab[w], w))
 
 
+ENGLISH_MIN = 6  # shorter words are too often slang or shorthand ("meds") one edit from another word ("mess")
+# British spellings the (American) word list lacks: "neighbour", "organisation", "centre", "analyse", "travelled".
+_BRITISH = [("our", "or"), ("isation", "ization"), ("ise", "ize"), ("ising", "izing"), ("ised", "ized"), ("tre", "ter"),
+            ("yse", "yze"), ("ogue", "og"), ("ence", "ense"), ("lled", "led"), ("lling", "ling"), ("mme", "m")]
+
+
+def british(word: str) -> bool:
+    """Whether the word is a British spelling of a word the English list holds in its American spelling."""
+    sp = _english()
+    return any(b in word and word.replace(b, a) in sp for b, a in _BRITISH)
+
+
+def english_word(word: str) -> str | None:
+    """The English word one edit away (a swap, a slip, a missed or doubled letter) that English uses most, for a
+    typo of a word the library never uses ("paperwokr" -> "paperwork"); None when there is none, for a short
+    word and for a British spelling ("neighbour" is not a typo of "neighbor")."""
+    if len(word) < ENGLISH_MIN or british(word):
+        return None
+    sp = _english()
+    best = sp.correction(word)
+    return best if best and best != word and best in sp else None
+
+
 def corrections(retriever: Retriever, query: str) -> list[Correction]:
     """Words of the query the library has never seen, nor English, each with the library word it stands for."""
     idf = retriever.index.bm25.idf
@@ -80,10 +128,14 @@ def corrections(retriever: Retriever, query: str) -> list[Correction]:
         if m.group(0)[0].isupper() and not _SENTENCE_START.search(query[:m.start()]):
             continue  # a capital inside a sentence marks a name, not a typo
         word = m.group(0).lower()
+        if word in load_shorthand() and stem(word) not in idf:
+            long = load_shorthand()[word]
+            out.append(Correction(m.group(0), long[0].upper() + long[1:] if m.group(0)[0].isupper() else long))
+            continue
         if len(word) < MIN_LENGTH or word in STOPWORDS or stem(word) in idf or is_english(word) \
                 or is_known(retriever, word) or "'" in as_typed(word):  # 'dont' is "don't", not a typo
             continue
-        fixed = closest_word(retriever, word)
+        fixed = closest_word(retriever, word) or english_word(word)
         if fixed and fixed != word:
             out.append(Correction(m.group(0), fixed.capitalize() if m.group(0)[0].isupper() else fixed))
     return out

@@ -1,5 +1,5 @@
-"""A query as the search understands it: spelling corrected, abbreviations read as their long forms, and in a
-long question the sentence that asks leading the case context around it.
+"""A query as the search understands it: greetings and thanks taken off, spelling corrected, abbreviations read
+as their long forms, and in a long question the sentence that asks leading the case context around it.
 
 search.query folds follow-ups with the conversation first; this module takes the result from there. Both
 `assistant search` and `ask` use it, so the passages a search shows are the ones an answer is drawn from.
@@ -13,15 +13,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.search.abbreviations import expand_abbreviations, spell_out
+from assistant.search.chatter import strip_chatter
 from assistant.search.query import expand_acronyms
 from assistant.search.retrieve import Retriever
 from assistant.search.spelling import correct_spelling
-from assistant.textutil import sentence_spans, tokens
+from assistant.search.rarity import everyday
+from assistant.textutil import STOPWORDS, sentence_spans, tokens
 from assistant.types import Passage
 
 FOCUS_WEIGHT = 0.7  # share of the query vector taken from the sentence that asks, in a question with context
 CONTEXT_WEIGHT = 0.5  # weight of a context word beside an asking-sentence word in the keyword score
 LONG_QUESTION = 12  # content words: below this a question is read whole
+_TYPED_END = re.compile(r"(?<=[.?!])\s+(?=\S)")
 _ASKS = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|can|could|should|would|"
                    r"will|may|must|tell|explain|describe|define|any|anything|where)\b", re.I)
 
@@ -31,7 +34,7 @@ class Understood:
     """One query, read for searching."""
 
     query: str  # as given (follow-ups already folded)
-    corrected: str  # misspelt words replaced by the library's words: what "Searched for" shows
+    corrected: str  # chatter taken off, misspelt words replaced by the library's words: what "Searched for" shows
     focus: str  # the sentence that asks (corrected); the whole query when it is one question
     context: str  # the rest of a long question (corrected); '' when there is none
     search_text: str  # corrected, with the long forms of its abbreviations and acronyms beside them
@@ -41,20 +44,25 @@ class Understood:
 
 def asking_sentence(text: str) -> tuple[str, str]:
     """(the sentence that asks, the rest) for a question of several sentences with case context; else (text, '')."""
-    spans = sentence_spans(text)
-    if len(spans) < 2 or len(tokens(text)) < LONG_QUESTION:
+    if len(tokens(text)) < LONG_QUESTION:
         return text, ""
-    sentences = [text[s:e].strip() for s, e in spans]
+    sentences = [text[s:e].strip() for s, e in sentence_spans(text)]
+    typed = [t for t in _TYPED_END.split(text.strip()) if t]  # "…nearby. what year was it": typed in lower case
+    sentences = typed if len(typed) > len(sentences) else sentences
+    if len(sentences) < 2:
+        return text, ""
     asks = [i for i, t in enumerate(sentences) if t.endswith("?")] or \
         [i for i, t in enumerate(sentences) if _ASKS.match(t)]
-    if not asks:
-        return text, ""
-    i = asks[-1]
+    # Case notes first, then what to look up in a search box ("…lives alone. NICE guide strengths"): the last
+    # sentence is the one that asks.
+    i = asks[-1] if asks else len(sentences) - 1
+    if not any(not everyday(w) for w in re.findall(r"[A-Za-z]+", sentences[i]) if w.lower() not in STOPWORDS):
+        return text, ""  # "what do I need to check first?": a vague ask; the case notes say what it is about
     return sentences[i], " ".join(sentences[:i] + sentences[i + 1:])
 
 
 def understand(retriever: Retriever, query: str) -> Understood:
-    corrected = correct_spelling(retriever, query)
+    corrected = correct_spelling(retriever, strip_chatter(query))
     focus, context = asking_sentence(corrected)
     search_text = expand_abbreviations(retriever, expand_acronyms(retriever, corrected))
     return Understood(query, corrected, focus, context, search_text, spell_out(retriever, corrected),

@@ -58,3 +58,10 @@ def test_a_broken_glossary_is_refused_with_a_message(tmp_path):
     with pytest.raises(InputError, match="abbreviations:"):
         load_glossary(bad)
     assert GLOSSARY.is_file()
+
+
+def test_abbreviations_typed_in_lower_case_are_found_unless_english_uses_the_word():
+    found = {a.written: a.key for a in find_abbreviations(None, "in asc what do cyp and ots need, dols or lps")}
+    assert found == {"asc": "ASC", "cyp": "CYP", "ots": "OT", "dols": "DoLS", "lps": "LPS"}
+    # "la", "nice", "send" and "ca" as words people type ("la la land", "a nice day", "send it") stay words.
+    assert find_abbreviations(None, "la la land on a nice day, send it") == []

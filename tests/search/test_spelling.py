@@ -44,3 +44,44 @@ def test_a_contraction_typed_without_its_apostrophe_is_no_typo(real_retriever):
     assert everyday("dont") and everyday("line") and not everyday("hoarding") and not everyday("timetable")
     q = "NICE have a guide on outcomes dont they"
     assert correct_spelling(real_retriever, q) == q
+
+
+def test_everyday_shorthand_is_read_as_the_word_it_stands_for(real_retriever):
+    assert correct_spelling(real_retriever, "examples of community assets pls") == \
+        "examples of community assets please"
+    assert correct_spelling(real_retriever, "Pls say what mgmt culture SBAs move away from") == \
+        "Please say what management culture SBAs move away from"
+    assert correct_spelling(real_retriever, "family n friends b4 the assessment") == \
+        "family and friends before the assessment"
+
+
+def test_shorthand_keeps_search_box_queries_answered(real_assistant):
+    ans = real_assistant.ask("examples of community assets pls")
+    assert not ans.abstained and "knowledge, people, spaces, networks and services" in ans.answer.lower()
+    assert ans.searched_query == "examples of community assets please"
+
+
+def test_a_broken_shorthand_list_is_refused_with_a_message(tmp_path):
+    import pytest
+
+    from assistant.errors import InputError
+    from assistant.search.spelling import load_shorthand
+
+    bad = tmp_path / "shorthand.yaml"
+    bad.write_text("shorthand:\n  PLS: please\n", encoding="utf-8")
+    with pytest.raises(InputError, match="lower-case shorthand"):
+        load_shorthand(bad)
+
+
+def test_typos_of_english_words_and_parts_of_hyphenated_words_are_corrected(real_retriever):
+    # "paperwork" is not in the library: the commonest English word one edit away is taken instead.
+    assert correct_spelling(real_retriever, "How is the job changnig after years of paperwokr?") == \
+        "How is the job changing after years of paperwork?"
+    assert correct_spelling(real_retriever, "co-rpoducers not cosnumers") == "co-producers not consumers"
+    assert correct_spelling(real_retriever, "rights-absed person-centerd") == "rights-based person-centred"
+
+
+def test_british_spellings_and_short_slang_are_not_typos(real_retriever):
+    # The English word list is American: "neighbour" is not a typo of "neighbor", nor "meds" of "mess".
+    q = "my client's neighbour helps with her meds and the organisation of her week"
+    assert correct_spelling(real_retriever, q) == q

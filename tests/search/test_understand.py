@@ -36,3 +36,17 @@ def test_search_understands_abbreviations_and_spelling_like_ask(real_assistant):
     plain = real_assistant.search("What must the local authority consider about a person's own strengths?", 3)
     short = real_assistant.search("What must the LA considr about a person's own strengths?", 3)
     assert any(gold in p.text for p in plain) and any(gold in p.text for p in short)
+
+
+def test_the_asking_sentence_is_found_when_typed_in_lower_case_or_as_search_words():
+    context = "I've got a review coming up with a lady who lives alone and has a daughter nearby."
+    assert asking_sentence(f"{context} what year was the munro review") == ("what year was the munro review",
+                                                                            context)
+    # Case notes, then what would go in a search box: the last sentence asks.
+    assert asking_sentence(f"{context} NICE quick guide strengths outcomes")[0] == "NICE quick guide strengths outcomes"
+
+
+def test_a_vague_asking_sentence_leaves_the_case_notes_to_say_what_it_is_about():
+    q = ("my client's daughter and neighbour have offered to help with shopping and meds. i want to put this in "
+         "the plan. what do i need to check first")
+    assert asking_sentence(q) == (q, "")

@@ -1,0 +1,32 @@
+"""What a question asks for, read from its wording (assistant/answer/cues)."""
+
+from __future__ import annotations
+
+
+def test_how_to_object_is_what_the_verb_acts_on_past_a_clause_word():
+    from assistant.answer.cues import how_to_object
+
+    assert how_to_object("How do I arrange respite care for a parent?") == {"respit", "care"}
+    # "whether" opens the object clause; it is not a word the guidance must use beside "mental capacity"
+    assert how_to_object("How should I assess whether someone has mental capacity?") == {"mental", "capac"}
+    assert how_to_object("What is respite care?") == set()
+
+
+def test_asking_whether_a_source_exists_asks_for_a_pointer():
+    from assistant.answer.cues import asks_for_pointer
+
+    assert asks_for_pointer("is there a NICE guide on strengths")
+    assert asks_for_pointer("Are there any reports on asset-based areas?")
+    assert not asks_for_pointer("Is there a reason family support needs the person's agreement?")
+
+
+def test_the_people_places_and_ages_of_a_case_are_case_details():
+    from assistant.answer.cues import case_details
+
+    assert case_details("Mrs Patel is 80 and her son helps out. Can I count on his support?") == ({"patel"}, {"80"})
+    assert case_details("Working with the Smith family (3 kids). What does an SBA focus on?") == ({"smith"}, {"3"})
+    assert case_details("How should I involve Sarah's family?") == ({"sarah"}, set())
+    assert case_details("Our team in Kent wants to know who is accountable")[0] == {"kent"}
+    # What a question asks about stays: a year, a count of things, a place asked about.
+    assert case_details("What happened in 2019 to the 10 actions?") == (set(), set())
+    assert case_details("What is the eligibility threshold in Scotland?") == (set(), set())
