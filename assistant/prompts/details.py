@@ -156,12 +156,13 @@ def _someone_elses(text: str, d: Detail, people: list[Detail]) -> bool:
 _LABEL = re.compile(r"\s*(?:[A-Z][\w&/'’-]*\s+){0,3}[\w&/'’-]+:\s+")  # "Care worker note: ", "HV: "
 _TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+(?:[A-Z][a-z]+\s+)?([A-Z][a-z]+)\b")
 _OPENS = re.compile(r"\s*([A-Z][a-z]+)(?:['’]s\b|\s+(?:is|was|has|had|wants|says|said|told|[a-z]+ed|[a-z]+s)\b)")
-_FAMILY_NOTE = re.compile(r"[^.!?\n]*\b(?:family|famil(?:ies)|the\s+[A-Z][a-z]+s)\b", re.I)  # in the first sentence
+# A first sentence about a whole family ("The Hughes family have...", "Family support with the Greens").
+_FAMILY_NOTE = re.compile(r"[^.!?\n]*\b(?:(?i:famil(?:y|ies))|(?i:the)\s+[A-Z][a-z]+s)\b")
 _QUOTE = re.compile(r"^\s*['‘\"“]")
 
 
 def _main_person(text: str) -> str | None:
-    """The note's person: a name given with an age ("Leo, 11", "Tia (9)"), else the first listed given name."""
+    """The note's person: a name given with an age ("Leo, 11", "Tia (9)"), else the earliest name found."""
     main = _MAIN_NAME.search(text)
     if main:
         return main.group(1)
@@ -187,7 +188,9 @@ def _other_subject(text: str, left: int, at: int, main: str | None) -> bool | No
     label = _LABEL.match(head)
     body = head[label.end():] if label else head
     lead = len(head) - len(body)
-    rel = _rel_subject().match(body)
+    lex = _lexicon(library_root(None))["relationships"]
+    rel = _rel_subject(tuple(lex.get("subjects") or []) + tuple(lex["multiword"]) + tuple(lex["nouns"]),
+                       tuple(lex["modifiers"])).match(body)
     if rel:
         named = rel.group("name")
         if not main or named == main or rel.group("rel").lower() == main.lower() or _FAMILY_NOTE.match(text):
@@ -203,11 +206,10 @@ def _other_subject(text: str, left: int, at: int, main: str | None) -> bool | No
     return not back
 
 
-@functools.lru_cache(maxsize=1)
-def _rel_subject() -> re.Pattern[str]:
-    lex = _lexicon(library_root(None))["relationships"]
-    nouns = _alt(list(lex.get("subjects") or []) + list(lex["multiword"]) + list(lex["nouns"]))
-    mods = _alt(lex["modifiers"])
+@functools.lru_cache(maxsize=4)
+def _rel_subject(words: tuple[str, ...], modifiers: tuple[str, ...]) -> re.Pattern[str]:
+    """A sentence opening on a relative or role: "Her son Liam", "Stepdad's", "Keyworker Sam", "Housemate"."""
+    nouns, mods = _alt(words), _alt(modifiers)
     return re.compile(rf"\s*(?:(?i:her|his|their|the|my|our)\s+|[A-Z][a-z]+['’]s\s+)?(?i:(?:{mods})\s+){{0,2}}"
                       rf"(?P<rel>(?i:{nouns}))(?:['’]s)?(?:\s+(?P<name>[A-Z][a-z]+))?(?:['’]s)?\b(?!\s*[,)]?\s*\(?\d)")
 
