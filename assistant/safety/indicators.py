@@ -53,8 +53,18 @@ _CLAUSE = re.compile(r";|:|\s[—–-]\s|,?\s+\b(?:but|though|although|however|w
 NEUTRAL = "the person"  # what a person's name reads as when matched (see corpus/safety/names.yaml)
 
 
-@functools.lru_cache(maxsize=2)
 def _names(path: Path) -> tuple[frozenset, re.Pattern, str]:
+    """The names file's given names, its titles pattern and a digest; read again when the file changes."""
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None
+    return _read_names(path, stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_names(path: Path, stamp: tuple | None) -> tuple[frozenset, re.Pattern, str]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         names, titles = str(data.get("names") or "").split(), str(data.get("titles") or "").split()
@@ -334,7 +344,7 @@ _matchers: dict[tuple, Matcher] = {}
 def matcher(settings: Settings) -> Matcher:
     """The matcher for these settings' embedding model, built once per process."""
     bank = load_bank()
-    key = (settings.model, settings.embedding_backend, bank.digest)  # the vectors do not depend on the library
+    key = (settings.model, settings.embedding_backend, bank.digest, names_digest())  # not on the library
     with _lock:
         if key not in _matchers:
             _matchers[key] = Matcher(get_embedder(settings), bank, cache_root().parent / "safeguarding")
