@@ -32,6 +32,7 @@ from assistant.index.embeddings import get_embedder  # noqa: E402
 from assistant.safety.indicators import (  # noqa: E402
     DATA_DIR,
     C,
+    PairEncoder,
     bank_files,
     fit_logistic,
     load_bank,
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sets = args.sets or DEV_SETS
     settings = get_settings()
-    emb = get_embedder(settings)
+    emb = PairEncoder(get_embedder(settings))  # the same two models the matcher reads with
     bank = load_bank([f for f in bank_files() if f != DERIVED])
     bank_vecs = emb.encode([neutral(t) for t in bank.texts + bank.contrast]).astype(np.float64)
     base_y = np.r_[np.ones(len(bank.texts)), np.zeros(len(bank.contrast))]
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     _write_derived(rows, us, gold, picks, sets)
     found, reds = table | (oof >= amber), table | (oof >= red)
     report = {
-        "amber": round(float(amber), 4), "red": round(float(red), 4), "model": settings.model,
+        "amber": round(float(amber), 4), "red": round(float(red), 4), "model": emb.name,
         "calibrated_on": sets, "situations": len(rows),
         "cross_validated": {"recall": round(float(found[gold].mean()), 3),
                             "false_alarms": round(float(found[~gold].mean()), 3),

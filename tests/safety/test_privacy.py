@@ -159,7 +159,7 @@ def test_cli_ask_at_debug_level_writes_no_question_to_logs(fake_index):
             "from assistant.cli import main; sys.exit(main(sys.argv[1:]))")
     for args in (["ask", QUESTION], ["search", QUESTION], ["prompts", QUESTION], ["check", QUESTION]):
         r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO,
-                           env=dict(os.environ), timeout=120)
+                           env=dict(os.environ), timeout=600)  # a first run embeds the safeguarding bank
         assert r.returncode == 0, r.stderr[-2000:]
         assert r.stdout.strip(), "the command printed nothing"
         assert not _leaks(r.stderr), f"{args[0]} logged the user's text: {_leaks(r.stderr)}"

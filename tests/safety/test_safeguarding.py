@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -167,7 +168,7 @@ def test_the_matcher_caches_the_bank_vectors(tmp_path):
     from assistant.index.embeddings import FakeHashEmbedder
 
     bank = load_bank()
-    Matcher(FakeHashEmbedder(), bank, tmp_path)
+    Matcher(FakeHashEmbedder(), bank, tmp_path, second=False)  # plumbing: the fake model alone
     assert list(tmp_path.glob("safeguarding-*.npy"))
 
 
@@ -221,3 +222,17 @@ def test_two_notes_differing_only_in_names_score_the_same():
     a = m.score("Leah (14) was dropped home at 2am by a man her mum doesn't know.")
     b = m.score("Zofia (14) was dropped home at 2am by a man her mum doesn't know.")
     assert abs(a[0].probability - b[0].probability) < 1e-4
+
+
+def test_the_pair_encoder_joins_two_models_and_keeps_the_first_alone():
+    from assistant.index.embeddings import FakeHashEmbedder
+    from assistant.safety.indicators import PairEncoder
+
+    enc = PairEncoder(FakeHashEmbedder())
+    v = enc.encode(["She seemed frightened of her nephew.", "He loves his allotment."])
+    assert v.shape == (2, 2 * enc.dim)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    alone = np.asarray(FakeHashEmbedder().encode(["She seemed frightened of her nephew."]), dtype=np.float32)
+    alone /= np.linalg.norm(alone)
+    assert np.allclose(enc.first(v)[0], alone[0], atol=1e-5)
+    assert PairEncoder(FakeHashEmbedder(), second=False).encode(["x y z"]).shape == (1, enc.dim)
