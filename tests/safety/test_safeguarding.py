@@ -62,9 +62,9 @@ def test_indirect_concerns_of_different_kinds_are_noticed():
         assert detect(text).flag, text
 
 
-@pytest.mark.xfail(reason="known miss: a care routine for staff convenience scores below amber (its nearest "
-                          "ordinary sentences are about routines that follow residents' wishes)", strict=False)
 def test_a_routine_that_suits_staff_rather_than_residents_is_noticed():
+    # A known miss with MiniLM alone (its nearest ordinary sentences are routines that follow residents' wishes);
+    # found since the second model reads the bank too.
     assert detect("Residents are got up and dressed from 5am so the night staff can finish before handover.").flag
 
 
