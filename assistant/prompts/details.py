@@ -104,8 +104,8 @@ def find_details(text: str) -> list[Detail]:
     same = {(i.start, i.end) for i in interests}
     places = [p for p in places if p.tag == "group" or (p.start, p.end) not in same]
     found = [d for d in goals + people + places + interests if not _HARMFUL.search(d.text)]
-    found = [d for d in found if d.kind == "people" or not _someone_elses(text, d, people)]
-    main = _main_person(text)
+    main = _main_person(text)  # once per note: every detail's owner is compared with it
+    found = [d for d in found if d.kind == "people" or not _someone_elses(text, d, people, main)]
     # "June's sister visits": June's sister, not the person's (unless June is the person).
     found = [d for d in found if not (d.kind == "people" and (o := re.match(r"([A-Z][a-z]+)['’]s\s", d.text))
                                       and o.group(1) != main)]
@@ -123,7 +123,7 @@ _NOT_NAMES = frozenset("She He They Her His Their The This That Since When After
                        .split())
 
 
-def _someone_elses(text: str, d: Detail, people: list[Detail]) -> bool:
+def _someone_elses(text: str, d: Detail, people: list[Detail], main: str | None) -> bool:
     """Whether the clause holding a detail is about another person: 'His wife sings in a choir', 'and her
     son plays football', 'a neighbour who runs the bingo', 'Mary goes to the club' (when the note is about
     Joan). Such interests and places are theirs, not the person's."""
@@ -139,7 +139,6 @@ def _someone_elses(text: str, d: Detail, people: list[Detail]) -> bool:
     for p in people:
         if start <= p.start and not text[start:p.start].strip() and p.end <= d.start:
             return not _BACK_TO_PERSON.search(text[p.end:d.start])
-    main = _main_person(text)
     subject = r"\s*([A-Z][a-z]+)(?:['’]s)?\s+(?:also\s+|often\s+|still\s+|own\s+\w+\s+)?(?:is|was|has|[a-z]+s)\b"
     other = _other_subject(text, left, d.start, main)
     if other is not None:
