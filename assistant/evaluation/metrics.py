@@ -243,16 +243,35 @@ def mentions(prompt_texts: Iterable[str], phrase: str) -> bool:
 
 
 def details_used_loose(prompt_texts: Iterable[str], details: Iterable[str]) -> list[str]:
-    """Gold details one of whose distinctive words (4+ letters, as a stem) a prompt uses."""
-    have = {w for t in prompt_texts for w in re.findall(r"[a-z]{4,}", t.lower())}
-    # A stem is the detail word's first five letters; a prompt word that starts with it counts ("swim" in
-    # "swimming", "cook" in "cooking", "garden" in "gardening").
-    return [d for d in details if any(any(h.startswith(w[:5]) for h in have)
-                                      for w in re.findall(r"[a-z]{4,}", d.lower()) if w not in _COMMON)]
+    """Gold details one of whose distinctive words (as a stem) a prompt uses.
+
+    Words are letters of any script ("café"); a word of three letters ("art", "son") or an acronym ("WI") must
+    appear whole, and a longer word counts when a prompt word starts with its stem ("swim" in "swimming",
+    "danc" in "dancing", "garden" in "gardening").
+    """
+    have = {w for t in prompt_texts for w in _WORD.findall(t.lower())}
+    return [d for d in details if any(_used(w, have) for w in _distinctive(d))]
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _distinctive(detail: str) -> list[str]:
+    words = _WORD.findall(detail)
+    return [w.lower() for w in words
+            if w.lower() not in _COMMON and (len(w) >= 3 or (len(w) == 2 and w.isupper()))]
+
+
+def _used(word: str, have: set[str]) -> bool:
+    if len(word) <= 3:
+        return word in have or word + "s" in have
+    stem = word[:5] if len(word) >= 6 else word.rstrip("e")
+    return any(h.startswith(stem) for h in have)
 
 
 _COMMON = frozenset("with from that this they them their about have been when what your does very really "
-                    "some likes loves enjoys goes going like love enjoy".split())
+                    "some likes loves enjoys goes going like love enjoy the and her his for she you our its "
+                    "him who all are was has had not but new own one two mrs miss".split())
 
 
 def per_type_recall(cases: Sequence[PromptCase]) -> dict[str, dict]:

@@ -91,3 +91,31 @@ def get_embedder(settings: Settings) -> Embedder:
 def model_fingerprint(settings: Settings) -> str:
     """What changes the vectors: the model. (The backend does not: ONNX reproduces torch's vectors.)"""
     return settings.model.lower()
+
+
+def cached_vectors(path, shape: tuple[int, int] | None, compute, what: str) -> np.ndarray:
+    """Vectors read from `path` when it holds `shape` (any width when the width is None), else computed
+    with `compute()` and written there atomically. A damaged file is computed again; a folder that cannot
+    be written only costs the computing next time. `what` names them in log lines."""
+    from pathlib import Path
+
+    path = Path(path) if path is not None else None
+    if path is not None and path.is_file():
+        try:
+            vecs = np.load(path)
+            if shape is None or vecs.shape == shape or (shape[1] is None and vecs.shape[0] == shape[0]):
+                return vecs
+        except (OSError, ValueError):
+            pass  # damaged: embed again
+    log.info("Embedding %s (once)", what)
+    vecs = np.asarray(compute(), dtype=np.float32)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp.npy")
+            np.save(tmp, vecs)
+            tmp.replace(path)
+        except OSError as e:
+            log.warning("Could not cache %s at %s (%s)", what, path, e)
+    return vecs
+

@@ -103,6 +103,7 @@ def find_details(text: str) -> list[Detail]:
     interests = _interests(text, lex["interests"], _spans(goals + people), places, verbs, never)
     same = {(i.start, i.end) for i in interests}
     places = [p for p in places if p.tag == "group" or (p.start, p.end) not in same]
+    interests += _by_meaning(text, _spans(goals + people + places + interests), lex.get("meaning_margin"))
     found = [d for d in goals + people + places + interests if not _HARMFUL.search(d.text)]
     main = _main_person(text)  # once per note: every detail's owner is compared with it
     found = [d for d in found if d.kind == "people" or not _someone_elses(text, d, people, main)]
@@ -381,6 +382,32 @@ def _interests(text: str, entries: list, taken, places: list[Detail], verbs: lis
                 out.append(Detail("interests", item, m.start(), m.end(), say=say, phrase=entry.get("phrase", "")))
                 break
     return out
+
+
+def _by_meaning(text: str, taken, margin) -> list[Detail]:
+    """Interests the lexicon does not name, found by meaning (assistant.prompts.interests)."""
+    if margin is None:
+        return []
+    from assistant.prompts.interests import bank, candidates
+
+    found = [c for c in candidates(text) if not _overlaps(c.start, c.end, taken) and not _a_name(c.text)]
+    ib = bank() if found else None
+    if ib is None:
+        return []
+    scores = ib.margin([re.sub(r"^(?:her|his|their|my)\s+", "", c.text, flags=re.I) for c in found])
+    out = []
+    for c, s in zip(found, scores):
+        if s >= float(margin):
+            item = _as_written(text, c.start, c.text)
+            out.append(Detail("interests", item, c.start, c.end, say=_yours(_the(item, bare=False))))
+    return out
+
+
+def _a_name(phrase: str) -> bool:
+    """One capitalised word ("Fatima", "Crewe", "Pakistan"): a person or a place, not an interest (an
+    acronym such as "the WI" or "U3A" can be)."""
+    words = [w for w in phrase.split() if w.lower() not in _DETERMINERS]
+    return len(words) == 1 and words[0][:1].isupper() and not words[0].isupper()
 
 
 _GOES_DOING = re.compile(r"\b(?:goes|go|went|going)\s+(?!missing\b|nothing\b|along\b)(?P<x>[a-z]{3,}ing)\b")

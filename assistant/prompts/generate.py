@@ -37,6 +37,7 @@ from assistant.prompts.library import (
     load_library,
     safeguarding_citations,
 )
+from assistant.safety.indicators import given_names
 from assistant.safety.safeguarding import detect, safe_followups
 from assistant.settings import get_settings
 from assistant.textutil import sentence_spans, tokens
@@ -105,7 +106,7 @@ def _quotas(n: int, stage: str | None) -> dict[str, int]:
 
 
 def _score(p: LibraryPrompt, ctx: dict, state: dict, chosen: list[Prompt]) -> tuple[float, str | None, Detail | None]:
-    s = 0.6 if len(p.settings) == 1 and ctx["setting"] != "adults" else 0.0  # written for this setting
+    s = 0.6 if p.settings == (ctx["setting"],) and ctx["setting"] != "adults" else 0.0  # written for this setting
     s += 0.5 * min(3, len(ctx["words"] & _prompt_tokens(p.text, p.keywords)))
     s -= 2.5 * state["themes"][p.theme] + 0.4 * state["qtypes"][p.question_type]
     if ctx["flag"] and p.theme in ("existing-safety", "choice-control", "relationships-networks"):
@@ -331,9 +332,25 @@ def _pool(situation: str, setting: str, flagged: bool) -> list[LibraryPrompt]:
     audience = _audience(situation) if setting == "children-families" else ""
     # A parent's question put to a nine-year-old (or the reverse) reads badly, so those never enter the pool.
     bereaved = setting == "carers" and bool(DEATH.search(situation))
-    return [p for p in load_library() if setting in p.settings and not (flagged and p.probing)
+    # A community worker's note about one person (a welfare check on Mr Novak) is a conversation with that
+    # person: the adults' prompts join the community ones, which keep their lead for this setting.
+    fits = {setting} | ({"adults"} if setting == "community" and _one_person(situation) else set())
+    return [p for p in load_library() if fits & set(p.settings) and not (flagged and p.probing)
             and not (audience and p.audience and p.audience != audience)
             and not (bereaved and ONGOING_CARE.search(p.text + " " + p.template))]  # caring may have ended
+
+
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z]+")
+_AGED = re.compile(r"\b[A-Z][a-z]+,?\s*\(?\d{1,3}\b")
+_MANY = re.compile(r"\b(?:residents|neighbours|families|people|members|volunteers|groups|community|estate|street"
+                   r"|neighbourhood|village|town|ward|parish|area)\b", re.I)
+
+
+def _one_person(situation: str) -> bool:
+    """Whether a community note is about one named person rather than a place or a group."""
+    named = _TITLED.search(situation) or _AGED.search(situation) or any(
+        w in given_names() for w in re.findall(r"\b[A-Z][a-z]+\b", situation))
+    return bool(named) and len(_MANY.findall(situation)) < 2
 
 
 def _with_llm(model, situation: str, chosen: list[Prompt], flagged: bool, k: int,

@@ -27,7 +27,7 @@ import yaml
 
 from assistant.errors import SettingsError
 from assistant.index.embedder import Embedder
-from assistant.index.embeddings import get_embedder
+from assistant.index.embeddings import cached_vectors, get_embedder
 from assistant.index.onnx_backend import cache_root
 from assistant.settings import REPO_DIR, Settings
 from assistant.textutil import sentence_spans
@@ -313,26 +313,11 @@ class Matcher:
         model = hashlib.sha1(self.embedder.name.encode()).hexdigest()[:8]
         key = f"safeguarding-{self.bank.digest}-{names_digest()}-{model}.npy"
         path = cache_dir / key if cache_dir else None
-        if path is not None and path.is_file():
-            try:
-                vecs = np.load(path)
-                width = self.embedder.dim * (2 if self.embedder.second is not None else 1)
-                if vecs.shape == (len(self.bank.texts) + len(self.bank.contrast), width):
-                    return vecs
-            except (OSError, ValueError):
-                pass  # damaged: embed again
-        log.info("Embedding the safeguarding indicator bank (%d sentences, once)",
-                 len(self.bank.texts) + len(self.bank.contrast))
-        vecs = self.embedder.encode([neutral(t) for t in self.bank.texts + self.bank.contrast]).astype(np.float32)
-        if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".tmp.npy")
-                np.save(tmp, vecs)
-                tmp.replace(path)
-            except OSError as e:  # a read-only folder only costs the embedding next time
-                log.warning("Could not cache the safeguarding bank vectors at %s (%s)", path, e)
-        return vecs
+        n = len(self.bank.texts) + len(self.bank.contrast)
+        width = self.embedder.dim * (2 if self.embedder.second is not None else 1)
+        return cached_vectors(path, (n, width), lambda: self.embedder.encode(
+            [neutral(t) for t in self.bank.texts + self.bank.contrast]),
+            f"the safeguarding indicator bank ({n} sentences)")
 
     def score(self, text: str) -> list[Match]:
         """Every unit of the text with its concern probability and nearest type, most concerning first."""

@@ -1,0 +1,65 @@
+"""Interests found by meaning (assistant/prompts/interests.py), with the real bundled sentence model."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.prompts import interests
+from assistant.prompts.details import extract_details
+from assistant.prompts.generate import generate
+from assistant.prompts.library import LibraryError
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_phrases_framed_as_someones_are_the_candidates_each_read_once():
+    note = "Jasmine is doing well at her café job and practising her Urdu; she was at judo on Monday."
+    found = [c.text for c in interests.candidates(note)]
+    assert "her café job" in found and "practising her Urdu" in found and "judo" in found
+    assert found.count("her café job") == 1  # "at her café job" and "her café job" are one phrase
+
+
+def test_the_bank_tells_pastimes_from_errands_body_parts_and_services():
+    bank = interests.bank()
+    assert bank is not None
+    yes = bank.margin(["judo", "chess trophies", "practising Urdu", "the WI", "making pierogi"])
+    no = bank.margin(["phone", "the bath", "bank card", "the GP", "arms"])
+    assert min(yes) > max(no)
+
+
+def test_a_note_names_interests_the_lexicon_has_never_heard_of():
+    note = ("PCSO welfare check on Mr Stefan Novak after his daughter couldn't reach him: he'd dropped his phone in "
+            "the bath, and was well, making pierogi and keen to show me his chess trophies.")
+    found = [x.lower() for x in extract_details(note)["interests"]]
+    assert any("chess" in x for x in found) and any("pierogi" in x for x in found)
+    assert not any("phone" in x or "bath" in x for x in found)
+
+
+def test_another_persons_interest_found_by_meaning_stays_theirs():
+    note = "Mrs Patel, 79, enjoys her crosswords. Her husband is doing well at his judo club."
+    assert not any("judo" in x for x in extract_details(note)["interests"])
+
+
+def test_a_community_note_about_one_person_is_a_conversation_with_that_person():
+    one = generate("Welfare check on Mr Stefan Novak (78): well, making pierogi and keen to show me his chess "
+                   "trophies. His daughter rings from Kraków.", setting="community")
+    assert any("chess" in p.text.lower() or "pierogi" in p.text.lower() or "daughter" in p.text.lower()
+               for p in one.prompts)
+    estate = generate("Residents on the Hartley estate run a litter pick and the families there share a "
+                      "WhatsApp group; the community centre opens on Saturdays.", setting="community")
+    assert all("your daughter" not in p.text.lower() for p in estate.prompts)
+
+
+def test_a_broken_interest_bank_says_what_is_wrong(tmp_path, monkeypatch):
+    root = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus" / "prompts", root / "prompts")
+    (root / "prompts" / "interest_bank.yaml").write_text(yaml.safe_dump({"interests": ["judo"]}), encoding="utf-8")
+    with pytest.raises(LibraryError, match="interests and not_interests"):
+        interests._read(root / "prompts" / "interest_bank.yaml")
+    (root / "prompts" / "interest_bank.yaml").write_text("interests: [judo\n", encoding="utf-8")
+    with pytest.raises(LibraryError, match="malformed"):
+        interests._read(root / "prompts" / "interest_bank.yaml")
