@@ -23,6 +23,7 @@ from assistant.answer.cues import (
     has_run,
     how_to_object,
     key_terms,
+    open_ask,
     question_cue,
     situation_words,
 )
@@ -75,8 +76,8 @@ def unfamiliar_situation(retriever: Retriever, question: str, passages: list[Pas
 
 
 def unseen_search_words(retriever: Retriever, question: str, names: "Asked") -> list[str]:
-    """Words of a search-box query ("hoarding support") that the library never uses and that say what the query
-    is about: not everyday English ("whats the name of…", "in one line", "money problems"), not an abbreviation
+    """Words of a search-box query ("hoarding support") that the library never uses, nor any word close in meaning,
+    and that say what the query is about: not everyday English ("whats the name of…", "in one line", "money problems"), not an abbreviation
     the glossary or the library knows ("LA"), not a contraction typed without its apostrophe ("dont"), and at
     least as telling (rare in English) as every word of the query that the library does use."""
     idf = retriever.index.bm25.idf
@@ -95,7 +96,13 @@ def unseen_search_words(retriever: Retriever, question: str, names: "Asked") -> 
         out.append(w)
     # The topic is what the query's most telling word names: "hoarding support" is about hoarding, which the
     # library never mentions; in "whats happening in bexley" the unseen "happening" says less than "bexley".
-    return [w for w in out if not w.isalpha() or rarity(as_typed(w)) >= found]
+    out = [w for w in out if not w.isalpha() or rarity(as_typed(w)) >= found]
+    # A word the library says in other words is no new topic: "paperwork" where the guidance writes "documents".
+    terms_ = retriever.term_vectors(retriever.index) if out else None
+    if terms_ is None:
+        return out
+    close = terms_.closest(retriever.embed_cached(out))
+    return [w for w, sim in zip(out, close) if sim < NEAR_SYNONYM]
 
 
 def _meta(retriever: Retriever, p: Passage) -> str:
@@ -199,7 +206,7 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
         # A number or date only answers "how many" / "when" if the sentence holding it is about the question.
         typed = any(c.fits and (c.overlap >= TYPED_OVERLAP or about_question(retriever, query, c.text) >= TYPED_OVERLAP)
                     for c in usable)
-        if not keys <= have or (cue in TYPED_CUES and not typed):
+        if not keys <= have or (cue in TYPED_CUES and not typed and not open_ask(question)):
             continue
         if term and not any(has_run(c.text, term) for c in usable):
             continue  # "What is community-led support?": the phrase itself must be there, not its words apart

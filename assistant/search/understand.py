@@ -14,7 +14,7 @@ import numpy as np
 
 from assistant.search.abbreviations import expand_abbreviations, spell_out
 from assistant.search.chatter import strip_chatter
-from assistant.search.query import expand_acronyms
+from assistant.search.query import QUESTION_WORDS, expand_acronyms
 from assistant.search.retrieve import Retriever
 from assistant.search.spelling import correct_spelling
 from assistant.search.rarity import everyday
@@ -24,6 +24,7 @@ from assistant.types import Passage
 FOCUS_WEIGHT = 0.7  # share of the query vector taken from the sentence that asks, in a question with context
 CONTEXT_WEIGHT = 0.5  # weight of a context word beside an asking-sentence word in the keyword score
 LONG_QUESTION = 12  # content words: below this a question is read whole
+_POINTS_BACK = re.compile(r"\b(?:this|that|these|those|it|they|them)\b", re.I)
 _TYPED_END = re.compile(r"(?<=[.?!])\s+(?=\S)")
 _ASKS = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|can|could|should|would|"
                    r"will|may|must|tell|explain|describe|define|any|anything|where)\b", re.I)
@@ -42,6 +43,20 @@ class Understood:
     meaning_focus: str  # the same for the sentence that asks
 
 
+def telling_words(sentence: str) -> list[str]:
+    """The words of a sentence that say what it is about: not function words, not the words that only say it is
+    a question ("guidance", "say", "explain"), not everyday English ("thing", "help", "future")."""
+    return [w for w in re.findall(r"[A-Za-z]+", sentence) if w.lower() not in STOPWORDS
+            and not set(tokens(w)) <= QUESTION_WORDS and not everyday(w)]
+
+
+def vague_ask(sentence: str) -> bool:
+    """An asking sentence that needs the case notes before it to say what it asks about: "what does the guidance
+    say?", "what do I need to check first?", or one telling word with a pointer back ("is that a common thing?")."""
+    telling = telling_words(sentence)
+    return not telling or (len(telling) == 1 and bool(_POINTS_BACK.search(sentence)))
+
+
 def asking_sentence(text: str) -> tuple[str, str]:
     """(the sentence that asks, the rest) for a question of several sentences with case context; else (text, '')."""
     if len(tokens(text)) < LONG_QUESTION:
@@ -56,7 +71,7 @@ def asking_sentence(text: str) -> tuple[str, str]:
     # Case notes first, then what to look up in a search box ("…lives alone. NICE guide strengths"): the last
     # sentence is the one that asks.
     i = asks[-1] if asks else len(sentences) - 1
-    if not any(not everyday(w) for w in re.findall(r"[A-Za-z]+", sentences[i]) if w.lower() not in STOPWORDS):
+    if vague_ask(sentences[i]):
         return text, ""  # "what do I need to check first?": a vague ask; the case notes say what it is about
     return sentences[i], " ".join(sentences[:i] + sentences[i + 1:])
 
