@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer.cues import TYPED_CUES, fits_cue, question_cue
 from assistant.search.abbreviations import expand_abbreviations, spell_out
 from assistant.search.chatter import strip_chatter
 from assistant.search.query import QUESTION_WORDS, expand_acronyms
@@ -22,6 +23,8 @@ from assistant.textutil import STOPWORDS, sentence_spans, tokens
 from assistant.types import Passage
 
 FOCUS_WEIGHT = 0.7  # share of the query vector taken from the sentence that asks, in a question with context
+ANSWER_TYPE_BONUS = 0.5  # fused-score lift of a passage holding what a how-long / when / how-many question asks for
+ANSWER_TYPE_POOL = 10  # among this many best passages
 CONTEXT_WEIGHT = 0.5  # weight of a context word beside an asking-sentence word in the keyword score
 LONG_QUESTION = 12  # content words: below this a question is read whole
 _POINTS_BACK = re.compile(r"\b(?:this|that|these|those|it|they|them)\b", re.I)
@@ -108,8 +111,19 @@ def keyword_weights(retriever: Retriever, u: Understood) -> dict[str, float] | N
 
 
 def search_understood(retriever: Retriever, u: Understood, k: int, qvec: np.ndarray | None = None) -> list[Passage]:
-    return retriever.search(u.search_text, k=k, qvec=query_vector(retriever, u) if qvec is None else qvec,
+    """The best k passages; for a question that wants a length of time, a date, an age or a number, those among the
+    best ANSWER_TYPE_POOL that hold one move up by ANSWER_TYPE_BONUS (fused scores are z-sums, ~1 apart at the top):
+    "how long has interest been growing" is answered by "over the last five years", not by a passage on interest."""
+    cue = question_cue(u.focus)
+    typed = cue in TYPED_CUES and ANSWER_TYPE_BONUS > 0
+    hits = retriever.search(u.search_text, k=max(k, ANSWER_TYPE_POOL) if typed else k,
+                            qvec=query_vector(retriever, u) if qvec is None else qvec,
                             terms=keyword_weights(retriever, u))
+    if not typed:
+        return hits
+    score = {p.chunk_id: p.score + (ANSWER_TYPE_BONUS if fits_cue(cue, p.text) else 0.0) for p in hits}
+    ranked = sorted(hits, key=lambda p: -score[p.chunk_id])[:k]
+    return [p.model_copy(update={"rank": i + 1, "score": round(score[p.chunk_id], 6)}) for i, p in enumerate(ranked)]
 
 
 def search(retriever: Retriever, query: str, k: int | None = None) -> list[Passage]:
