@@ -45,6 +45,7 @@ from assistant.types import Passage
 
 SITUATION_DEPTH = 12  # passages found for an advice question whose words must cover its situation
 TYPED_OVERLAP = 0.3  # share of the question's words a sentence with the asked-for number or date must have
+UNLISTED = 20.0  # rarity of a word English does not list (rarity.rarity gives about 21)
 NEAR_SYNONYM = 0.6  # a word the library lacks still counts as covered when a library word is this close in meaning
 
 
@@ -76,8 +77,8 @@ def unfamiliar_situation(retriever: Retriever, question: str, passages: list[Pas
 
 
 def unseen_search_words(retriever: Retriever, question: str, names: "Asked") -> list[str]:
-    """Words of a search-box query ("hoarding support") that the library never uses, nor any word close in meaning,
-    and that say what the query is about: not everyday English ("whats the name of…", "in one line", "money problems"), not an abbreviation
+    """Words of a search-box query ("hoarding support") that the library never uses and that say what the query
+    is about: not everyday English ("whats the name of…", "in one line", "money problems"), not an abbreviation
     the glossary or the library knows ("LA"), not a contraction typed without its apostrophe ("dont"), and at
     least as telling (rare in English) as every word of the query that the library does use."""
     idf = retriever.index.bm25.idf
@@ -96,13 +97,20 @@ def unseen_search_words(retriever: Retriever, question: str, names: "Asked") -> 
         out.append(w)
     # The topic is what the query's most telling word names: "hoarding support" is about hoarding, which the
     # library never mentions; in "whats happening in bexley" the unseen "happening" says less than "bexley".
-    out = [w for w in out if not w.isalpha() or rarity(as_typed(w)) >= found]
-    # A word the library says in other words is no new topic: "paperwork" where the guidance writes "documents".
-    terms_ = retriever.term_vectors(retriever.index) if out else None
-    if terms_ is None:
-        return out
-    close = terms_.closest(retriever.embed_cached(out))
-    return [w for w, sim in zip(out, close) if sim < NEAR_SYNONYM]
+    # A compound of two words the library uses is no new topic: "paperwork" where the guidance says "paper" and
+    # "work" ("form filling"), "caseload".
+    return [w for w in out if (not w.isalpha() or rarity(as_typed(w)) >= found) and not compound_of(w, idf)]
+
+
+COMPOUND_PART = 4  # letters in each part of a compound word
+
+
+def compound_of(word: str, known) -> bool:
+    """Whether a word is two English words run together, both of which the library uses ("paperwork")."""
+    w = word.lower()
+    return w.isalpha() and any(
+        all(rarity(part) < UNLISTED and tokens(part) and all(t in known for t in tokens(part)) for part in (w[:i], w[i:]))
+        for i in range(COMPOUND_PART, len(w) - COMPOUND_PART + 1))
 
 
 def _meta(retriever: Retriever, p: Passage) -> str:
