@@ -162,7 +162,12 @@ class Retriever:
             # A passage's best sentence, standardised the same way: paraphrases of one sentence in a
             # three-sentence passage match that sentence far better than the passage's blended vector.
             w = self.settings.sentence_weight
-            signals = [((1 - w), signals[0][1]), (w, best[pos] if best is not None else sentences.best_of(qvec, pos))]
+            sent = best[pos] if best is not None else sentences.best_of(qvec, pos)
+            if self.settings.sentence_floor is not None:
+                # A passage cut into fragments (a list of roles split at its commas and line ends) has no sentence as
+                # close as the whole: its best sentence is never taken as much worse than the passage itself.
+                sent = np.maximum(sent, signals[0][1] - self.settings.sentence_floor)
+            signals = [((1 - w), signals[0][1]), (w, sent)]
         signals.append((self.settings.lexical_weight, lx))
         z = _fuse(signals, None)
         ref = self.settings.fusion_reference
