@@ -27,7 +27,6 @@ ANSWER_TYPE_BONUS = 0.5  # fused-score lift of a passage holding what a how-long
 ANSWER_TYPE_POOL = 10  # among this many best passages
 CONTEXT_WEIGHT = 0.5  # weight of a context word beside an asking-sentence word in the keyword score
 LONG_QUESTION = 12  # content words: below this a question is read whole
-_POINTS_BACK = re.compile(r"\b(?:this|that|these|those|it|they|them)\b", re.I)
 _TYPED_END = re.compile(r"(?<=[.?!])\s+(?=\S)")
 _ASKS = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|can|could|should|would|"
                    r"will|may|must|tell|explain|describe|define|any|anything|where)\b", re.I)
@@ -55,9 +54,9 @@ def telling_words(sentence: str) -> list[str]:
 
 def vague_ask(sentence: str) -> bool:
     """An asking sentence that needs the case notes before it to say what it asks about: "what does the guidance
-    say?", "what do I need to check first?", or one telling word with a pointer back ("is that a common thing?")."""
-    telling = telling_words(sentence)
-    return not telling or (len(telling) == 1 and bool(_POINTS_BACK.search(sentence)))
+    say?", "what do I need to check first?", or one telling word alone ("is that a common thing?", "what does the
+    toolkit let us do?": the notes say which toolkit)."""
+    return len(telling_words(sentence)) <= 1
 
 
 def asking_sentence(text: str) -> tuple[str, str]:

@@ -58,7 +58,7 @@ NOTES = "I'm supporting a man in his seventies who cares for his wife. He is tir
 
 
 @pytest.mark.parametrize("ask", ["What does the guidance say?", "what does the guidance say about the future?",
-                                 "Is that usual and is anything meant to help?"])
+                                 "Is that usual and is anything meant to help?", "What does the toolkit let us do?"])
 def test_an_ask_that_leans_on_the_case_notes_is_read_with_them(ask):
     q = f"{NOTES} {ask}"
     assert asking_sentence(q) == (q, "")
