@@ -97,8 +97,8 @@ def unseen_search_words(retriever: Retriever, question: str, names: "Asked") -> 
         out.append(w)
     # The topic is what the query's most telling word names: "hoarding support" is about hoarding, which the
     # library never mentions; in "whats happening in bexley" the unseen "happening" says less than "bexley".
-    # A compound of two words the library uses is no new topic: "paperwork" where the guidance says "paper" and
-    # "work" ("form filling"), "caseload".
+    # A compound of two words the library uses is no new topic: "paperwork" where the guidance says "paper", "work"
+    # and "form filling".
     return [w for w in out if (not w.isalpha() or rarity(as_typed(w)) >= found) and not compound_of(w, idf)]
 
 

@@ -164,8 +164,9 @@ class Retriever:
             w = self.settings.sentence_weight
             sent = best[pos] if best is not None else sentences.best_of(qvec, pos)
             if self.settings.sentence_floor is not None:
-                # A passage cut into fragments (a list of roles split at its commas and line ends) has no sentence as
-                # close as the whole: its best sentence is never taken as much worse than the passage itself.
+                # A passage vector carries its document's title, its sentences' vectors do not: a long sentence listing
+                # who a paper is for matches "who is the strengths-based areas paper for" far worse alone than in its
+                # passage. Its best sentence is never taken as much worse than the passage itself.
                 sent = np.maximum(sent, signals[0][1] - self.settings.sentence_floor)
             signals = [((1 - w), signals[0][1]), (w, sent)]
         signals.append((self.settings.lexical_weight, lx))
