@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     lexical_weight: float = Field(default=0.5, ge=0.0, le=5.0, description="Weight of the standardised BM25 (keyword) score beside standardised cosine similarity in hybrid search")
     sentence_vectors: bool = Field(default=True, description="Also embed every sentence at ingest, so a passage is found by its best-matching sentence (paraphrased questions); off: passage vectors only")
     sentence_scan_limit: int = Field(default=40000, ge=0, description="Up to this many sentences every one is compared with the query (finds passages the passage vectors miss); above it, sentences only rescore the candidates, keeping search fast in large libraries")
+    sentence_floor: float | None = Field(default=0.15, ge=0.0, le=1.0, description="A passage's best-sentence score is never more than this below its whole-passage score (its sentences lack the title the passage vector carries); None = off")
     sentence_weight: float = Field(default=0.67, ge=0.0, le=1.0, description="Share of the dense score taken from a passage's best sentence (the rest from the whole passage), when sentence vectors are on")
     query_expansion: bool = Field(default=True, description="Widen the keyword search with the library's own words closest in meaning to the question's words (e.g. 'bosses' also finds 'management'), at expansion_weight; needs word vectors built at ingest")
     expansion_weight: float = Field(default=0.3, ge=0.0, le=1.0, description="Weight of a near-synonym beside a word the question really uses, in the keyword score")

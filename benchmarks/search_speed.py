@@ -13,6 +13,10 @@ indexes between runs. Writes benchmarks/results/search_speed.json.
 --reading instead compares the query reading of issue 18's third round (greetings and thanks taken off, everyday
 shorthand, lower-case abbreviations, typos of English words) switched off and on, in the same way; it writes
 benchmarks/results/search_speed-reading.json.
+
+--round4 compares issue 18's fourth round switched off and on: the best-sentence floor (settings.sentence_floor),
+the answer-type lift of how-long / when / how-many questions, and the vague-ask reading of long questions; it
+writes benchmarks/results/search_speed-round4.json.
 """
 
 from __future__ import annotations
@@ -61,7 +65,26 @@ def reading_off():
         un.strip_chatter, sp.english_word, sp.load_shorthand, ab.RARE = saved
 
 
-def measure(settings, queries: list[str], repeat: int, reading: bool = False) -> dict:
+@contextlib.contextmanager
+def round4_off():
+    """Issue 18's fourth-round search changes as they were before (for --round4): no answer-type lift, and an
+    asking sentence is vague only when it has no word outside the stopwords and everyday English."""
+    import re
+
+    import assistant.search.understand as un
+    from assistant.search.rarity import everyday
+    from assistant.textutil import STOPWORDS
+
+    saved = (un.ANSWER_TYPE_BONUS, un.vague_ask)
+    un.ANSWER_TYPE_BONUS = 0.0
+    un.vague_ask = lambda s: not any(not everyday(w) for w in re.findall(r"[A-Za-z]+", s) if w.lower() not in STOPWORDS)
+    try:
+        yield
+    finally:
+        un.ANSWER_TYPE_BONUS, un.vague_ask = saved
+
+
+def measure(settings, queries: list[str], repeat: int, reading: bool = False, round4: bool = False) -> dict:
     import scale
     from assistant.index.embeddings import get_embedder
     from assistant.search.retrieve import Retriever
@@ -70,11 +93,12 @@ def measure(settings, queries: list[str], repeat: int, reading: bool = False) ->
     fake = get_embedder(settings)
     embedder = scale._FakeVectorsRealCost(fake, get_embedder(settings.model_copy(update={"model": "all-MiniLM-L6-v2"})))
     now = Retriever(settings, embedder=embedder)
-    runs = {"before": now if reading else Retriever(settings.model_copy(update=BEFORE), embedder=embedder),
-            "now": now}
+    before = settings.model_copy(update={"sentence_floor": None} if round4 else BEFORE)
+    runs = {"before": now if reading else Retriever(before, embedder=embedder), "now": now}
+    off = reading_off if reading else round4_off if round4 else contextlib.nullcontext
 
     def run(name: str, r, q: str) -> None:
-        with reading_off() if reading and name == "before" else contextlib.nullcontext():
+        with off() if name == "before" else contextlib.nullcontext():
             search(r, q, 5)
 
     for q in queries:  # warm: index files mapped, vectors loaded, caches filled
@@ -100,6 +124,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--build-only", action="store_true")
     p.add_argument("--reading", action="store_true", help="compare issue 18's third-round query reading off and on")
+    p.add_argument("--round4", action="store_true", help="compare issue 18's fourth-round search changes off and on")
     args = p.parse_args(argv)
     from common import load_questions
 
@@ -109,10 +134,10 @@ def main(argv: list[str]) -> int:
         settings = build(args.work / f"size-{size}", size)
         if args.build_only:
             continue
-        result["sizes"][str(size)] = measure(settings, queries, args.repeat, args.reading)
+        result["sizes"][str(size)] = measure(settings, queries, args.repeat, args.reading, args.round4)
         print(size, result["sizes"][str(size)], file=sys.stderr, flush=True)
     if not args.build_only:
-        out = HERE / "results" / f"search_speed{'-reading' if args.reading else ''}.json"
+        out = HERE / "results" / f"search_speed{'-reading' if args.reading else '-round4' if args.round4 else ''}.json"
         out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         print(json.dumps(result, indent=1))
     return 0

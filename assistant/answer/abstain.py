@@ -23,6 +23,7 @@ from assistant.answer.cues import (
     has_run,
     how_to_object,
     key_terms,
+    open_ask,
     question_cue,
     situation_words,
 )
@@ -44,6 +45,7 @@ from assistant.types import Passage
 
 SITUATION_DEPTH = 12  # passages found for an advice question whose words must cover its situation
 TYPED_OVERLAP = 0.3  # share of the question's words a sentence with the asked-for number or date must have
+UNLISTED = 20.0  # rarity of a word English does not list (rarity.rarity gives about 21)
 NEAR_SYNONYM = 0.6  # a word the library lacks still counts as covered when a library word is this close in meaning
 
 
@@ -95,7 +97,20 @@ def unseen_search_words(retriever: Retriever, question: str, names: "Asked") -> 
         out.append(w)
     # The topic is what the query's most telling word names: "hoarding support" is about hoarding, which the
     # library never mentions; in "whats happening in bexley" the unseen "happening" says less than "bexley".
-    return [w for w in out if not w.isalpha() or rarity(as_typed(w)) >= found]
+    # A compound of two words the library uses is no new topic: "paperwork" where the guidance says "paper", "work"
+    # and "form filling".
+    return [w for w in out if (not w.isalpha() or rarity(as_typed(w)) >= found) and not compound_of(w, idf)]
+
+
+COMPOUND_PART = 4  # letters in each part of a compound word
+
+
+def compound_of(word: str, known) -> bool:
+    """Whether a word is two English words run together, both of which the library uses ("paperwork")."""
+    w = word.lower()
+    return w.isalpha() and any(
+        all(rarity(part) < UNLISTED and tokens(part) and all(t in known for t in tokens(part)) for part in (w[:i], w[i:]))
+        for i in range(COMPOUND_PART, len(w) - COMPOUND_PART + 1))
 
 
 def _meta(retriever: Retriever, p: Passage) -> str:
@@ -199,7 +214,7 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
         # A number or date only answers "how many" / "when" if the sentence holding it is about the question.
         typed = any(c.fits and (c.overlap >= TYPED_OVERLAP or about_question(retriever, query, c.text) >= TYPED_OVERLAP)
                     for c in usable)
-        if not keys <= have or (cue in TYPED_CUES and not typed):
+        if not keys <= have or (cue in TYPED_CUES and not typed and not open_ask(question)):
             continue
         if term and not any(has_run(c.text, term) for c in usable):
             continue  # "What is community-led support?": the phrase itself must be there, not its words apart

@@ -71,6 +71,14 @@ def question_cue(question: str) -> str:
     return next((name for name, pattern in _CUES if pattern.search(q)), "")
 
 
+def open_ask(question: str) -> bool:
+    """Whether a question of several sentences also asks something no number or date answers: "how much time do
+    we get? is there anything about allowing enough time" is answered by what the guidance says about time."""
+    parts = [p for p in re.split(r"(?<=[?.!])\s+", question.strip()) if p]
+    return len(parts) > 1 and any(_OPEN_ASK.match(_LEAD_IN.sub("", p)) and not question_cue(p) for p in parts)
+
+
+_OPEN_ASK = re.compile(r"(?:is|are|does|do|can|could|should|will|would|what|which|why|how|anything|any)\b", re.I)
 _LEAD_IN = re.compile(r"^(?:(?:and|but|so|also|then|ok(?:ay)?|right|well|new q(?:uestion)?|different topic)\b[\s,:;-]*)+",
                       re.I)
 
@@ -157,14 +165,21 @@ def is_navigation(text: str) -> bool:
 def key_terms(question: str) -> set[str]:
     """Names, acronyms and numbers in the question: an answer passage must mention every one."""
     found = set()
-    for m in _ENTITY.finditer(question.strip()):
+    q = _HOW_MANY_KINDS.sub(" ", question.strip())  # "the 3 kinds of strengths": a guide lists them, uncounted
+    for m in _ENTITY.finditer(q):
         word = m.group(0)
         if word.lower() in QUESTION_WORDS or word in ("I", "OK") or re.fullmatch(r"[A-Z]{2,}s", word):
             continue  # a plural acronym names a kind of person or thing ("OTs", "GPs"), not one named source
         found.update(tokens(word))
     # "one" is far more often a determiner or pronoun ("one London council", "no one") than a count
-    found.update(stem(w) for w in re.findall(r"[a-z]+", question.lower()) if w in _NUMBER_WORDS and w != "one")
+    found.update(stem(w) for w in re.findall(r"[a-z]+", q.lower()) if w in _NUMBER_WORDS and w != "one")
     return found
+
+
+# A count of the categories asked for ("the 3 kinds of", "two types of", "five ways to") is how many items the
+# answer lists, which guidance shows by listing them, not by writing the number.
+_HOW_MANY_KINDS = re.compile(r"\b(?:\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?=\s+(?:different\s+|main\s+|key\s+)?"
+                             r"(?:kinds|types|sorts|categories|ways|forms)\s+(?:of|to|in)\b)", re.I)
 
 
 

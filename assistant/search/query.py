@@ -25,11 +25,14 @@ def rewrite_query(question: str, history: list[Turn]) -> str:
 
 
 _ASKING = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|can|could|should|would|"
-                     r"will|tell|explain|describe|define|and|but)\b", re.I)
+                     r"will|tell|explain|describe|define|and|but|give me|show me|list|summari[sz]e|outline)\b"
+                     # a sentence with its own subject and verb ("… i should be mapping for someone") asks too
+                     r"|.*\b(?:i|we|you)\s+(?:should|must|need|have to|can|could|would|am|are|do|want)\b", re.I)
 
 
 def keyword_style(retriever: Retriever, question: str) -> bool:
-    """A search-box query ('munro 2011', 'NICE quick guide asset-based outcomes') rather than a question."""
+    """A search-box query ('munro 2011', 'NICE quick guide asset-based outcomes') rather than a question or a request
+    ('give me a list of…', '… the assets i should be mapping')."""
     q = question.strip()
     return "?" not in q and not _ASKING.match(q) and len(question_terms(retriever, q)) <= 8
 

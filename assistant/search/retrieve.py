@@ -162,7 +162,13 @@ class Retriever:
             # A passage's best sentence, standardised the same way: paraphrases of one sentence in a
             # three-sentence passage match that sentence far better than the passage's blended vector.
             w = self.settings.sentence_weight
-            signals = [((1 - w), signals[0][1]), (w, best[pos] if best is not None else sentences.best_of(qvec, pos))]
+            sent = best[pos] if best is not None else sentences.best_of(qvec, pos)
+            if self.settings.sentence_floor is not None:
+                # A passage vector carries its document's title, its sentences' vectors do not: a long sentence listing
+                # who a paper is for matches "who is the strengths-based areas paper for" far worse alone than in its
+                # passage. Its best sentence is never taken as much worse than the passage itself.
+                sent = np.maximum(sent, signals[0][1] - self.settings.sentence_floor)
+            signals = [((1 - w), signals[0][1]), (w, sent)]
         signals.append((self.settings.lexical_weight, lx))
         z = _fuse(signals, None)
         ref = self.settings.fusion_reference

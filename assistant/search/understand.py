@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer.cues import TYPED_CUES, fits_cue, question_cue
 from assistant.search.abbreviations import expand_abbreviations, spell_out
 from assistant.search.chatter import strip_chatter
-from assistant.search.query import expand_acronyms
+from assistant.search.query import QUESTION_WORDS, expand_acronyms
 from assistant.search.retrieve import Retriever
 from assistant.search.spelling import correct_spelling
 from assistant.search.rarity import everyday
@@ -22,6 +23,8 @@ from assistant.textutil import STOPWORDS, sentence_spans, tokens
 from assistant.types import Passage
 
 FOCUS_WEIGHT = 0.7  # share of the query vector taken from the sentence that asks, in a question with context
+ANSWER_TYPE_BONUS = 0.5  # fused-score lift of a passage holding what a how-long / when / how-many question asks for
+ANSWER_TYPE_POOL = 10  # among this many best passages
 CONTEXT_WEIGHT = 0.5  # weight of a context word beside an asking-sentence word in the keyword score
 LONG_QUESTION = 12  # content words: below this a question is read whole
 _TYPED_END = re.compile(r"(?<=[.?!])\s+(?=\S)")
@@ -42,6 +45,20 @@ class Understood:
     meaning_focus: str  # the same for the sentence that asks
 
 
+def telling_words(sentence: str) -> list[str]:
+    """The words of a sentence that say what it is about: not function words, not the words that only say it is
+    a question ("guidance", "say", "explain"), not everyday English ("thing", "help", "future")."""
+    return [w for w in re.findall(r"[A-Za-z]+", sentence) if w.lower() not in STOPWORDS
+            and not set(tokens(w)) <= QUESTION_WORDS and not everyday(w)]
+
+
+def vague_ask(sentence: str) -> bool:
+    """An asking sentence that needs the case notes before it to say what it asks about: "what does the guidance
+    say?", "what do I need to check first?", or one telling word alone ("is that a common thing?", "what does the
+    toolkit let us do?": the notes say which toolkit)."""
+    return len(telling_words(sentence)) <= 1
+
+
 def asking_sentence(text: str) -> tuple[str, str]:
     """(the sentence that asks, the rest) for a question of several sentences with case context; else (text, '')."""
     if len(tokens(text)) < LONG_QUESTION:
@@ -56,7 +73,7 @@ def asking_sentence(text: str) -> tuple[str, str]:
     # Case notes first, then what to look up in a search box ("…lives alone. NICE guide strengths"): the last
     # sentence is the one that asks.
     i = asks[-1] if asks else len(sentences) - 1
-    if not any(not everyday(w) for w in re.findall(r"[A-Za-z]+", sentences[i]) if w.lower() not in STOPWORDS):
+    if vague_ask(sentences[i]):
         return text, ""  # "what do I need to check first?": a vague ask; the case notes say what it is about
     return sentences[i], " ".join(sentences[:i] + sentences[i + 1:])
 
@@ -93,8 +110,19 @@ def keyword_weights(retriever: Retriever, u: Understood) -> dict[str, float] | N
 
 
 def search_understood(retriever: Retriever, u: Understood, k: int, qvec: np.ndarray | None = None) -> list[Passage]:
-    return retriever.search(u.search_text, k=k, qvec=query_vector(retriever, u) if qvec is None else qvec,
+    """The best k passages; for a question that wants a length of time, a date, an age or a number, those among the
+    best ANSWER_TYPE_POOL that hold one move up by ANSWER_TYPE_BONUS (fused scores are z-sums, ~1 apart at the top):
+    "how long has interest been growing" is answered by "over the last five years", not by a passage on interest."""
+    cue = question_cue(u.focus)
+    typed = cue in TYPED_CUES and ANSWER_TYPE_BONUS > 0
+    hits = retriever.search(u.search_text, k=max(k, ANSWER_TYPE_POOL) if typed else k,
+                            qvec=query_vector(retriever, u) if qvec is None else qvec,
                             terms=keyword_weights(retriever, u))
+    if not typed:
+        return hits
+    score = {p.chunk_id: p.score + (ANSWER_TYPE_BONUS if fits_cue(cue, p.text) else 0.0) for p in hits}
+    ranked = sorted(hits, key=lambda p: -score[p.chunk_id])[:k]
+    return [p.model_copy(update={"rank": i + 1, "score": round(score[p.chunk_id], 6)}) for i, p in enumerate(ranked)]
 
 
 def search(retriever: Retriever, query: str, k: int | None = None) -> list[Passage]:

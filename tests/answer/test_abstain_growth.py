@@ -111,6 +111,29 @@ def test_only_telling_unseen_words_stop_a_search_box_query(real_retriever):
     assert unseen("hoarding support") == ["hoarding"]
     assert unseen("bus timetable strengths") == ["timetable"]  # "bus" says less than "strengths"
     assert unseen("whats happening in bexley") == []  # "bexley" (known) says more than "happening"
+    assert unseen("social work paperwork process") == []  # "paper" and "work" are both the library's words
+    assert "mortgage" in unseen("mortgage advice")
+
+
+def test_a_request_with_its_own_subject_is_no_search_box_query(real_retriever):
+    from assistant.search.query import keyword_style
+
+    assert keyword_style(real_retriever, "munro 2011")
+    assert not keyword_style(real_retriever, "give me a quick list of the community assets to map")
+    assert not keyword_style(real_retriever, "the kinds of community assets i should be mapping for someone")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("give me a quick bullet list of the kinds of community assets i should be looking at with someone",
+     "knowledge, people, spaces"),
+    ("what are the 3 kinds of strengths a council should look for?", "personal, community and social networks"),
+    ("how much time should practitioners be given? is there anything on allowing enough time for assessment",
+     "time has to be allowed"),
+])
+def test_requests_counts_and_second_asks_are_answered(real_assistant, question, gold):
+    ans = real_assistant.ask(question)
+    assert not ans.abstained, ans.answer
+    assert gold in ans.answer.lower()
 
 
 @pytest.mark.parametrize("question, gold", [

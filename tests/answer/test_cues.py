@@ -30,3 +30,20 @@ def test_the_people_places_and_ages_of_a_case_are_case_details():
     # What a question asks about stays: a year, a count of things, a place asked about.
     assert case_details("What happened in 2019 to the 10 actions?") == (set(), set())
     assert case_details("What is the eligibility threshold in Scotland?") == (set(), set())
+
+
+def test_a_count_of_kinds_asked_for_is_a_list_length_not_a_number_to_find():
+    from assistant.answer.cues import key_terms
+
+    assert key_terms("what are the 3 kinds of strengths a council should look for?") == set()
+    assert key_terms("What are the two types of assets in a community?") == set()
+    assert "nine" in key_terms("What are the nine wellbeing areas?")  # a count that names the thing stays
+    assert "2017" in key_terms("What did the 2017 paper say?")
+
+
+def test_a_second_open_ask_is_told_from_a_numbers_only_question():
+    from assistant.answer.cues import open_ask
+
+    assert open_ask("how much time should practitioners be given? is there anything on allowing enough time")
+    assert not open_ask("How long does a carer's assessment last?")
+    assert not open_ask("How long does it last? How often is it reviewed?")  # both want a number

@@ -211,3 +211,18 @@ def test_every_candidate_gets_its_keyword_score_whatever_else_the_library_holds(
     shares = [p for p in pool if words & set(tokens(p.text))]
     assert shares and all(p.lexical > 0 for p in shares)
     assert any(p.lexical == 0 and words & set(tokens(p.text)) for p in top)  # before: zero outside BM25's top 5
+
+
+@pytest.mark.parametrize("question", ["list who the new strengths based areas paper is for",
+                                      "which people is the what next for strengths-based areas paper meant for"])
+def test_a_passage_cut_into_fragments_is_not_buried_by_its_sentences(real_settings, question):
+    """The audience passage of the strengths-based areas paper is one long list of roles; its pieces each match the
+    question far less than the whole passage does. Its best-sentence score is floored near the passage's own."""
+    from assistant.search.retrieve import Retriever
+    from assistant.search.understand import search
+
+    def found(settings):
+        return any("elected members" in p.text.lower() for p in search(Retriever(settings), question, 5))
+
+    assert found(real_settings)
+    assert not found(real_settings.model_copy(update={"sentence_floor": None}))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.search.understand import asking_sentence, keyword_weights, understand
 
 CASE = ("I am working with Mrs Adeyemi, who is 84 and lives alone in a flat above the shop she used to run. Her "
@@ -50,3 +52,32 @@ def test_a_vague_asking_sentence_leaves_the_case_notes_to_say_what_it_is_about()
     q = ("my client's daughter and neighbour have offered to help with shopping and meds. i want to put this in "
          "the plan. what do i need to check first")
     assert asking_sentence(q) == (q, "")
+
+
+NOTES = "I'm supporting a man in his seventies who cares for his wife. He is tired and his daughter lives abroad."
+
+
+@pytest.mark.parametrize("ask", ["What does the guidance say?", "what does the guidance say about the future?",
+                                 "Is that usual and is anything meant to help?", "What does the toolkit let us do?"])
+def test_an_ask_that_leans_on_the_case_notes_is_read_with_them(ask):
+    q = f"{NOTES} {ask}"
+    assert asking_sentence(q) == (q, "")
+
+
+def test_an_ask_that_says_what_it_is_about_still_leads():
+    ask = "What does the Care Act say about carers' assessments?"
+    assert asking_sentence(f"{NOTES} {ask}") == (ask, NOTES)
+
+
+def test_a_how_long_question_lifts_the_passage_that_says_a_length_of_time(real_retriever, monkeypatch):
+    import assistant.search.understand as understand_module
+
+    q = "how long has interest in strengths based approaches been growing"
+    gold = "over the last five years"
+    ranks, default = {}, understand_module.ANSWER_TYPE_BONUS
+    for bonus in (default, 0.0):
+        monkeypatch.setattr(understand_module, "ANSWER_TYPE_BONUS", bonus)
+        hits = understand_module.search(real_retriever, q, 5)
+        ranks[bonus] = next((p.rank for p in hits if gold in p.text), None)
+    assert ranks[default] == 1
+    assert ranks[0.0] is None or ranks[0.0] > 1  # without the lift the passage about interest alone leads
