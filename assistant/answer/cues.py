@@ -57,7 +57,9 @@ _CUES = (
     ("date", re.compile(r"^when (?:was|were|did)\b|\b(?:what|which) (?:year|date|month)\b|\bhow long ago\b", re.I)),
     ("time", re.compile(r"\brecent(?:ly)?\b|\blately\b|\bthese days\b|\bover time\b|\bnowadays\b", re.I)),
     ("author", re.compile(r"\b(?:who wrote|written by|who is the author|author of)\b", re.I)),
-    ("who", re.compile(r"^who\b|\bwhose\b|\b(?:job|role|position|post)\b|\bwhere does [\w\s]+ work\b"
+    # ("what's he listed as there", "his organisation": who someone is)
+    ("who", re.compile(r"^who\b|\bwhose\b|\b(?:job|role|position|post)\b|\bwhere does [\w\s]+ work\b|\blisted as\b"
+                       r"|\b(?:his|her) (?:organisation|organization|employer|charity|title)\b"
                        r"|\bwhich (?:organisations?|councils?|bodies|body|charit\w*|people)\b", re.I)),
     ("definition", re.compile(r"^(?:what|who) (?:is|are) (?:a |an |the )?[\w\s'-]{1,40}\??$|\bdefin\w*\b|"
                               r"\bmeaning of\b|\bwhat does [\w\s'-]+ mean\b", re.I)),

@@ -243,10 +243,12 @@ def within(passages: list[Passage], wider: list[Passage], doc_id: str) -> list[P
 def _with_person(retriever, fu: FollowUp) -> str:
     """'what's his job?' also searches the person's name: the author of the document it refers to, or for a
     document without one, the person the previous answer named last."""
-    doc = retriever.index.documents.get(fu.doc_ids[0]) if fu.continues and fu.doc_ids else None
+    doc = retriever.index.documents.get(fu.doc_ids[0]) if fu.continues and fu.doc_ids else \
+        retriever.index.documents.get(fu.named) if fu.named else None
     if doc is None or not wants_person(fu.question):
         return fu.query
-    person = doc.author or next(iter(fu.people), "")
+    # "is he quoted on the kids page too?": the person named before, not the named document's author
+    person = (doc.author if fu.continues else "") or next(iter(fu.people), "")
     if person and person.lower() not in fu.query.lower():
         return f"{fu.query} {person}"
     return fu.query
