@@ -34,7 +34,7 @@ from assistant.answer.sentences import (
     candidate_sentences,
     choose,
 )
-from assistant.search.followup import FollowUp, read_followup, wants_person
+from assistant.search.followup import FollowUp, elliptical, own_terms, read_followup, wants_person
 from assistant.search.query import (
     keyword_style,
     question_terms,
@@ -87,6 +87,7 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
     docs = retriever.index.documents
     asked, count, wants_list = list_request(question)  # "in 3 bullet points" says how, not what
     fu = settle(retriever, read_followup(asked, history, docs, similar=word_similarity(retriever)), settings)
+    fu = unfolded(fu)
     detail = document_detail(fu.question) if fu.refers_to_document and fu.doc_ids else ""
     doc = retriever.index.documents.get(fu.doc_ids[0]) if detail else None
     if doc is not None and getattr(doc, detail):  # "who published that guidance?": the document's own details
@@ -173,6 +174,20 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
             return FollowUp(fu.question, fu.question)
     if not fu.refers_to_document and _covers(retriever, prev, fu.own):
         return replace(fu, refers_to_document=True)
+    return fu
+
+
+SELF_SUFFICIENT = 3  # own words a message about the document in hand needs to be searched without the earlier turns
+
+
+def unfolded(fu: FollowUp) -> FollowUp:
+    """A message about the person of the document in hand ("does he reckon it'll save money quickly?") that has
+    words enough of its own is searched by them (and the person's name) alone, within that document: the earlier
+    questions' words ("who wrote…", "his role") only said who, and that is settled. ("What was it trying to move
+    away from?" keeps them: its "it" is the earlier topic, the Munro review, not only the document.)"""
+    if fu.continues and fu.refers_to_document and fu.doc_ids and not fu.named and wants_person(fu.own) and \
+            len(own_terms(fu.own)) >= SELF_SUFFICIENT and not elliptical(fu.own):
+        return replace(fu, query=fu.own)
     return fu
 
 

@@ -95,6 +95,11 @@ def new_topic_opener(question: str) -> str:
     return question[m.end():].strip() if m and m.end() < len(question) else question
 
 
+def elliptical(question: str) -> bool:
+    """Opens as an ellipsis ("and for children?", "what else…") or has too few words to stand alone."""
+    return bool(_ELLIPSIS.match(question)) or len(own_terms(question)) <= SHORT
+
+
 def refers_back(question: str) -> bool:
     """Points at something said before, opens as an ellipsis, or has too few words to stand alone."""
     return bool(_POINTER.search(question) or _ELLIPSIS.match(question) or len(own_terms(question)) <= SHORT)
