@@ -33,6 +33,9 @@ _AUTHORSHIP = re.compile(r"\b(?:written by|wrote|writes|author|says|said)\b", re
 _NAME = re.compile(r"(?<!^)\b[A-Z][a-z]+(?:\s+(?:of|for|and)?\s*[A-Z][a-z]+)+")
 _DEFINITION = re.compile(r"\b(?:is|are) (?:a|an|the)\b|\bdefined as\b|\brefers? to\b|\binvolves?\b|\bfocus(?:es)? on\b"
                          r"|\bmeans\b|\bsometimes called\b", re.I)
+_AUDIENCE = re.compile(r"\b(?:of interest to|aimed at|intended for|written for|designed for|useful (?:for|to)|"
+                       r"relevant (?:for|to))\b|\bfor (?:all )?(?:those|anyone|everyone|practitioners|managers|"
+                       r"commissioners|staff|leaders)\b", re.I)
 _EXAMPLES = re.compile(r"\b(?:can|may|might|could|would|will|often|usually|typically) include\b|\bincludes?\b|"
                        r"\bincluding\b|\bsuch as\b|\bfor (?:example|instance)\b|\be\.g\.", re.I)
 # Sentences that point elsewhere ("See also…", "Click…", "Read her blog here") name a source without saying
@@ -59,6 +62,10 @@ _CUES = (
     ("date", re.compile(r"^when (?:was|were|did)\b|\b(?:what|which) (?:year|date|month)\b|\bhow long ago\b", re.I)),
     ("time", re.compile(r"\brecent(?:ly)?\b|\blately\b|\bthese days\b|\bover time\b|\bnowadays\b", re.I)),
     ("author", re.compile(r"\b(?:who wrote|written by|who is the author|author of)\b", re.I)),
+    # "who's the strengths based areas paper aimed at?": its readers, not a person named in it
+    ("audience", re.compile(r"\baimed at\b|\bintended for\b|\btarget(?:ed)? (?:audience|at)\b|\bwho (?:is|'s|’s) "
+                            r"(?:it|this|that|the [\w\s'’-]{1,40}) (?:for|meant for|written for)\b|\bof interest to\b",
+                            re.I)),
     # ("what's he listed as there", "his organisation": who someone is)
     ("who", re.compile(r"^who\b|\bwhose\b|\b(?:job|role|position|post)\b|\bwhere does [\w\s]+ work\b|\blisted as\b"
                        r"|\b(?:his|her) (?:organisation|organization|employer|charity|title)\b"
@@ -72,8 +79,8 @@ _CUES = (
 
 
 def question_cue(question: str) -> str:
-    """What kind of answer the question wants: age, duration, frequency, quantity, date, time, author, who,
-    examples, definition, or ''."""
+    """What kind of answer the question wants: age, duration, frequency, quantity, date, time, author, audience,
+    who, examples, definition, or ''."""
     q = _LEAD_IN.sub("", question.strip())  # "and who launched it?" asks who, as "who launched it?" does
     return next((name for name, pattern in _CUES if pattern.search(q)), "")
 
@@ -101,6 +108,8 @@ def fits_cue(cue: str, text: str, author: str = "") -> bool:
         return bool(_ROLE.search(text) or _NAME.search(text))
     if cue == "definition":
         return bool(_DEFINITION.search(text))
+    if cue == "audience":  # "…will be of interest to all of those working in…", "aimed at…", "for practitioners…"
+        return bool(_AUDIENCE.search(text))
     if cue == "examples":  # "…can include knowledge, people, spaces…", "such as…", "for example…"
         return bool(_EXAMPLES.search(text))
     return True

@@ -17,7 +17,7 @@ _FORMAT = re.compile(
     r"|(?<=[?.])\s*(?:please\s+)?list (?:the |all )?[\w\s'’-]{1,30}$", re.I)
 # "what are the 3 kinds of strengths…": the number says how many items, not a number to look for
 _ITEMS = (r"(?:principles|features|steps|stages|elements|requirements|components|characteristics|ingredients|parts|"
-          r"types|kinds|values|things|ways|qualities|areas|sorts|categories)")
+          r"types|kinds|values|things|ways|qualities|sorts|categories)")
 _COUNTED = re.compile(r"^((?:what|which) (?:are|were) the |(?:what|which) |list the )(\d{1,2}|two|three|four|five|six|"
                       r"seven|eight|nine|ten)\s+(?=(?:main |key |core |different |basic )?" + _ITEMS + r"\b)", re.I)
 _LIST_VERB = re.compile(r"^\s*(?:please\s+)?(?:list|enumerate|name)\s+(?:all\s+)?(?:the\s+)?", re.I)
@@ -44,7 +44,9 @@ def list_request(question: str) -> tuple[str, int | None, bool]:
         count = c.group(2)
         n = n or (int(count) if count.isdigit() else _COUNT_WORDS.get(count.lower()))
         q, asked = c.group(1) + q[c.end():], True
-    if _LIST_VERB.match(q):
+    if (v := _LIST_VERB.match(q)) is not None and re.match(r"(?:who|what|which|where|how|when)\b", q[v.end():], re.I):
+        q, asked = q[v.end():], True  # "list who the paper is aimed at": the question after "list"
+    elif _LIST_VERB.match(q):
         # "which", not "what": "what are the X" would read as a request to define X
         q, asked = _LIST_VERB.sub("which are the ", q, count=1), True
     q = re.sub(r"\s+([?.!,])", r"\1", re.sub(r"\s{2,}", " ", q)).strip(" ,;:-–—") or question
