@@ -194,7 +194,8 @@ def unfolded(fu: FollowUp) -> FollowUp:
 def _covers(retriever, doc_id: str, message: str) -> bool:
     """The document has most of the message's own words (weighted by their rarity in English)."""
     doc = retriever.index.documents.get(doc_id)
-    weights = term_weights(message)
+    own = set(own_terms(message))  # "what else matters apart from…" is about what follows "apart from"
+    weights = {t: w for t, w in term_weights(message).items() if t in own}
     total = sum(weights.values())
     if doc is None or not total:
         return doc is not None

@@ -60,7 +60,8 @@ _ELLIPSIS = re.compile(r"^\s*(?:and|but|also|so|or|plus|then|what about|how abou
 _ASKING = frozenset(tokens("what which who whom whose when where why how does do did is are was were can could "
                            "should would will tell explain describe mean meaning guidance say says said according "
                            "about please pls give list example examples bullet bullets point points need want "
-                           "know anything thing stuff bit mention mentions talk talks", keep_stopwords=True))
+                           "know anything thing stuff bit mention mentions talk talks else apart besides matter matters",
+                           keep_stopwords=True))
 SHORT = 2  # a message with at most this many words of its own cannot be asked alone
 MAX_FOLD = 2  # earlier questions folded into a continuation's search at most
 

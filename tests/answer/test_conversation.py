@@ -145,3 +145,10 @@ def test_a_counted_kinds_question_is_a_list_request(real_assistant):
     ans = real_assistant.ask("which two kinds of strengths does the definitions page describe?")
     assert not ans.abstained and "social and community networks" in ans.answer
     assert ans.answer.startswith("- ")
+
+
+def test_what_else_apart_from_stays_in_the_document_in_hand(real_assistant):
+    a = _talk(real_assistant, ["what does the glossary say about the quality of the relationship?",
+                               "and what else matters apart from the relationship?"])
+    defs = "strengths-based-approaches-definitions"
+    assert a[0].citations[0].doc_id == defs and a[1].citations[0].doc_id == defs

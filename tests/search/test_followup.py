@@ -225,3 +225,9 @@ def test_he_in_a_message_naming_another_document_is_the_person_named_before():
     fu = read_followup("is she quoted in the housing and independent living note too? what is her role there",
                        _history(("who wrote the carers guide?", answer)), docs)
     assert fu.named == "housing-note" and not fu.continues and fu.people == ["Priya Shah"]
+
+
+def test_what_else_apart_from_asks_about_what_follows():
+    from assistant.search.followup import own_terms
+
+    assert own_terms("and what else matters apart from the relationship?") == ["relationship"]
