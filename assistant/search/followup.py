@@ -350,6 +350,10 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     query = _fold(own, earlier)
     if named and _SAME.search(asked) and (said := _QUOTED.search(_MARKERS.sub("", history[-1].content))):
         # "does the cyp page say the same thing?": what the other document says on what the last answer led with
+        # The document's own name says where to look, not what to look for ("care act" would favour sentences
+        # that mention the Act)
+        stems = _details(documents[named])[0]
+        own = " ".join(w for w in asked.split() if not (tokens(w) and set(tokens(w)) <= stems)) or asked
         query = _fold(own, said.group(1))
     pointer = bool(_POINTER.search(asked))
     weak = pointer and not elliptical and not _PERSON.search(asked) and not _THAT_DOCUMENT.search(asked)
