@@ -78,7 +78,8 @@ def _quote(s: Sentence) -> Quote:
 
 
 _ANAPHOR = re.compile(r"^(?:(?:hence|thus|therefore|so),?\s+)?(?:this|these|those|it|its|it’s|it's|they|their|such|"
-                      r"as such|that)\b|^(?:hence|thus|therefore)\b", re.I)
+                      r"as such|that)\b|^(?:hence|thus|therefore)\b|^(?:key|central|crucial|essential) to (?:this|that)\b",
+                      re.I)
 _DOC_NOUN = re.compile(r"^(?:this|these) (?:(?:new|latest|recent|updated|short|quick|full|original|online) )?(?:guide|guidance|report|paper|blog|document|glossary|publication|page|"
                        r"article|toolkit|briefing)s?\b", re.I)
 
@@ -154,15 +155,18 @@ def source_name(p: Passage) -> str:
 
 
 # A question about a document's own details: which detail it asks for, and how the answer says it.
-_DETAILS = (("author", re.compile(r"\bwho (?:wrote|is the author of|authored)\b|\bwritten by\b|\bauthor\b", re.I),
+_DOCUMENT_NOUNS = r"(?:document|doc|report|guidance|guide|blog|page|paper|piece|article|post|press release|release)"
+_DETAILS = (("author", re.compile(r"\bwho (?:wrote|is the author of|authored)\b|\bwritten by\b|\bauthor\b|"
+                                  r"\bwhose " + _DOCUMENT_NOUNS + r"\b", re.I),
              "was written by"),
             ("publisher", re.compile(r"\bwho (?:published|publishes|puts? out|issued|produced)\b|\bpublisher\b",
                                      re.I), "is published by"),
             ("date", re.compile(r"\bwhen (?:was|is|did) (?:it|that|this|the \w+) (?:published|written|come out|"
                                 r"released|issued)\b|\bpublication date\b", re.I), "is dated"),
             # "what's it called?", "what is the title of that report?" (the document in hand, not a term in it)
-            ("title", re.compile(r"\bwhat(?:'s|’s| is| was) (?:it|that|this|the (?:\w+ )?(?:document|doc|report|"
-                                 r"guidance|guide|blog|page|paper|piece|article)) (?:\w+ )?called\b|\b(?:title|name) "
+            # ("what was that version called?" asks about something the document names, not the document)
+            ("title", re.compile(r"\bwhat(?:s|'s|’s| is| was) (?:it|that|this|(?:that|this|the)(?: \w+)? " + _DOCUMENT_NOUNS +
+                                 r") (?:(?:actually|even|again|officially|now) )?called\b|\b(?:title|name) "
                                  r"of (?:it|that|this)\b|\bwhat(?:'s|’s| is) (?:its|the) (?:title|name)\b", re.I),
              "is the title of the document"))  # (worded in detail_answer)
 
@@ -188,8 +192,25 @@ def detail_answer(question: str, query: str, doc: Document, detail: str) -> Answ
     cite = Citation(marker="[1]", chunk_id=f"{doc.doc_id}#{detail}", doc_id=doc.doc_id, title=doc.title,
                     publisher=doc.publisher, url=doc.url, quote=value, start=0, end=0,
                     section="Document details", source_field=detail)
-    return Answer(question=question, answer=f"“{doc.title}” {verb} {value}. [1]", abstained=False,
-                  citations=[cite], searched_query=query)
+    text, cites = f"“{doc.title}” {verb} {value}. [1]", [cite]
+    if detail == "author" and (where := _naming_sentence(doc, value)) is not None:
+        # where the document itself says who wrote it ("…, says Ewan King, Director of…"): his role comes too
+        s, e = where
+        cites.append(cite.model_copy(update={"marker": "[2]", "chunk_id": f"{doc.doc_id}@{s}", "quote": doc.text[s:e],
+                                             "start": s, "end": e, "section": "", "source_field": ""}))
+        text += f" The document says: “{doc.text[s:e]}” [2]"
+    return Answer(question=question, answer=text, abstained=False, citations=cites, searched_query=query)
+
+
+def _naming_sentence(doc: Document, name: str) -> tuple[int, int] | None:
+    """The first sentence of the document that names the person (a sentence, not a heading or a fragment)."""
+    at = doc.text.find(name)
+    while at >= 0:
+        for s, e in sentence_spans(doc.text, doc.text.rfind("\n", 0, at) + 1, doc.text.find("\n", at) % (len(doc.text) + 1)):
+            if s <= at < e and sentence_kind(doc.text, s, e) in ("sentence", "byline"):
+                return s, e
+        at = doc.text.find(name, at + len(name))
+    return None
 
 
 def _mask_inner_stops(m: re.Match) -> str:

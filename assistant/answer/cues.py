@@ -33,6 +33,11 @@ _AUTHORSHIP = re.compile(r"\b(?:written by|wrote|writes|author|says|said)\b", re
 _NAME = re.compile(r"(?<!^)\b[A-Z][a-z]+(?:\s+(?:of|for|and)?\s*[A-Z][a-z]+)+")
 _DEFINITION = re.compile(r"\b(?:is|are) (?:a|an|the)\b|\bdefined as\b|\brefers? to\b|\binvolves?\b|\bfocus(?:es)? on\b"
                          r"|\bmeans\b|\bsometimes called\b", re.I)
+_AUDIENCE = re.compile(r"\b(?:of interest to|aimed at|intended for|written for|designed for|useful (?:for|to)|"
+                       r"relevant (?:for|to))\b|\bfor (?:all )?(?:those|anyone|everyone|practitioners|managers|"
+                       r"commissioners|staff|leaders)\b", re.I)
+_EXAMPLES = re.compile(r"\b(?:can|may|might|could|would|will|often|usually|typically) include\b|\bincludes?\b|"
+                       r"\bincluding\b|\bsuch as\b|\bfor (?:example|instance)\b|\be\.g\.", re.I)
 # Sentences that point elsewhere ("See also…", "Click…", "Read her blog here") name a source without saying
 # what it says: they answer a search for the name, never a question about its content.
 _NAVIGATION = re.compile(r"^(?:see also|see |click|read (?:more|her|his|their|our|the)|watch|listen|"
@@ -57,16 +62,25 @@ _CUES = (
     ("date", re.compile(r"^when (?:was|were|did)\b|\b(?:what|which) (?:year|date|month)\b|\bhow long ago\b", re.I)),
     ("time", re.compile(r"\brecent(?:ly)?\b|\blately\b|\bthese days\b|\bover time\b|\bnowadays\b", re.I)),
     ("author", re.compile(r"\b(?:who wrote|written by|who is the author|author of)\b", re.I)),
-    ("who", re.compile(r"^who\b|\bwhose\b|\b(?:job|role|position|post)\b|\bwhere does [\w\s]+ work\b"
+    # "who's the strengths based areas paper aimed at?": its readers, not a person named in it
+    ("audience", re.compile(r"\baimed at\b|\bintended for\b|\btarget(?:ed)? (?:audience|at)\b|\bwho (?:is|'s|’s) "
+                            r"(?:it|this|that|the [\w\s'’-]{1,40}) (?:for|meant for|written for)\b|\bof interest to\b",
+                            re.I)),
+    # ("what's he listed as there", "his organisation": who someone is)
+    ("who", re.compile(r"^who\b|\bwhose\b|\b(?:job|role|position|post)\b|\bwhere does [\w\s]+ work\b|\blisted as\b"
+                       r"|\b(?:his|her) (?:organisation|organization|employer|charity|title)\b"
                        r"|\bwhich (?:organisations?|councils?|bodies|body|charit\w*|people)\b", re.I)),
+    # "what sort of things count as community assets?": examples, answered by what the guidance says X includes
+    ("examples", re.compile(r"\bwhat (?:sorts?|kinds?|types?) of (?:things?|stuff)\b|\bwhat counts? as\b|"
+                            r"\bexamples? of\b|\bwhat (?:can|might|could|would|does|do) [\w\s'’-]{1,40} include\b", re.I)),
     ("definition", re.compile(r"^(?:what|who) (?:is|are) (?:a |an |the )?[\w\s'-]{1,40}\??$|\bdefin\w*\b|"
                               r"\bmeaning of\b|\bwhat does [\w\s'-]+ mean\b", re.I)),
 )
 
 
 def question_cue(question: str) -> str:
-    """What kind of answer the question wants: age, duration, frequency, quantity, date, time, author, who,
-    definition, or ''."""
+    """What kind of answer the question wants: age, duration, frequency, quantity, date, time, author, audience,
+    who, examples, definition, or ''."""
     q = _LEAD_IN.sub("", question.strip())  # "and who launched it?" asks who, as "who launched it?" does
     return next((name for name, pattern in _CUES if pattern.search(q)), "")
 
@@ -102,6 +116,10 @@ def fits_cue(cue: str, text: str, author: str = "") -> bool:
         return bool(_ROLE.search(text) or _NAME.search(text))
     if cue == "definition":
         return bool(_DEFINITION.search(text))
+    if cue == "audience":  # "…will be of interest to all of those working in…", "aimed at…", "for practitioners…"
+        return bool(_AUDIENCE.search(text))
+    if cue == "examples":  # "…can include knowledge, people, spaces…", "such as…", "for example…"
+        return bool(_EXAMPLES.search(text))
     return True
 
 
@@ -225,7 +243,7 @@ def case_details(question: str) -> tuple[set[str], set[str]]:
 # "See also…" answers it.
 _ASKS_POINTER = re.compile(r"\b(?:point(?:s|ing)? (?:\w+ )?(?:to|at)|refer(?:s|red)? (?:\w+ )?to|signpost\w*|"
                            r"(?:else|further|more) (?:\w+ )?(?:to )?read|recommend(?:s|ed)? reading|"
-                           r"links? to|further (?:information|reading)|resources?|where can i (?:find|read)|"
+                           r"links? to|(?:does|do|did) [\w\s'’-]{0,30}\bmention|further (?:information|reading)|resources?|where can i (?:find|read)|"
                            r"(?:is|are) there (?:a|an|any|some) (?:[\w'’-]+ ){0,3}(?:guides?|guidance|documents?|"
                            r"reports?|toolkits?|papers?|frameworks?|evidence))\b", re.I)
 

@@ -34,7 +34,7 @@ from assistant.answer.sentences import (
     candidate_sentences,
     choose,
 )
-from assistant.search.followup import FollowUp, read_followup, wants_person
+from assistant.search.followup import FollowUp, elliptical, own_terms, read_followup, wants_person
 from assistant.search.query import (
     keyword_style,
     question_terms,
@@ -87,6 +87,7 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
     docs = retriever.index.documents
     asked, count, wants_list = list_request(question)  # "in 3 bullet points" says how, not what
     fu = settle(retriever, read_followup(asked, history, docs, similar=word_similarity(retriever)), settings)
+    fu = unfolded(fu)
     detail = document_detail(fu.question) if fu.refers_to_document and fu.doc_ids else ""
     doc = retriever.index.documents.get(fu.doc_ids[0]) if detail else None
     if doc is not None and getattr(doc, detail):  # "who published that guidance?": the document's own details
@@ -176,10 +177,25 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
     return fu
 
 
+SELF_SUFFICIENT = 3  # own words a message about the document in hand needs to be searched without the earlier turns
+
+
+def unfolded(fu: FollowUp) -> FollowUp:
+    """A message about the person of the document in hand ("does he reckon it'll save money quickly?") that has
+    words enough of its own is searched by them (and the person's name) alone, within that document: the earlier
+    questions' words ("who wrote…", "his role") only said who, and that is settled. ("What was it trying to move
+    away from?" keeps them: its "it" is the earlier topic, the Munro review, not only the document.)"""
+    if fu.continues and fu.refers_to_document and fu.doc_ids and not fu.named and wants_person(fu.own) and \
+            len(own_terms(fu.own)) >= SELF_SUFFICIENT and not elliptical(fu.own):
+        return replace(fu, query=fu.own)
+    return fu
+
+
 def _covers(retriever, doc_id: str, message: str) -> bool:
     """The document has most of the message's own words (weighted by their rarity in English)."""
     doc = retriever.index.documents.get(doc_id)
-    weights = term_weights(message)
+    own = set(own_terms(message))  # "what else matters apart from…" is about what follows "apart from"
+    weights = {t: w for t, w in term_weights(message).items() if t in own}
     total = sum(weights.values())
     if doc is None or not total:
         return doc is not None
@@ -243,10 +259,12 @@ def within(passages: list[Passage], wider: list[Passage], doc_id: str) -> list[P
 def _with_person(retriever, fu: FollowUp) -> str:
     """'what's his job?' also searches the person's name: the author of the document it refers to, or for a
     document without one, the person the previous answer named last."""
-    doc = retriever.index.documents.get(fu.doc_ids[0]) if fu.continues and fu.doc_ids else None
+    doc = retriever.index.documents.get(fu.doc_ids[0]) if fu.continues and fu.doc_ids else \
+        retriever.index.documents.get(fu.named) if fu.named else None
     if doc is None or not wants_person(fu.question):
         return fu.query
-    person = doc.author or next(iter(fu.people), "")
+    # "is he quoted on the kids page too?": the person named before, not the named document's author
+    person = (doc.author if fu.continues else "") or next(iter(fu.people), "")
     if person and person.lower() not in fu.query.lower():
         return f"{fu.query} {person}"
     return fu.query

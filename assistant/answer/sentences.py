@@ -180,8 +180,9 @@ def choose(cands: list[Sentence], limit: int, keyword: bool = False, pointers: b
         if any(_similar(c, o) for o in chosen):
             continue
         chosen.append(c)
-        follow = _continuation(c, usable) if len(c.text) < SHORT_SENTENCE and len(chosen) < limit else None
-        if follow is not None and not any(_similar(follow, o) for o in chosen):
+        follow = _continuation(c, usable) if len(chosen) < limit else None
+        if follow is not None and not any(_similar(follow, o) for o in chosen) and \
+                (len(c.text) < SHORT_SENTENCE and c.toks & follow.toks or _carries_on(follow)):
             chosen.append(follow)
     return chosen
 
@@ -198,11 +199,21 @@ def _answering_first(usable: list[Sentence]) -> list[Sentence]:
 
 
 def _continuation(c: Sentence, cands: list[Sentence]) -> Sentence | None:
-    """The next sentence of a short one's passage when it carries on the same topic (shares a distinctive word):
-    "…follows previous studies into asset-based areas." → "The asset-based area, published in 2017, …"."""
+    """The next sentence of the chosen one's passage (brought when a short one carries on the same topic, sharing a
+    distinctive word: "…follows previous studies into asset-based areas." → "The asset-based area, published in
+    2017, …"; or when it turns or completes the point: _carries_on)."""
     after = [o for o in cands if o.passage.chunk_id == c.passage.chunk_id and o.start >= c.end]
-    nxt = min(after, key=lambda o: o.start, default=None)
-    return nxt if nxt is not None and c.toks & nxt.toks else None
+    return min(after, key=lambda o: o.start, default=None)
+
+
+# A next sentence that turns the point ("But these people always have strengths too") or says what the one before
+# is for ("Its goal is to…") finishes what the chosen sentence starts, when it has some of the question's words.
+_CARRIES_ON = re.compile(r"^(?:but|however|yet|its (?:aim|goal|purpose|objective)|the (?:aim|goal|purpose) of this)\b",
+                         re.I)
+
+
+def _carries_on(follow: Sentence) -> bool:
+    return bool(_CARRIES_ON.match(follow.text)) and follow.overlap > 0
 
 
 def _similar(a: Sentence, b: Sentence) -> bool:

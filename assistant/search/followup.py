@@ -49,6 +49,9 @@ _THAT_DOCUMENT = re.compile(r"\b(?:that|this|the same|same|the above)\s+(?:doc|d
 # it is resolved to the document, since "page" or "report" says where to look, not what to look for.
 _IN_THAT_DOCUMENT = re.compile(r"\s*\b(?:(?:in|on|from|of|by|about|for|within|inside)\s+)?"
                                + _THAT_DOCUMENT.pattern[2:], re.I)
+# "does the cyp page say the same thing?", "is that the same on the care act page?": the same point, elsewhere
+_SAME = re.compile(r"\b(?:say|says|said|mention|mentions|have|has|state|states)\s+(?:the\s+)?(?:same|similar)\b|"
+                   r"\b(?:the\s+)?same\s+(?:thing\s+)?(?:on|in|for)\s+the\b|\bsame thing\b|\bagree\b", re.I)
 _PERSON = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.I)
 # Openings that only make sense after something: "and for children?", "what about…", "rather than?".
 _ELLIPSIS = re.compile(r"^\s*(?:and|but|also|so|or|plus|then|what about|how about|what else|rather than|"
@@ -57,7 +60,8 @@ _ELLIPSIS = re.compile(r"^\s*(?:and|but|also|so|or|plus|then|what about|how abou
 _ASKING = frozenset(tokens("what which who whom whose when where why how does do did is are was were can could "
                            "should would will tell explain describe mean meaning guidance say says said according "
                            "about please pls give list example examples bullet bullets point points need want "
-                           "know anything thing stuff bit mention mentions talk talks", keep_stopwords=True))
+                           "know anything thing stuff bit mention mentions talk talks else apart besides matter matters",
+                           keep_stopwords=True))
 SHORT = 2  # a message with at most this many words of its own cannot be asked alone
 MAX_FOLD = 2  # earlier questions folded into a continuation's search at most
 
@@ -92,6 +96,11 @@ def new_topic_opener(question: str) -> str:
     return question[m.end():].strip() if m and m.end() < len(question) else question
 
 
+def elliptical(question: str) -> bool:
+    """Opens as an ellipsis ("and for children?", "what else…") or has too few words to stand alone."""
+    return bool(_ELLIPSIS.match(question)) or len(own_terms(question)) <= SHORT
+
+
 def refers_back(question: str) -> bool:
     """Points at something said before, opens as an ellipsis, or has too few words to stand alone."""
     return bool(_POINTER.search(question) or _ELLIPSIS.match(question) or len(own_terms(question)) <= SHORT)
@@ -111,12 +120,12 @@ NEAR = 0.7  # a word describes a document when it is this close in meaning to a 
 _DESCRIBE_WORDS = 3  # words before the noun read as its description
 
 
-def _details(doc: Document) -> tuple[set[str], list[str]]:
+def _details(doc: Document) -> tuple[set[str], list[str], set[str]]:
     """The words a document is described by (its title, publisher, author, aliases, audience and type): as
-    tokens, and as written (for comparing meanings)."""
+    tokens, as written (for comparing meanings), and the initialisms of its title and aliases ("cyp")."""
     text = " ".join([doc.title, doc.publisher, doc.author, *doc.aliases, *doc.audience, doc.doc_type])
     written = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", text) if tokens(w)]
-    return set(tokens(text.replace("-", " "))), list(dict.fromkeys(written))
+    return set(tokens(text.replace("-", " "))), list(dict.fromkeys(written)), initialisms(doc)
 
 
 def described_document(question: str, documents: Mapping[str, Document], similar: Similar | None = None) -> str:
@@ -134,6 +143,10 @@ def described_document(question: str, documents: Mapping[str, Document], similar
             if not tokens(w):
                 break
             words.insert(0, w.lower())
+        # An abbreviation the library uses throughout ("the SBA guidance") says nothing about which document
+        short = _library_short_words(documents)
+        words = [w for w in words if not (len(w) < 5 and short.get(w, 0) > 1
+                                         and not any(set(tokens(w)) <= det[0] for det in details.values()))]
         generic = bool(set(tokens(m.group(1), keep_stopwords=True)) & _GENERIC_NOUNS)
         noun = [] if generic else tokens(m.group(1))
         if not words:
@@ -142,14 +155,65 @@ def described_document(question: str, documents: Mapping[str, Document], similar
         # before it also by meaning ("kids": children).
         fits = [d for d, det in details.items()
                 if set(noun) <= det[0] and all(_describes(w, det, similar) for w in words)]
+        if len(fits) > 1:  # "the care act page": the one whose details have the words side by side
+            fits = [d for d in fits if _adjacent(words, documents[d])] or fits
         if len(fits) == 1:
             return fits[0]
     return ""
 
 
-def _describes(word: str, details: tuple[set[str], list[str]], similar: Similar | None) -> bool:
-    stems, written = details
-    if set(tokens(word)) <= stems:
+def _library_short_words(documents: Mapping[str, Document]) -> dict[str, int]:
+    """How many documents use each short word (2–4 letters, a plural 's' dropped), as a word of their text."""
+    return _short_words(tuple((d, doc.text) for d, doc in documents.items()))
+
+
+@functools.lru_cache(maxsize=4)
+def _short_words(texts: tuple[tuple[str, str], ...]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for _, text in texts:
+        for w in {m.lower() for m in re.findall(r"\b([A-Za-z]{2,4}?)s?\b", text)}:
+            counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def _detail_phrases(doc: Document) -> list[list[str]]:
+    """Each of a document's details as its words in order ("Care Act 2014 guidance": care, act, 2014, guidance)."""
+    return [[w.lower() for w in re.findall(r"[A-Za-z0-9]+", p)]
+            for p in (doc.title, doc.publisher, doc.author, *doc.aliases) if p]
+
+
+def _adjacent(words: list[str], doc: Document) -> bool:
+    """The words (two or more) appear in this order, side by side, in one of the document's details."""
+    want = [t for w in words for t in tokens(w.replace("-", " "))]
+    if len(want) < 2:
+        return False
+    for phrase in _detail_phrases(doc):
+        toks = [tokens(w) for w in phrase]
+        flat = [t[0] for t in toks if t]
+        if any(flat[i:i + len(want)] == want for i in range(len(flat) - len(want) + 1)):
+            return True
+    return False
+
+
+def initialisms(doc: Document) -> set[str]:
+    """Short forms a document's details can be written as: the initials of two to four words side by side in its
+    title or an alias ("children, young people" -> "cyp", "Strengths-based approaches" -> "sba")."""
+    out = set()
+    for p in (doc.title, *doc.aliases):
+        if not p:
+            continue
+        words = re.findall(r"[A-Za-z]+", p)
+        for i in range(len(words)):
+            for n in (2, 3, 4):
+                run = words[i:i + n]
+                if len(run) == n:
+                    out.add("".join(w[0] for w in run).lower())
+    return out
+
+
+def _describes(word: str, details: tuple[set[str], list[str], set[str]], similar: Similar | None) -> bool:
+    stems, written, short = details
+    if set(tokens(word)) <= stems or (2 < len(word) < 5 and word.lower() in short):
         return True
     return similar is not None and bool(written) and similar(word, written) >= NEAR
 
@@ -184,17 +248,30 @@ def cited_documents(turn: Turn, documents: Mapping[str, Document]) -> list[str]:
     if turn.doc_ids:
         return [d for d in dict.fromkeys(turn.doc_ids) if d in documents]
     text = _MARKERS.sub("", turn.content)
-    pieces = _QUOTED.findall(text) or re.split(r"(?<=[.!?:])\s+|\n+", text)
+    quoted = list(_QUOTED.finditer(text))
+    pieces = [(m.group(1), m.start()) for m in quoted] or \
+        [(piece, 0) for piece in re.split(r"(?<=[.!?:])\s+|\n+", text)]
     norm = {d: normalise(doc.text) for d, doc in documents.items()}
     titles = {d: normalise(doc.title) for d, doc in documents.items()}
     out: list[str] = []
-    for piece in pieces:
+    for piece, at in pieces:
         p = normalise(re.sub(r"^[-•*]\s+", "", piece.strip()))
         if len(p) < 12:
             continue
         hit = [d for d, t in norm.items() if p in t] or [d for d, t in titles.items() if p == t]
+        if len(hit) > 1:  # a sentence two documents share: the one the answer names as its source
+            hit = _attributed(text[:at], hit, documents) or hit
         out.extend(d for d in hit if d not in out)
     return out
+
+
+def _attributed(before: str, hit: list[str], documents: Mapping[str, Document]) -> list[str]:
+    """Of the documents a quote is found in, the one whose title the answer names last before the quote
+    ("<title> says: “…”")."""
+    said = normalise(before)
+    where = {d: said.rfind(normalise(re.sub(r"[?!]", "", documents[d].title)).strip(" .:;'’")) for d in hit}
+    best = max(where.values())
+    return [d for d, at in where.items() if at == best] if best >= 0 else []
 
 
 _NAME = re.compile(r"\b[A-Z][a-z’']+(?:[ -][A-Z][a-z’']+){1,2}\b")
@@ -258,8 +335,9 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     if named and named not in prev_docs and (not elliptical and len(own_terms(asked)) > SHORT + 1 or
                                              len(_besides_name(asked, documents[named])) > SHORT):
         # names another document and stands on its own ("and in the kids guidance what is an SBA essentially?",
-        # not "and in the strengths-based areas report?", which has nothing to ask but the name)
-        return FollowUp(asked, asked, named=named)
+        # not "and in the strengths-based areas report?", which has nothing to ask but the name). "Is he quoted
+        # on the kids page too?": the person is still the one the previous answer named.
+        return FollowUp(asked, asked, named=named, people=_people_named(asked, history, users, prev_docs, documents))
     if named and _THAT_DOCUMENT.search(asked) and prev_docs:
         named = ""  # "who is Alex Fox in that doc?": the name is a person's, the document is the last one's
     own = _without_document(asked) if prev_docs and not named else asked
@@ -270,18 +348,32 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     earlier = read_followup(history[last].content, history[:last], documents, depth + 1, similar).query \
         if depth < MAX_FOLD and len(own_terms(before)) <= SHORT else before
     query = _fold(own, earlier)
+    if named and _SAME.search(asked) and (said := _QUOTED.search(_MARKERS.sub("", history[-1].content))):
+        # "does the cyp page say the same thing?": what the other document says on what the last answer led with
+        # The document's own name says where to look, not what to look for ("care act" would favour sentences
+        # that mention the Act)
+        stems = _details(documents[named])[0]
+        own = " ".join(w for w in asked.split() if not (tokens(w) and set(tokens(w)) <= stems)) or asked
+        query = _fold(own, said.group(1))
     pointer = bool(_POINTER.search(asked))
     weak = pointer and not elliptical and not _PERSON.search(asked) and not _THAT_DOCUMENT.search(asked)
-    answered = next((t.content for t in history[last + 1:] if t.role == "assistant"), "")
-    people = named_people(answered, [documents[d] for d in prev_docs], documents) \
-        if _PERSON.search(asked) and prev_docs else []
+    people = _people_named(asked, history, users, prev_docs, documents)
     return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own,
                     people, weak)
 
 
+def _people_named(asked: str, history: list[Turn], users: list[int], prev_docs: list[str],
+                  documents: Mapping[str, Document]) -> list[str]:
+    """For a message about "he / his job", the people the previous answer names (its documents' authors first)."""
+    if not _PERSON.search(asked) or not prev_docs:
+        return []
+    answered = next((t.content for t in history[users[-1] + 1:] if t.role == "assistant"), "")
+    return named_people(answered, [documents[d] for d in prev_docs], documents)
+
+
 def _besides_name(question: str, doc: Document) -> list[str]:
     """The message's own words other than the words of the document's details it names it by."""
-    stems, _ = _details(doc)
+    stems, _, _ = _details(doc)
     return [t for t in own_terms(question) if t not in stems and t not in _GENERIC_NOUNS
             and not _DOC_NOUN.fullmatch(t)]
 

@@ -10,11 +10,16 @@ _COUNT_WORDS = {w: n for n, w in enumerate("one two three four five six seven ei
 # "in 3 bullet points", "bullet points pls", "as a list", "list them": how to show the answer, not what about.
 _FORMAT = re.compile(
     r"[\s,;:.–—-]*\b(?:(?:in|as|with|into|using|give me|use)\s+)?(?:a\s+|some\s+)?(?:(\d{1,2}|one|two|three|four|five|"
-    r"six|seven|eight|nine|ten)\s+)?(?:short\s+|key\s+|main\s+)?(?:bullet(?:ed)?[\s-]*(?:points?|list)?|bullets|"
-    r"dot points|list form)(?:\s+(?:pls|please|thanks|thx))?\b[\s.!]*"
+    r"six|seven|eight|nine|ten)\s+)?(?:short\s+|key\s+|main\s+|quick\s+|brief\s+)?(?:bullet(?:ed)?[\s-]*(?:points?|list)?"
+    r"(?:\s+of(?=\s+(?:the|all)\b))?|bullets|dot points|list form)(?:\s+(?:pls|please|thanks|thx))?\b[\s.!]*"
     r"|[\s,;:.–—-]*\b(?:as|in) a (?:short )?list\b[\s.!]*"
     r"|[\s,;:.–—-]*\blist (?:them|these|those|it|pls|please)\b[\s.!]*(?:pls|please)?"
     r"|(?<=[?.])\s*(?:please\s+)?list (?:the |all )?[\w\s'’-]{1,30}$", re.I)
+# "what are the 3 kinds of strengths…": the number says how many items, not a number to look for
+_ITEMS = (r"(?:principles|features|steps|stages|elements|requirements|components|characteristics|ingredients|parts|"
+          r"types|kinds|values|things|ways|qualities|sorts|categories)")
+_COUNTED = re.compile(r"^((?:what|which) (?:are|were) the |(?:what|which) |list the )(\d{1,2}|two|three|four|five|six|"
+                      r"seven|eight|nine|ten)\s+(?=(?:main |key |core |different |basic )?" + _ITEMS + r"\b)", re.I)
 _LIST_VERB = re.compile(r"^\s*(?:please\s+)?(?:list|enumerate|name)\s+(?:all\s+)?(?:the\s+)?", re.I)
 _LIST_SHAPE = re.compile(r"^(?:what|which) (?:are|were) (?:the |its |their )?(?:main |key |core |different |basic "
                          r"|essential )?(?:principles|features|steps|stages|elements|requirements|components|"
@@ -35,10 +40,18 @@ def list_request(question: str) -> tuple[str, int | None, bool]:
             n = int(count) if count.isdigit() else _COUNT_WORDS.get(count.lower())
         q = (q[:m.start()] + " " + q[m.end():]).strip()
         m = _FORMAT.search(q)
-    if _LIST_VERB.match(q):
+    if (c := _COUNTED.match(q)) is not None:
+        count = c.group(2)
+        n = n or (int(count) if count.isdigit() else _COUNT_WORDS.get(count.lower()))
+        q, asked = c.group(1) + q[c.end():], True
+    if (v := _LIST_VERB.match(q)) is not None and re.match(r"(?:who|what|which|where|how|when)\b", q[v.end():], re.I):
+        q, asked = q[v.end():], True  # "list who the paper is aimed at": the question after "list"
+    elif _LIST_VERB.match(q):
         # "which", not "what": "what are the X" would read as a request to define X
         q, asked = _LIST_VERB.sub("which are the ", q, count=1), True
     q = re.sub(r"\s+([?.!,])", r"\1", re.sub(r"\s{2,}", " ", q)).strip(" ,;:-–—") or question
+    if asked and re.match(r"(?:all )?the\b", q, re.I):
+        q = "what are " + q  # "give me a bullet list of the kinds of assets…": a question, not a search-box query
     if q[-1:] not in "?.!" and question.rstrip()[-1:] == "?":
         q += "?"
     return q, n, asked or bool(_LIST_SHAPE.match(q))

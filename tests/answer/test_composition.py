@@ -133,3 +133,31 @@ def test_a_follow_up_that_starts_with_and_asks_what_its_question_word_asks():
 def test_an_abbreviation_as_written_counts_where_the_guidance_writes_it_so(real_assistant):
     ans = real_assistant.ask("Does the glossary point to anything from NICE on outcomes?")
     assert not ans.abstained and "NICE" in ans.answer
+
+
+def test_a_next_sentence_that_turns_or_completes_the_point_comes_with_it():
+    text = ("People who use care often face huge challenges and difficult problems in their lives today. "
+            "But these people always have strengths and resources too. Councils meet monthly.")
+    p = Passage(rank=1, chunk_id="c0", doc_id="d0", title="T", text=text, score=0.0, start=0, end=len(text))
+    spans = sentence_spans(text)
+    cands = [Sentence(p, s, e, text[s:e], score, set(text[s:e].lower().split()), overlap=ov)
+             for (s, e), score, ov in zip(spans, (0.9, 0.3, 0.2), (0.6, 0.2, 0.0))]
+    chosen = choose(cands, 3)
+    assert [c.text for c in chosen] == [cands[0].text, cands[1].text]  # "But…" though it scores far lower
+    plain = [cands[0], Sentence(p, spans[2][0], spans[2][1], "Councils meet monthly in every area of England.",
+                                0.2, {"councils"}, overlap=0.3)]
+    assert choose(plain, 3) == [plain[0]]  # an ordinary next sentence does not
+
+
+def test_key_to_this_brings_the_sentence_it_leans_on(real_assistant):
+    docs = real_assistant.index.documents
+    found = 0
+    for doc in docs.values():
+        for s, e in sentence_spans(doc.text):
+            if doc.text[s:e].startswith("Key to this"):
+                p = Passage(rank=1, chunk_id="x", doc_id=doc.doc_id, title=doc.title, text=doc.text[s:e],
+                            score=0.0, start=s, end=e)
+                quotes = with_antecedents([Sentence(p, s, e, doc.text[s:e], 1.0, set())], docs)
+                assert len(quotes) == 2 and quotes[0].end <= s, doc.doc_id
+                found += 1
+    assert found >= 2  # the blog and the children's guidance both have one

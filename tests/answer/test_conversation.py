@@ -118,3 +118,37 @@ def test_a_title_that_ends_in_a_question_mark_is_one_cited_sentence(real_assista
     a = _talk(real_assistant, ["what did the asset-based area describe in 2017", "what's it called?"])
     assert a[1].citations[0].doc_id == AREAS and a[1].citations[0].source_field == "title"
     assert len(split_answer_sentences(a[1].answer)) == 1  # _talk checks each sentence ends on its marker
+
+
+def test_he_is_searched_by_the_messages_own_words_within_his_document(real_assistant):
+    a = _talk(real_assistant, ["Who wrote the blog Looking for strengths at the heart of social care?",
+                               "where does he work?",
+                               "does he think it will cut costs fast?"])
+    assert a[2].citations[0].doc_id == BLOG and "sustained investment" in a[2].answer
+    assert "Ewan King" in a[2].searched_query and "wrote" not in a[2].searched_query  # who he is is settled
+
+
+def test_does_another_document_say_the_same(real_assistant):
+    a = _talk(real_assistant, ["what does Ewan King's blog say about whole-system change?",
+                               "does the cyp guidance say the same?"])  # children and young people: by its initials
+    assert a[0].citations[0].doc_id == BLOG
+    assert a[1].citations[0].doc_id == KIDS and "whole-system and whole-organisation change" in a[1].answer
+
+
+def test_whose_blog_is_answered_from_its_details_and_where_it_names_its_author(real_assistant):
+    a = _talk(real_assistant, ["what does the GOV.UK blog say about form filling?", "whose blog is that?"])
+    assert a[1].citations[0].source_field == "author" and "Ewan King" in a[1].answer
+    assert "Director of Business Development" in a[1].answer  # the blog's own sentence, quoted and cited [2]
+
+
+def test_a_counted_kinds_question_is_a_list_request(real_assistant):
+    ans = real_assistant.ask("which two kinds of strengths does the definitions page describe?")
+    assert not ans.abstained and "social and community networks" in ans.answer
+    assert ans.answer.startswith("- ")
+
+
+def test_what_else_apart_from_stays_in_the_document_in_hand(real_assistant):
+    a = _talk(real_assistant, ["what does the glossary say about the quality of the relationship?",
+                               "and what else matters apart from the relationship?"])
+    defs = "strengths-based-approaches-definitions"
+    assert a[0].citations[0].doc_id == defs and a[1].citations[0].doc_id == defs

@@ -47,3 +47,27 @@ def test_a_second_open_ask_is_told_from_a_numbers_only_question():
     assert open_ask("how much time should practitioners be given? is there anything on allowing enough time")
     assert not open_ask("How long does a carer's assessment last?")
     assert not open_ask("How long does it last? How often is it reviewed?")  # both want a number
+
+
+def test_what_a_question_asks_for_readers_examples_and_who_someone_is():
+    from assistant.answer.cues import asks_for_pointer, fits_cue, question_cue
+
+    assert question_cue("who's the carers report aimed at?") == "audience"
+    assert fits_cue("audience", "This report will be of interest to commissioners and GP practices.")
+    assert not fits_cue("audience", "The report was written by a chief executive.")
+    assert question_cue("what sort of things count as personal assets?") == "examples"
+    assert fits_cue("examples", "Personal assets can include skills, hobbies and friendships.")
+    assert not fits_cue("examples", "Assets matter to everyone.")
+    assert question_cue("what's he listed as there?") == question_cue("what's his organisation?") == "who"
+    assert asks_for_pointer("does that same page mention NICE")
+    assert not asks_for_pointer("what does it say about NICE")
+
+
+def test_a_document_detail_is_asked_for_only_about_the_document():
+    from assistant.answer.compose import document_detail
+
+    assert document_detail("whose blog was that again") == "author"
+    assert document_detail("what is that report called?") == document_detail("whats it called?") == "title"
+    # something the document names, not the document
+    assert document_detail("and what was that version called") == ""
+    assert document_detail("what is the framework called?") == ""

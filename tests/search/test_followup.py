@@ -178,3 +178,56 @@ def test_after_an_abstention_it_is_the_document_the_question_named():
                                                                           "cover this question."))
     fu = read_followup("who publishes it?", h, DOCS)
     assert fu.continues and fu.doc_ids == ["housing-note"]
+
+
+def test_a_sentence_two_documents_share_belongs_to_the_one_the_answer_names():
+    shared = "People need to be seen as more than their care needs and as experts in their own lives."
+    docs = {"a-report": Document(doc_id="a-report", title="A report on areas", text=f"Intro. {shared}"),
+            "b-guide": Document(doc_id="b-guide", title="A guide for families", text=f"{shared} More."),
+            }
+    turn = Turn(role="assistant", content=f"A report on areas says: “{shared}” [1]")
+    assert cited_documents(turn, docs) == ["a-report"]
+    turn = Turn(role="assistant", content=f"A guide for families says: “{shared}” [1]")
+    assert cited_documents(turn, docs) == ["b-guide"]
+
+
+def test_a_document_named_by_initials_or_by_words_side_by_side():
+    docs = {"kids": Document(doc_id="kids", title="Social care for children, young people and families",
+                             text="Families know their children. The SBA way of working helps."),
+            "act": Document(doc_id="act", title="Strengths-based approaches: Care Act guidance",
+                            text="The SBA way of working is set out. The care act applies."),
+            "areas": Document(doc_id="areas", title="What next for areas", publisher="Think Local Act Personal for Social Care",
+                              text="The care areas and the SBA way of working."),
+            "defs": Document(doc_id="defs", title="Strengths-based approaches: definitions",
+                             text="Definitions of the SBA way of working.")}
+    assert described_document("does the cyp page say the same thing?", docs) == "kids"  # children, young people
+    assert described_document("does the care act page say so?", docs) == "act"  # not Think Local *Act*'s *care*
+    # "SBA" is written in every document: it says nothing about which one ("definitions" still does)
+    assert described_document("does the SBA definitions page link to anything?", docs) == "defs"
+    assert described_document("what does the SBA guidance say about families?", docs) == ""
+
+
+def test_say_the_same_searches_what_the_last_answer_led_with_in_the_named_document():
+    h = _history(("do adaptations help people stay at home?",
+                  "Housing and independent living (Housing Options Trust) says: “Adaptations help people stay in "
+                  "their own homes for longer.” [1]"))
+    fu = read_followup("does the carers guide say the same thing?", h, DOCS)
+    assert fu.doc_ids == ["carers-guide"] and "stay in their own homes" in fu.query
+    assert "stay in their own homes" not in read_followup("does the carers guide mention respite?", h, DOCS).query
+
+
+def test_he_in_a_message_naming_another_document_is_the_person_named_before():
+    answer = ("Supporting unpaid carers: a practice guide (Carers Practice Network) says: “The guide was written "
+              "by Priya Shah with the London Borough of Camden.” [1]")
+    guide = DOCS["carers-guide"].model_copy(update={"text": DOCS["carers-guide"].text + " The guide was written "
+                                                    "by Priya Shah with the London Borough of Camden."})
+    docs = {**DOCS, "carers-guide": guide}
+    fu = read_followup("is she quoted in the housing and independent living note too? what is her role there",
+                       _history(("who wrote the carers guide?", answer)), docs)
+    assert fu.named == "housing-note" and not fu.continues and fu.people == ["Priya Shah"]
+
+
+def test_what_else_apart_from_asks_about_what_follows():
+    from assistant.search.followup import own_terms
+
+    assert own_terms("and what else matters apart from the relationship?") == ["relationship"]
