@@ -103,7 +103,20 @@ def elliptical(question: str) -> bool:
 
 def refers_back(question: str) -> bool:
     """Points at something said before, opens as an ellipsis, or has too few words to stand alone."""
-    return bool(_POINTER.search(question) or _ELLIPSIS.match(question) or len(own_terms(question)) <= SHORT)
+    return bool(_ELLIPSIS.match(question) or len(own_terms(question)) <= SHORT
+                or any(not _anchored(question, m) for m in _POINTER.finditer(question)))
+
+
+# A personal pronoun that comes after the message has said what it is about points inside the message: "how should
+# councils involve carers in their own plans?", "what is SBP and how does it work?". Demonstratives ("that report",
+# "is this the same for kids?") and a pronoun the message opens on ("when was it published?") point back.
+_PERSONAL = frozenset("it its itself they them their theirs he him his she her hers".split())
+ANCHOR_TERMS = 2  # words of the message's own before a pronoun that give it something inside the message to mean
+
+
+def _anchored(question: str, m: re.Match) -> bool:
+    return (m.group(0).lower() in _PERSONAL and len(own_terms(question[:m.start()])) >= ANCHOR_TERMS
+            and bool(own_terms(question[m.end():])))
 
 
 def _phrases(doc: Document) -> list[str]:

@@ -37,13 +37,17 @@ def _history(*pairs):
 
 @pytest.mark.parametrize("message", ["who wrote that guide?", "and for young carers?", "what about grants?",
                                      "rather than?", "does he say anything about respite?",
-                                     "when was it published?", "and the older one?"])
+                                     "when was it published?", "and the older one?",
+                                     "does the kids page cover it?", "what does the glossary say about it",
+                                     "is that the same for carers?"])
 def test_messages_that_refer_back(message):
     assert refers_back(message)
 
 
 @pytest.mark.parametrize("message", ["What do housing adaptations pay for in older people's homes?",
-                                     "How should a carer's assessment consider wellbeing and employment?"])
+                                     "How should a carer's assessment consider wellbeing and employment?",
+                                     "how should councils involve carers in their own support plans?",
+                                     "how do LAs make sure people are at the centre of their assessment"])
 def test_messages_that_stand_alone(message):
     assert not refers_back(message)
 
