@@ -177,7 +177,7 @@ class Retriever:
             # Standardised again against the passages that compete for the top: a crowd of unrelated ones further
             # down (bus timetables in a library of guidance) would otherwise set each signal's spread.
             z = _fuse(signals, np.argpartition(-z, ref - 1)[:ref])
-        z = z - self._off_topic_penalty(idx, cids)
+        z = z - self.off_topic_penalty(idx, cids)
         fused = dict(zip(cids, z.tolist()))
         top = sorted(fused, key=lambda c: (-fused[c], idx.position[c]))[:k]
         return [self._passage(idx, r + 1, cid, fused[cid], dense.get(cid, 0.0), lexical.get(cid, 0.0))
@@ -192,7 +192,7 @@ class Retriever:
             self._topic[topic] = self.embedder.encode_query(topic)
         return self._topic[topic]
 
-    def _off_topic_penalty(self, idx: Index, cids: list[str]) -> np.ndarray:
+    def off_topic_penalty(self, idx: Index, cids: list[str]) -> np.ndarray:
         """Fused-score loss of candidates whose passage is far from what the library is about: in a library of
         guidance with council pages beside it, "check how far my own council has got" otherwise finds five
         council-tax passages, which share one word with it and nothing of its subject. A passage at least

@@ -259,6 +259,6 @@ def test_a_library_without_a_topic_has_no_off_topic_penalty(real_settings):
     r = Retriever(real_settings.model_copy(update={"library_topic": ""}))
     idx = r.index
     assert r.topic_vector() is None
-    assert not r._off_topic_penalty(idx, idx.chunks.ids[:5]).any()
+    assert not r.off_topic_penalty(idx, idx.chunks.ids[:5]).any()
     on = Retriever(real_settings)
-    assert on._off_topic_penalty(idx, list(idx.chunks.ids)).max() == 0.0  # every guidance passage is on topic
+    assert on.off_topic_penalty(idx, list(idx.chunks.ids)).max() == 0.0  # every guidance passage is on topic
