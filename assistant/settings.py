@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     query_expansion: bool = Field(default=True, description="Widen the keyword search with the library's own words closest in meaning to the question's words (e.g. 'bosses' also finds 'management'), at expansion_weight; needs word vectors built at ingest")
     expansion_weight: float = Field(default=0.3, ge=0.0, le=1.0, description="Weight of a near-synonym beside a word the question really uses, in the keyword score")
     library_topic: str = Field(default="strengths-based approaches", description="What the library is about: a standalone question saying 'this way of working' or 'this approach' is also searched with these words in its place ('' = off)")
+    off_topic_floor: float = Field(default=0.3, ge=-1.0, le=1.0, description="A passage whose similarity to library_topic is below this loses fused score in search (pages about something else, such as council tax or bus times, kept beside the guidance)")
+    off_topic_weight: float = Field(default=10.0, ge=0.0, le=100.0, description="Fused-score loss per unit of similarity below off_topic_floor (fused scores are sums of z-scores, about 1 apart at the top; a council-tax passage at 0.1 loses 2); 0 = off")
     answer_max_sentences: int = Field(default=4, ge=1, le=12, description="Most sentences in an extractive answer")
     abstain_threshold: float = Field(default=0.25, description="Answer only when a passage's similarity + weighted word coverage reaches this (after the name, number and answer-type checks); else say the guidance does not cover it. Calibrated on the dev questions")
     abstain_coverage_weight: float = Field(default=0.5, ge=0.0, description="Weight of the question's word coverage in that confidence")

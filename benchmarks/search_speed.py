@@ -17,6 +17,9 @@ benchmarks/results/search_speed-reading.json.
 --round4 compares issue 18's fourth round switched off and on: the best-sentence floor (settings.sentence_floor),
 the answer-type lift of how-long / when / how-many questions, and the vague-ask reading of long questions; it
 writes benchmarks/results/search_speed-round4.json.
+
+--off-topic compares the off-topic penalty (settings.off_topic_weight, issue 18 round 4 part two) off and on; it
+writes benchmarks/results/search_speed-offtopic.json.
 """
 
 from __future__ import annotations
@@ -84,7 +87,8 @@ def round4_off():
         un.ANSWER_TYPE_BONUS, un.vague_ask = saved
 
 
-def measure(settings, queries: list[str], repeat: int, reading: bool = False, round4: bool = False) -> dict:
+def measure(settings, queries: list[str], repeat: int, reading: bool = False, round4: bool = False,
+            off_topic: bool = False) -> dict:
     import scale
     from assistant.index.embeddings import get_embedder
     from assistant.search.retrieve import Retriever
@@ -93,7 +97,8 @@ def measure(settings, queries: list[str], repeat: int, reading: bool = False, ro
     fake = get_embedder(settings)
     embedder = scale._FakeVectorsRealCost(fake, get_embedder(settings.model_copy(update={"model": "all-MiniLM-L6-v2"})))
     now = Retriever(settings, embedder=embedder)
-    before = settings.model_copy(update={"sentence_floor": None} if round4 else BEFORE)
+    before = settings.model_copy(update={"off_topic_weight": 0.0} if off_topic else
+                                 {"sentence_floor": None} if round4 else BEFORE)
     runs = {"before": now if reading else Retriever(before, embedder=embedder), "now": now}
     off = reading_off if reading else round4_off if round4 else contextlib.nullcontext
 
@@ -125,6 +130,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--build-only", action="store_true")
     p.add_argument("--reading", action="store_true", help="compare issue 18's third-round query reading off and on")
     p.add_argument("--round4", action="store_true", help="compare issue 18's fourth-round search changes off and on")
+    p.add_argument("--off-topic", action="store_true", help="compare the off-topic penalty off and on")
     args = p.parse_args(argv)
     from common import load_questions
 
@@ -134,10 +140,12 @@ def main(argv: list[str]) -> int:
         settings = build(args.work / f"size-{size}", size)
         if args.build_only:
             continue
-        result["sizes"][str(size)] = measure(settings, queries, args.repeat, args.reading, args.round4)
+        result["sizes"][str(size)] = measure(settings, queries, args.repeat, args.reading, args.round4,
+                                             args.off_topic)
         print(size, result["sizes"][str(size)], file=sys.stderr, flush=True)
     if not args.build_only:
-        out = HERE / "results" / f"search_speed{'-reading' if args.reading else '-round4' if args.round4 else ''}.json"
+        suffix = "-reading" if args.reading else "-round4" if args.round4 else "-offtopic" if args.off_topic else ""
+        out = HERE / "results" / f"search_speed{suffix}.json"
         out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         print(json.dumps(result, indent=1))
     return 0

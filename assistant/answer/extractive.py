@@ -80,6 +80,9 @@ class _Pinned:
     def keyword_hits(self, *args, **kwargs):
         return self._retriever.keyword_hits(*args, **kwargs)
 
+    def off_topic_penalty(self, idx, chunk_ids: list[str]):
+        return self._retriever.off_topic_penalty(idx, chunk_ids)
+
 
 def extractive_answer(retriever: Retriever, question: str, history: list[Turn], settings: Settings) -> Answer:
     """Answer with the guidance's own sentences, or abstain with the closest passages."""

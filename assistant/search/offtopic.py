@@ -52,14 +52,24 @@ def probe_bank(retriever: Retriever) -> tuple[np.ndarray, float]:
 
 
 def best_sentence(retriever: Retriever, qvec: np.ndarray, passages: list[Passage]) -> float:
-    """The highest similarity of any sentence of the passages to the query (passage similarity without them)."""
+    """The highest similarity of any sentence of the on-topic passages to the query (passage similarity without
+    them)."""
     idx = retriever.index
+    passages = on_topic(retriever, passages)
     sentences = retriever.sentence_vectors(idx)
     dense = max((p.dense for p in passages), default=0.0)
     pos = np.array([idx.position[p.chunk_id] for p in passages if p.chunk_id in idx.position])
     if sentences is None or not len(pos):
         return dense
     return max(dense, float(sentences.best_of(qvec, pos).max()))
+
+
+def on_topic(retriever: Retriever, passages: list[Passage]) -> list[Passage]:
+    """The passages near enough the library's topic to lose nothing in search: a weather or leisure-centre page kept
+    beside the guidance is no reason to answer "is the leisure centre open on boxing day"."""
+    ids = [p.chunk_id for p in passages]
+    penalty = retriever.off_topic_penalty(retriever.index, ids) if ids else []
+    return [p for p, x in zip(passages, penalty) if x <= 0]
 
 
 def everyday(retriever: Retriever, qvec: np.ndarray, passages: list[Passage], named: bool = False) -> bool:

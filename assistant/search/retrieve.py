@@ -48,6 +48,7 @@ class Retriever:
         self._chunk_cache: dict[tuple[str, str], np.ndarray] = {}
         self._sentences: tuple[str, SentenceVectors | None] | None = None
         self._terms: tuple[str, TermVectors | None] | None = None
+        self._topic: dict[str, np.ndarray] = {}
 
     @property
     def embedder(self) -> Embedder:
@@ -176,10 +177,32 @@ class Retriever:
             # Standardised again against the passages that compete for the top: a crowd of unrelated ones further
             # down (bus timetables in a library of guidance) would otherwise set each signal's spread.
             z = _fuse(signals, np.argpartition(-z, ref - 1)[:ref])
+        z = z - self.off_topic_penalty(idx, cids)
         fused = dict(zip(cids, z.tolist()))
         top = sorted(fused, key=lambda c: (-fused[c], idx.position[c]))[:k]
         return [self._passage(idx, r + 1, cid, fused[cid], dense.get(cid, 0.0), lexical.get(cid, 0.0))
                 for r, cid in enumerate(top)]
+
+    def topic_vector(self) -> np.ndarray | None:
+        """The library topic's query vector, worked out once (None when the library has no topic)."""
+        topic = self.settings.library_topic
+        if not topic or self.settings.off_topic_weight <= 0:
+            return None
+        if topic not in self._topic:
+            self._topic[topic] = self.embedder.encode_query(topic)
+        return self._topic[topic]
+
+    def off_topic_penalty(self, idx: Index, cids: list[str]) -> np.ndarray:
+        """Fused-score loss of candidates whose passage is far from what the library is about: in a library of
+        guidance with council pages beside it, "check how far my own council has got" otherwise finds five
+        council-tax passages, which share one word with it and nothing of its subject. A passage at least
+        off_topic_floor from the topic loses nothing (every passage of the shipped guidance is above 0.43)."""
+        tv = self.topic_vector()
+        if tv is None:
+            return np.zeros(len(cids))
+        vecs = self.chunk_vectors(idx, cids)
+        sim = np.array([float(vecs[c] @ tv) if c in vecs else 1.0 for c in cids])
+        return self.settings.off_topic_weight * np.clip(self.settings.off_topic_floor - sim, 0.0, None)
 
     def keyword_hits(self, query: str, n: int, qvec: np.ndarray | None = None) -> list[Passage]:
         """The n best BM25 passages alone (no fusion), with their real cosine similarity to the query.

@@ -46,3 +46,23 @@ def test_rarity_weights_come_from_english_not_the_library():
     w = term_weights("What does the carer's assessment involve?")
     assert set(w) == {"carer", "assess", "involv"}
     assert w["assess"] > w["involv"]
+
+
+def test_pages_off_the_library_topic_do_not_answer_everyday_questions(corpus_copy):
+    """A leisure-centre page kept beside the guidance matches "is the leisure centre open on boxing day" better than
+    the bank does, yet it is far from what the library is about: the question is still an everyday one."""
+    from assistant.core import Assistant
+    from assistant.index.store import ingest
+    from assistant.settings import load_settings
+
+    for i, town in enumerate(["Ashby", "Brigg", "Crewe", "Dudley", "Epsom", "Frome"]):
+        (corpus_copy / "guidance" / f"leisure-{i}.md").write_text(
+            f"---\ntitle: {town} leisure centre\n---\n\n# {town} leisure centre opening times\n\nThe leisure centre in "
+            f"{town} opens at 7am on weekdays and 8am at weekends. The pool closes on public holidays; the gym stays "
+            f"open on Boxing Day from 9am to 4pm.\n", encoding="utf-8")
+    settings = load_settings(model="all-MiniLM-L6-v2")
+    ingest(settings, progress=False)
+    question = "is the leisure centre open on boxing day"
+    assert Assistant(settings).ask(question).abstained
+    assert not Assistant(settings.model_copy(update={"off_topic_weight": 0.0})).ask(question).abstained
+    assert not Assistant(settings).ask("What does a strengths-based approach look at first?").abstained

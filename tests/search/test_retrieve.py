@@ -226,3 +226,39 @@ def test_a_passage_cut_into_fragments_is_not_buried_by_its_sentences(real_settin
 
     assert found(real_settings)
     assert not found(real_settings.model_copy(update={"sentence_floor": None}))
+
+
+def test_pages_far_from_the_library_topic_do_not_crowd_out_the_guidance(corpus_copy):
+    """Council-tax pages share "council" with the question and nothing of its subject; with the off-topic penalty
+    the guidance's toolkit passage is found, without it the pages fill the results."""
+    from assistant.index.store import ingest
+    from assistant.search.retrieve import Retriever
+    from assistant.settings import load_settings
+
+    towns = ["Ashby", "Brigg", "Crewe", "Dudley", "Epsom", "Frome", "Goole", "Hythe", "Ilkley", "Jarrow"]
+    for i, town in enumerate(towns):
+        (corpus_copy / "guidance" / f"council-tax-{i:02d}.md").write_text(
+            f"---\ntitle: Council tax in {town}\n---\n\n# Paying your council tax in {town}\n\nIf your income is low "
+            f"{town} council may reduce your bill; check how much you can get with the council's online "
+            f"calculator. Your council tax band in {town} is set by the valuation office.\n", encoding="utf-8")
+    settings = load_settings(model="all-MiniLM-L6-v2")
+    ingest(settings, progress=False)
+    question = "Is there a tool I can use to check how far my own council has got with working this way?"
+
+    def toolkit_rank(s) -> int | None:
+        hits = Retriever(s).search(question, k=5)
+        return next((h.rank for h in hits if "toolkit" in h.text), None)
+
+    assert toolkit_rank(settings) is not None
+    assert toolkit_rank(settings.model_copy(update={"off_topic_weight": 0.0})) is None
+
+
+def test_a_library_without_a_topic_has_no_off_topic_penalty(real_settings):
+    from assistant.search.retrieve import Retriever
+
+    r = Retriever(real_settings.model_copy(update={"library_topic": ""}))
+    idx = r.index
+    assert r.topic_vector() is None
+    assert not r.off_topic_penalty(idx, idx.chunks.ids[:5]).any()
+    on = Retriever(real_settings)
+    assert on.off_topic_penalty(idx, list(idx.chunks.ids)).max() == 0.0  # every guidance passage is on topic
