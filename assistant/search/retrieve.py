@@ -197,7 +197,7 @@ class Retriever:
         guidance with council pages beside it, "check how far my own council has got" otherwise finds five
         council-tax passages, which share one word with it and nothing of its subject. A passage at least
         off_topic_floor from the topic loses nothing (every passage of the shipped guidance is above 0.43)."""
-        tv = self.topic_vector()
+        tv = self.topic_vector() if self.settings.off_topic_weight > 0 else None
         if tv is None:
             return np.zeros(len(cids))
         vecs = self.chunk_vectors(idx, cids)

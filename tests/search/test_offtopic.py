@@ -60,7 +60,7 @@ def test_pages_off_the_library_topic_do_not_answer_everyday_questions(corpus_cop
             f"---\ntitle: {town} leisure centre\n---\n\n# {town} leisure centre opening times\n\nThe leisure centre in "
             f"{town} opens at 7am on weekdays and 8am at weekends. The pool closes on public holidays; the gym stays "
             f"open on Boxing Day from 9am to 4pm.\n", encoding="utf-8")
-    settings = load_settings(model="all-MiniLM-L6-v2")
+    settings = load_settings(model="all-MiniLM-L6-v2").model_copy(update={"off_topic_weight": 10.0})  # opt-in
     ingest(settings, progress=False)
     question = "is the leisure centre open on boxing day"
     assert Assistant(settings).ask(question).abstained

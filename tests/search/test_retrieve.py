@@ -241,7 +241,7 @@ def test_pages_far_from_the_library_topic_do_not_crowd_out_the_guidance(corpus_c
             f"---\ntitle: Council tax in {town}\n---\n\n# Paying your council tax in {town}\n\nIf your income is low "
             f"{town} council may reduce your bill; check how much you can get with the council's online "
             f"calculator. Your council tax band in {town} is set by the valuation office.\n", encoding="utf-8")
-    settings = load_settings(model="all-MiniLM-L6-v2")
+    settings = load_settings(model="all-MiniLM-L6-v2").model_copy(update={"off_topic_weight": 10.0})  # opt-in
     ingest(settings, progress=False)
     question = "Is there a tool I can use to check how far my own council has got with working this way?"
 
@@ -260,5 +260,5 @@ def test_a_library_without_a_topic_has_no_off_topic_penalty(real_settings):
     idx = r.index
     assert r.topic_vector() is None
     assert not r.off_topic_penalty(idx, idx.chunks.ids[:5]).any()
-    on = Retriever(real_settings)
+    on = Retriever(real_settings.model_copy(update={"off_topic_weight": 10.0}))
     assert on.off_topic_penalty(idx, list(idx.chunks.ids)).max() == 0.0  # every guidance passage is on topic
