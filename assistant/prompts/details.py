@@ -103,6 +103,7 @@ def find_details(text: str) -> list[Detail]:
     interests = _interests(text, lex["interests"], _spans(goals + people), places, verbs, never)
     same = {(i.start, i.end) for i in interests}
     places = [p for p in places if p.tag == "group" or (p.start, p.end) not in same]
+    interests = _vetoed(interests, lex.get("meaning_veto"))
     interests += _by_meaning(text, _spans(goals + people + places + interests), lex.get("meaning_margin"))
     found = [d for d in goals + people + places + interests if not _HARMFUL.search(d.text)]
     main = _main_person(text)  # once per note: every detail's owner is compared with it
@@ -401,6 +402,19 @@ def _by_meaning(text: str, taken, margin) -> list[Detail]:
             item = _as_written(text, c.start, c.text)
             out.append(Detail("interests", item, c.start, c.end, say=_yours(_the(item, bare=False))))
     return out
+
+
+def _vetoed(interests: list[Detail], veto) -> list[Detail]:
+    """The interests the interest bank does not put clearly among services, records and errands."""
+    if veto is None or not interests:
+        return interests
+    from assistant.prompts.interests import bank
+
+    ib = bank()
+    if ib is None:
+        return interests
+    scores = ib.margin([re.sub(r"^(?:her|his|their|my)\s+", "", d.text, flags=re.I) for d in interests])
+    return [d for d, s in zip(interests, scores) if s >= float(veto)]
 
 
 def _a_name(phrase: str) -> bool:

@@ -129,7 +129,8 @@ def _score(p: LibraryPrompt, ctx: dict, state: dict, chosen: list[Prompt]) -> tu
 _AGE = r"(?:[0-9]|1[0-7])"
 _YOUNG = re.compile(rf"\b(?:young person|teenager|teen|pupil|care leaver|leaving care|young carer|in year \d+"
                     rf"|aged? {_AGE}|{_AGE}[- ]years?[- ]old)\b|(?-i:\b[A-Z][a-z]+,? (?:is )?{_AGE}\b)(?![.:]\d)", re.I)
-_PARENT = re.compile(r"\b(?:parent|parents|mum of|dad of|mother of|father of|single (?:mum|dad|parent)"
+# "Her parents support her" is a note about a young person, not a conversation with a parent.
+_PARENT = re.compile(r"(?<!\bher )(?<!\bhis )(?<!\btheir )(?<!['’]s )\b(?:parent|parents|mum of|dad of|mother of|father of|single (?:mum|dad|parent)"
                      r"|(?:her|his|their) (?:children|kids|baby|babies|toddler|twins|newborn))\b"
                      r"(?! (?:brother|sister|cousin))", re.I)
 

@@ -63,3 +63,18 @@ def test_a_broken_interest_bank_says_what_is_wrong(tmp_path, monkeypatch):
     (root / "prompts" / "interest_bank.yaml").write_text("interests: [judo\n", encoding="utf-8")
     with pytest.raises(LibraryError, match="malformed"):
         interests._read(root / "prompts" / "interest_bank.yaml")
+
+
+def test_a_service_or_record_is_never_taken_for_an_interest():
+    note = ("Deborah, 55, has started seeing a counsellor and finds the sessions helpful. She loves walking her dog "
+            "on the beach. Her blood results are in the red book.")
+    found = [x.lower() for x in extract_details(note)["interests"]]
+    assert not any("counsellor" in x or "red book" in x for x in found)
+    assert any("walking" in x for x in found)
+
+
+def test_a_young_persons_parents_do_not_make_it_a_conversation_with_a_parent():
+    ps = generate("Niamh, 17, goes on school climate marches with her friends. Her parents support her. She also "
+                  "plays the fiddle in a ceilidh band.", setting="children-families")
+    assert not any("your children" in p.text.lower() for p in ps.prompts)
+    assert any("fiddle" in p.text.lower() or "ceilidh" in p.text.lower() for p in ps.prompts)
