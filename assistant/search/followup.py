@@ -115,8 +115,29 @@ ANCHOR_TERMS = 2  # words of the message's own before a pronoun that give it som
 
 
 def _anchored(question: str, m: re.Match) -> bool:
-    return (m.group(0).lower() in _PERSONAL and len(own_terms(question[:m.start()])) >= ANCHOR_TERMS
+    word = m.group(0).lower()
+    if word == "there" and (_EXISTENTIAL_BEFORE.search(question[:m.start()]) or _EXISTENTIAL_AFTER.match(question, m.end())):
+        return True  # "is there anything on respite?": there is no place said before
+    if word == "it" and _DUMMY_IT.match(question, m.end()):
+        return True  # "is it true that…", "is it ok to…": the it of a clause, not of something said before
+    if word == "that" and (_SAYING.search(question[:m.start()]) or _SUBJECT_AFTER.match(question, m.end())
+                           and len(own_terms(question[:m.start()])) >= ANCHOR_TERMS):  # not "is that the same?"
+        return True  # "does the guidance say that councils must…", "is it true that there are…": a clause follows
+    return (word in _PERSONAL and len(own_terms(question[:m.start()])) >= ANCHOR_TERMS
             and bool(own_terms(question[m.end():])))
+
+
+_EXISTENTIAL_BEFORE = re.compile(r"\b(?:is|are|was|were|isn['’]t|aren['’]t|wasn['’]t|weren['’]t|will|would|could|"
+                                 r"should|might|be|been|any)\s+$", re.I)
+_EXISTENTIAL_AFTER = re.compile(r"\s*(?:is|are|was|were|['’]s|isn['’]t|aren['’]t|has|have|will|should|must|might|"
+                                r"may|can|could|any|anything|something|a|an|no)\b", re.I)
+_DUMMY_IT = re.compile(r"\s+(?:(?:is|was|ever)\s+)?(?:true|possible|ok|okay|alright|right|wrong|necessary|important|"
+                       r"worth|likely|fair|normal|common|legal|allowed|required|usual|acceptable|best)\b", re.I)
+_SAYING = re.compile(r"\b(?:say|says|said|saying|mean|means|think|thinks|suggest|suggests|show|shows|ensure|ensures|"
+                     r"state|states|stated|argue|argues|mention|mentions|true|sure|know|agree|recommend|recommends|"
+                     r"claim|claims|believe|expect|expects|require|requires|so|such)\s+$", re.I)
+_SUBJECT_AFTER = re.compile(r"\s+(?:the|a|an|it|they|he|she|we|you|i|there|this|these|those|people|someone|"
+                            r"everyone|anyone|all|every|each|some|any|no|our|their|his|her|its|my|your)\b", re.I)
 
 
 def _phrases(doc: Document) -> list[str]:

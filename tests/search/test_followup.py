@@ -39,7 +39,8 @@ def _history(*pairs):
                                      "rather than?", "does he say anything about respite?",
                                      "when was it published?", "and the older one?",
                                      "does the kids page cover it?", "what does the glossary say about it",
-                                     "is that the same for carers?"])
+                                     "is that the same for carers?", "is it the same for kids",
+                                     "what does it say there?", "when was that published"])
 def test_messages_that_refer_back(message):
     assert refers_back(message)
 
@@ -47,7 +48,10 @@ def test_messages_that_refer_back(message):
 @pytest.mark.parametrize("message", ["What do housing adaptations pay for in older people's homes?",
                                      "How should a carer's assessment consider wellbeing and employment?",
                                      "how should councils involve carers in their own support plans?",
-                                     "how do LAs make sure people are at the centre of their assessment"])
+                                     "how do LAs make sure people are at the centre of their assessment",
+                                     "is there a definition of community assets",
+                                     "does the care act guidance say that councils must consider strengths?",
+                                     "is it ok to use family as support in a care plan"])
 def test_messages_that_stand_alone(message):
     assert not refers_back(message)
 
