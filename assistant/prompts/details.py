@@ -118,7 +118,7 @@ def find_details(text: str) -> list[Detail]:
 # ("Her daughter says she loves knitting": the knitting is hers).
 _CLAUSE_START = re.compile(r",\s+|\s(?:and|but|while|whereas|who|whilst)\s+", re.I)
 _BACK_TO_PERSON = re.compile(r"\b(?:she|he|they)\s+(?!is\b)\w+", re.I)
-_MAIN_NAME = re.compile(r"\b([A-Z][a-z]+)\b(?=,?\s*\(?\d{1,3}\b|\s+is\s+\d{1,3}\b)")
+NAME_WITH_AGE = re.compile(r"\b([A-Z][a-z]+)\b(?=,?\s*\(?\d{1,3}\b|\s+is\s+\d{1,3}\b)")
 _TAKES_PERSON = re.compile(r"\b(?:her|him|them)\s+(?:to|along|with|for)\b", re.I)  # "Dad takes her to rhyme time"
 _NOT_NAMES = frozenset("She He They Her His Their The This That Since When After Before Mum Dad Mr Mrs Ms Miss Dr"
                        " And But Also Then Today Yesterday Both All Each Every Some Most Many Several Neither Either"
@@ -155,7 +155,7 @@ def _someone_elses(text: str, d: Detail, people: list[Detail], main: str | None)
 
 
 _LABEL = re.compile(r"\s*(?:[A-Z][\w&/'’-]*\s+){0,3}[\w&/'’-]+:\s+")  # "Care worker note: ", "HV: "
-_TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+(?:[A-Z][a-z]+\s+)?([A-Z][a-z]+)\b")
+TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+(?:[A-Z][a-z]+\s+)?([A-Z][a-z]+)\b")
 _OPENS = re.compile(r"\s*([A-Z][a-z]+)(?:['’]s\b|\s+(?:is|was|has|had|wants|says|said|told|[a-z]+ed|[a-z]+s)\b)")
 # A first sentence about a whole family ("The Hughes family have...", "Family support with the Greens").
 _FAMILY_NOTE = re.compile(r"[^.!?\n]*\b(?:(?i:famil(?:y|ies))|(?i:the)\s+[A-Z][a-z]+s)\b")
@@ -164,12 +164,12 @@ _QUOTE = re.compile(r"^\s*['‘\"“]")
 
 def _main_person(text: str) -> str | None:
     """The note's person: a name given with an age ("Leo, 11", "Tia (9)"), else the earliest name found."""
-    main = _MAIN_NAME.search(text)
+    main = NAME_WITH_AGE.search(text)
     if main:
         return main.group(1)
     # Else the earliest of: a name after a title, a listed given name, a capitalised word that opens a sentence
     # as its subject ("Ray's been back at the snooker hall", "Lorraine wants home").
-    found = [(m.start(), m.group(1)) for m in _TITLED_NAME.finditer(text)]
+    found = [(m.start(), m.group(1)) for m in TITLED_NAME.finditer(text)]
     found += [(m.start(), m.group(0)) for m in re.finditer(r"\b[A-Z][a-z]+\b", text) if m.group(0) in given_names()]
     for s, _ in sentence_spans(text):
         label = _LABEL.match(text, s)
@@ -395,7 +395,7 @@ def _by_meaning(text: str, taken, margin) -> list[Detail]:
     ib = bank() if found else None
     if ib is None:
         return []
-    scores = ib.margin([re.sub(r"^(?:her|his|their|my)\s+", "", c.text, flags=re.I) for c in found])
+    scores = ib.margin([c.text for c in found])
     out = []
     for c, s in zip(found, scores):
         if s >= float(margin):
@@ -413,7 +413,7 @@ def _vetoed(interests: list[Detail], veto) -> list[Detail]:
     ib = bank()
     if ib is None:
         return interests
-    scores = ib.margin([re.sub(r"^(?:her|his|their|my)\s+", "", d.text, flags=re.I) for d in interests])
+    scores = ib.margin([d.text for d in interests])
     return [d for d, s in zip(interests, scores) if s >= float(veto)]
 
 

@@ -17,7 +17,9 @@ from typing import Any
 from assistant.errors import InputError
 from assistant.prompts.details import (
     DEATH,
+    NAME_WITH_AGE,
     ONGOING_CARE,
+    TITLED_NAME,
     Detail,
     by_kind,
     extract_details,
@@ -341,15 +343,13 @@ def _pool(situation: str, setting: str, flagged: bool) -> list[LibraryPrompt]:
             and not (bereaved and ONGOING_CARE.search(p.text + " " + p.template))]  # caring may have ended
 
 
-_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z]+")
-_AGED = re.compile(r"\b[A-Z][a-z]+,?\s*\(?\d{1,3}\b")
 _MANY = re.compile(r"\b(?:residents|neighbours|families|people|members|volunteers|groups|community|estate|street"
                    r"|neighbourhood|village|town|ward|parish|area)\b", re.I)
 
 
 def _one_person(situation: str) -> bool:
     """Whether a community note is about one named person rather than a place or a group."""
-    named = _TITLED.search(situation) or _AGED.search(situation) or any(
+    named = TITLED_NAME.search(situation) or NAME_WITH_AGE.search(situation) or any(
         w in given_names() for w in re.findall(r"\b[A-Z][a-z]+\b", situation))
     return bool(named) and len(_MANY.findall(situation)) < 2
 

@@ -105,10 +105,11 @@ class InterestBank:
         self.yes, self.no = vecs[:len(interests)], vecs[len(interests):]
 
     def margin(self, phrases: list[str]) -> np.ndarray:
-        """How much nearer each phrase sits to the interests than to the other phrases (cosine)."""
+        """How much nearer each phrase sits to the interests than to the other phrases (cosine), read without
+        its owner ("her café job" as "café job")."""
         if not phrases:
             return np.zeros(0)
-        v = np.asarray(self.embedder.encode(phrases), dtype=np.float32)
+        v = np.asarray(self.embedder.encode([_POSS.sub("", p) for p in phrases]), dtype=np.float32)
         return _closeness(v @ self.yes.T) - _closeness(v @ self.no.T)
 
 
