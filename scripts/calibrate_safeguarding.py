@@ -46,10 +46,11 @@ from assistant.safety.safeguarding import detect  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
 
 DERIVED = DATA_DIR / "indicators-dev.yaml"
-# Development sets only. safeguarding-blind6 stays out: it is the unseen set the result is reported on
-# (blind5 was the unseen set of the round before; it has been read since, so it now calibrates).
+# Development sets only. safeguarding-blind7 stays out: it is the unseen set the result is reported on
+# (blind5 and blind6 were the unseen sets of earlier rounds; they have been read since, so they now calibrate).
 DEV_SETS = ["eval/safeguarding-dev", "eval/dev", "eval/holdout", "eval/safeguarding-blind", "eval/safeguarding-blind2",
-            "eval/safeguarding-blind3", "eval/safeguarding-blind4", "eval/safeguarding-blind5", "eval/details-dev"]
+            "eval/safeguarding-blind3", "eval/safeguarding-blind4", "eval/safeguarding-blind5", "eval/details-dev",
+            "eval/safeguarding-blind6"]
 
 
 def situations(sets: list[str]) -> list[dict]:
