@@ -36,8 +36,8 @@ from assistant.safety.indicators import (  # noqa: E402
     bank_files,
     fit_logistic,
     load_bank,
-    neutral,
     people,
+    reading,
     unit_scores,
     unit_weights,
     units,
@@ -72,12 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     emb = PairEncoder(get_embedder(settings))  # the same two models the matcher reads with
     bank = load_bank([f for f in bank_files() if f != DERIVED])
-    bank_vecs = emb.encode([neutral(t) for t in bank.texts + bank.contrast]).astype(np.float64)
+    bank_vecs = emb.encode([reading(t) or t for t in bank.texts + bank.contrast]).astype(np.float64)
     base_y = np.r_[np.ones(len(bank.texts)), np.zeros(len(bank.contrast))]
     rows = situations(sets)
     us = [units(r["situation"]) for r in rows]
     known = [people(r["situation"]) for r in rows]
-    vecs = [emb.encode([neutral(u.text, k) for u in x]).astype(np.float64) for x, k in zip(us, known)]
+    vecs = [emb.encode([reading(u.text, k) for u in x]).astype(np.float64) for x, k in zip(us, known)]
     weights = [unit_weights(x) for x in us]
     gold = np.array([bool(r["safeguarding"]) for r in rows])
 

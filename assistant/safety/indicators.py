@@ -101,13 +101,73 @@ def neutral(text: str, known: set[str] | None = None) -> str:
     return re.sub(rf"(?:{NEUTRAL}\s+)+{NEUTRAL}\b", NEUTRAL, out)
 
 
+def _absent(path: Path) -> tuple[re.Pattern | None, str]:
+    """The absent-signs table as one pattern, and its digest; read again when the file changes."""
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None
+    return _read_absent(path, stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_absent(path: Path, stamp: tuple | None) -> tuple[re.Pattern | None, str]:
+    if stamp is None:
+        return None, "-"
+    raw = path.read_bytes()
+    try:
+        data = yaml.safe_load(raw) or {}
+        words = lambda xs: "|".join(re.escape(str(x)) for x in xs)  # noqa: E731
+        n = int(data.get("between", 3))
+        fill = rf"(?:(?:{words(data.get('fillers') or [])})\s+){{0,{n}}}"
+        signs = "|".join(f"(?:{x})" for x in data.get("signs") or [])
+        alts = []
+        if data.get("negators") and signs:
+            more = rf"(?:\s*,?\s*(?:or|and|nor)?\s+{fill}(?:{signs})\b)*"  # "no marks, bruising or injuries"
+            alts.append(rf"\b(?:{words(data['negators'])})\s+{fill}(?:{signs})\b{more}")
+        nothing = data.get("nothing_then") or {}
+        if nothing.get("words"):
+            aux = rf"(?:(?:{words(nothing.get('auxiliaries') or [])})\s+){{0,{n}}}"
+            alts.append(rf"\bnothing\s+{aux}(?:{words(nothing['words'])})\b")
+        pattern = re.compile("|".join(alts), re.I) if alts else None
+    except (yaml.YAMLError, AttributeError, TypeError, ValueError, re.error) as e:
+        raise SettingsError(f"{path} is malformed ({e}); fix it or restore it.") from e
+    return pattern, hashlib.sha1(raw).hexdigest()[:8]
+
+
+def without_absent_signs(text: str) -> str:
+    """The text with each stated absence of a sign of harm left out ("Both raising voices, no threats" reads
+    as "Both raising voices,"): see corpus/safety/absent_signs.yaml. Needs ("no food") are never left out."""
+    pattern, _ = _absent(DATA_DIR / "absent_signs.yaml")
+    if pattern is None:
+        return text
+    out = pattern.sub("", text)
+    if out == text:
+        return text
+    out = re.sub(r"[ \t]+([,.;:!?])", r"\1", out)  # the punctuation the absence left behind
+    out = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", out)
+    out = re.sub(r"^[\s,;:]+|[\s,;:]+(?=[.!?]?$)", "", out)
+    return re.sub(r"[ \t]{2,}", " ", out).strip()
+
+
+def reading(text: str, known: set[str] | None = None) -> str:
+    """What the meaning models read of a sentence: names as "the person", stated absences of harm left out."""
+    return neutral(without_absent_signs(text), known)
+
+
+def _has_words(text: str) -> bool:
+    return len(re.findall(r"[A-Za-z]{2,}", text)) >= 2
+
+
 def given_names() -> frozenset:
     """The given names of corpus/safety/names.yaml."""
     return _names(DATA_DIR / "names.yaml")[0]
 
 
 def names_digest() -> str:
-    return _names(DATA_DIR / "names.yaml")[2]
+    """Changes when anything that changes what the models read changes: the names and the absent signs."""
+    return _names(DATA_DIR / "names.yaml")[2] + _absent(DATA_DIR / "absent_signs.yaml")[1]
 
 
 class PairEncoder:
@@ -234,17 +294,19 @@ def _load_bank(stamp: tuple) -> Bank:
 
 
 def units(text: str) -> list[Unit]:
-    """Every sentence, and the clauses of sentences that have more than one (each of 4+ words)."""
+    """Every sentence, and the clauses of sentences that have more than one (each of 4+ words); a unit with
+    nothing left once its stated absences of harm are left out ("No marks seen.") is not a unit."""
     out: list[Unit] = []
     for s, e in sentence_spans(text):
-        out.append(Unit(s, e, text[s:e]))
+        if _has_words(without_absent_signs(text[s:e])):  # "No injuries." alone says nothing to match
+            out.append(Unit(s, e, text[s:e]))
         cuts = [0] + [x for m in _CLAUSE.finditer(text, s, e) for x in (m.start() - s, m.end() - s)] + [e - s]
         parts = []
         for a, b in zip(cuts[::2], cuts[1::2]):
             seg = text[s + a:s + b]
             lead = len(seg) - len(seg.lstrip(" ,"))
             seg = seg.strip(" ,")
-            if len(seg.split()) >= MIN_CLAUSE_WORDS:
+            if len(seg.split()) >= MIN_CLAUSE_WORDS and _has_words(without_absent_signs(seg)):
                 parts.append(Unit(s + a + lead, s + a + lead + len(seg), seg, clause=True))
         if len(parts) > 1:
             out.extend(parts)
@@ -316,7 +378,7 @@ class Matcher:
         n = len(self.bank.texts) + len(self.bank.contrast)
         width = self.embedder.dim * (2 if self.embedder.second is not None else 1)
         return cached_vectors(path, (n, width), lambda: self.embedder.encode(
-            [neutral(t) for t in self.bank.texts + self.bank.contrast]),
+            [reading(t) or t for t in self.bank.texts + self.bank.contrast]),
             f"the safeguarding indicator bank ({n} sentences)")
 
     def score(self, text: str) -> list[Match]:
@@ -325,7 +387,7 @@ class Matcher:
         if not us:
             return []
         known = people(text)
-        vecs = self.embedder.encode([neutral(u.text, known) for u in us])
+        vecs = self.embedder.encode([reading(u.text, known) for u in us])
         raw = unit_scores(vecs, self.w, self.b, self.vectors, self.labels)
         probs = raw * unit_weights(us)
         sims = vecs @ self.indicators.T

@@ -12,7 +12,8 @@ import yaml
 
 from assistant.errors import SettingsError
 from assistant.prompts.generate import generate
-from assistant.safety.indicators import Matcher, load_bank, load_calibration, neutral, people, unit_weights, units
+from assistant.safety.indicators import (Matcher, _read_absent, load_bank, load_calibration, neutral, people, reading,
+                                         unit_weights, units, without_absent_signs)
 from assistant.safety.safeguarding import REASSURED, _meaning_cues, detect
 
 REPO = Path(__file__).resolve().parents[2]
@@ -236,3 +237,46 @@ def test_the_pair_encoder_joins_two_models_and_keeps_the_first_alone():
     alone /= np.linalg.norm(alone)
     assert np.allclose(enc.first(v)[0], alone[0], atol=1e-5)
     assert PairEncoder(FakeHashEmbedder(), second=False).encode(["x y z"]).shape == (1, enc.dim)
+
+
+def test_a_stated_absence_of_a_sign_of_harm_is_left_out_of_what_the_models_read():
+    assert without_absent_signs("Both raise their voices, no threats, and they make up quickly.") == \
+        "Both raise their voices, and they make up quickly."
+    assert without_absent_signs("No visible marks, bruising or injuries; she laughs about it.") == "she laughs about it."
+    assert without_absent_signs("She tripped on the step without injury.") == "She tripped on the step."
+    assert without_absent_signs("Nothing has gone missing from her purse since the carer changed.") == \
+        "from her purse since the carer changed."
+    assert reading("No threats from Leah.") == "from the person."
+
+
+def test_needs_and_unexplained_signs_keep_their_words():
+    for note in ["There is no food in the fridge and no heating on.", "He has no money left by Thursday.",
+                 "No one visits her now.", "No explanation was given for the bruising on her arm.",
+                 "He says he would never harm her.", "She has no friends since he moved in."]:
+        assert without_absent_signs(note) == note
+
+
+def test_a_sentence_that_only_states_absences_is_not_matched():
+    note = "Checked her arms and legs. No marks or bruising. She is looking forward to the bingo on Friday."
+    texts = [u.text for u in units(note)]
+    assert "No marks or bruising." not in texts and len(texts) == 2
+
+
+def test_stated_absences_reassure_and_needs_still_flag():
+    # Notes written for this test, not from an evaluation set.
+    bicker = detect("Mr and Mrs Hale (78) bicker about the TV remote most evenings. Both raise their voices at "
+                    "times, no threats or violence, and they are laughing about it by supper. He loves his allotment.")
+    threat = detect("Mr and Mrs Hale (78) bicker about the TV remote most evenings. He raises his voice and "
+                    "threatens her when she changes the channel. He loves his allotment.")
+    cold = detect("No bruising or marks seen. There is no food in the fridge and no heating on, and Mrs Dale (84) "
+                  "says her grandson keeps her bank card.")
+    assert bicker.level != "red"
+    assert threat.flag and cold.flag
+
+
+def test_a_malformed_absent_signs_table_is_named(tmp_path):
+    bad = tmp_path / "absent_signs.yaml"
+    bad.write_text("signs: [unclosed(\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="absent_signs.yaml"):
+        _read_absent(bad, (1, 1))
+    assert _read_absent(tmp_path / "missing.yaml", None)[0] is None
