@@ -53,14 +53,18 @@ _CLAUSE = re.compile(r";|:|\s[—–-]\s|,?\s+\b(?:but|though|although|however|w
 NEUTRAL = "the person"  # what a person's name reads as when matched (see corpus/safety/names.yaml)
 
 
-def _names(path: Path) -> tuple[frozenset, re.Pattern, str]:
-    """The names file's given names, its titles pattern and a digest; read again when the file changes."""
+def _stamp(path: Path) -> tuple | None:
+    """What changes when the file changes (None: no such file), the key of the cached readings below."""
     try:
         st = path.stat()
-        stamp = (st.st_mtime_ns, st.st_size)
+        return st.st_mtime_ns, st.st_size
     except OSError:
-        stamp = None
-    return _read_names(path, stamp)
+        return None
+
+
+def _names(path: Path) -> tuple[frozenset, re.Pattern, str]:
+    """The names file's given names, its titles pattern and a digest; read again when the file changes."""
+    return _read_names(path, _stamp(path))
 
 
 @functools.lru_cache(maxsize=4)
@@ -103,12 +107,7 @@ def neutral(text: str, known: set[str] | None = None) -> str:
 
 def _absent(path: Path) -> tuple[re.Pattern | None, str]:
     """The absent-signs table as one pattern, and its digest; read again when the file changes."""
-    try:
-        st = path.stat()
-        stamp = (st.st_mtime_ns, st.st_size)
-    except OSError:
-        stamp = None
-    return _read_absent(path, stamp)
+    return _read_absent(path, _stamp(path))
 
 
 @functools.lru_cache(maxsize=4)
