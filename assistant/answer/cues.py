@@ -22,7 +22,7 @@ _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten elev
 _ENTITY = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]+|[A-Z]{2,}s?)\b|\b(\d+(?:\.\d+)*)\b")
 _MONTHS = "january february march april may june july august september october november december"
 _HAS_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b|[£%]|\b(?:" + "|".join(_NUMBER_WORDS)
-                         + r"|thousand|million|half|dozen)\b", re.I)
+                         + r"|thousand|million|half|dozen|twice|thrice)\b|\bonce (?:a|an|per|each|every)\b", re.I)
 _HAS_DATE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:" + _MONTHS.replace(" ", "|") + r")\b"
                        r"|\b(?:last|past|next|over the) (?:\w+ )?(?:years?|months?|decades?)\b", re.I)
 _HAS_AGE = re.compile(r"\b(?:aged?|under|over|until|turns?|turning)\s+(?:\d{1,2}|sixteen|eighteen|twenty-five)\b"
@@ -243,7 +243,7 @@ def case_details(question: str) -> tuple[set[str], set[str]]:
 # "See also…" answers it.
 _ASKS_POINTER = re.compile(r"\b(?:point(?:s|ing)? (?:\w+ )?(?:to|at)|refer(?:s|red)? (?:\w+ )?to|signpost\w*|"
                            r"(?:else|further|more) (?:\w+ )?(?:to )?read|recommend(?:s|ed)? reading|"
-                           r"links? to|(?:does|do|did) [\w\s'’-]{0,30}\bmention|further (?:information|reading)|resources?|where can i (?:find|read)|"
+                           r"links? to|(?:does|do|did) [\w\s'’-]{0,30}\bmention|\bmention(?:s|ed)\b|further (?:information|reading)|resources?|where can i (?:find|read)|"
                            r"(?:is|are) there (?:a|an|any|some) (?:[\w'’-]+ ){0,3}(?:guides?|guidance|documents?|"
                            r"reports?|toolkits?|papers?|frameworks?|evidence))\b", re.I)
 
