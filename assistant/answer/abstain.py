@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from assistant.answer.cues import (
     GENERIC,
     case_details,
+    clause_cues,
+    fits_cue,
     asks_for_pointer,
     TYPED_CUES,
     defined_term,
@@ -220,6 +222,7 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
     names = asked_names(retriever, question) if names is None else names
     keys = names.keys
     cue = question_cue(question)
+    cues = clause_cues(question) | {cue}
     term = defined_term(question) if cue == "definition" else []
     target = how_to_object(question) - case_people(retriever, question)
     keyword = keyword_style(retriever, question)
@@ -247,9 +250,13 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
             continue  # an abbreviation asked about must be there, as itself or spelt out
         cov, have = passage_support(retriever, query, p, text, said)
         # A number or date only answers "how many" / "when" if the sentence holding it is about the question.
-        typed = any(c.fits and (c.overlap >= TYPED_OVERLAP or about_question(retriever, query, c.text) >= TYPED_OVERLAP)
+        # Each asking clause counts: "how long have they been going - when did the first come out?" is answered
+        # by a date as well as by a length of time; a clause no number answers makes it an open question.
+        typed = any((c.fits or any(fits_cue(k, c.text) for k in cues - {cue}))
+                    and (c.overlap >= TYPED_OVERLAP or about_question(retriever, query, c.text) >= TYPED_OVERLAP)
                     for c in usable)
-        if not keys <= have or (cue in TYPED_CUES and not typed and not open_ask(question)):
+        open_ = open_ask(question) or not cues <= set(TYPED_CUES)
+        if not keys <= have or (cue in TYPED_CUES and not typed and not open_):
             continue
         if term and not any(has_run(c.text, term) for c in usable):
             continue  # "What is community-led support?": the phrase itself must be there, not its words apart

@@ -92,6 +92,23 @@ def open_ask(question: str) -> bool:
     return len(parts) > 1 and any(_OPEN_ASK.match(_LEAD_IN.sub("", p)) and not question_cue(p) for p in parts)
 
 
+def asking_clauses(question: str) -> list[str]:
+    """The clauses of a question that ask something: "how long have these papers been going - when did the first
+    one come out?" asks twice; case notes between them ("TM is pushing us to close them quick") do not ask."""
+    parts = [p.strip() for p in _CLAUSE_SPLIT.split(question.strip()) if p and p.strip()]
+    return [p for p in parts if _ASKING.match(_LEAD_IN.sub("", p))]
+
+
+def clause_cues(question: str) -> set[str]:
+    """What each asking clause wants (question_cue of each): every clause counts, not only the first."""
+    clauses = asking_clauses(question)
+    return {question_cue(c) for c in clauses} if len(clauses) > 1 else {question_cue(question)}
+
+
+_ASKING = re.compile(r"(?:is|are|does|do|did|can|could|should|will|would|what|which|why|how|when|where|who|whose|"
+                     r"anything|any)\b", re.I)
+_CLAUSE_SPLIT = re.compile(r"(?<=[?.!])\s+|\s+[-–—]+\s+|;\s+|,\s+(?=(?:and|or|but)\s+(?:what|which|who|when|where|"
+                           r"why|how|is|are|does|do|did|can)\b)", re.I)
 _OPEN_ASK = re.compile(r"(?:is|are|does|do|can|could|should|will|would|what|which|why|how|anything|any)\b", re.I)
 _LEAD_IN = re.compile(r"^(?:(?:and|but|so|also|then|ok(?:ay)?|right|well|new q(?:uestion)?|different topic)\b[\s,:;-]*)+",
                       re.I)

@@ -196,3 +196,20 @@ def test_a_source_named_by_the_passages_document_is_present(real_assistant):
     ans = real_assistant.ask("I heard SCIE supported another London council on this. Which one was it?")
     assert not ans.abstained
     assert "bexley" in ans.answer.lower()
+
+
+def test_every_asking_clause_counts():
+    from assistant.answer.cues import asking_clauses, clause_cues
+
+    q = "how long have these asset based area papers been going - when did the first one come out?"
+    assert clause_cues(q) == {"duration", "date"}
+    # Case notes after the question ask nothing.
+    assert asking_clauses("how long should an assessment take? TM is pushing us to close them quick") == [
+        "how long should an assessment take?"]
+    assert clause_cues("How long does a carer's assessment last?") == {"duration"}
+
+
+def test_a_date_answers_a_how_long_question_that_also_asks_when(real_assistant):
+    ans = real_assistant.ask("how long have these asset based area papers been going - when did the first one come out?")
+    assert not ans.abstained
+    assert "2017" in ans.answer
