@@ -11,17 +11,21 @@ similarity plus word coverage must reach a threshold calibrated on the dev quest
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from assistant.answer.cues import (
     GENERIC,
     case_details,
+    clause_cues,
+    fits_cue,
     asks_for_pointer,
     TYPED_CUES,
     defined_term,
     has_run,
     how_to_object,
+    is_navigation,
     key_terms,
     open_ask,
     question_cue,
@@ -40,7 +44,7 @@ from assistant.search.offtopic import everyday
 from assistant.search.rarity import as_typed, everyday as everyday_word, rarity, term_weights
 from assistant.search.retrieve import Retriever
 from assistant.settings import Settings
-from assistant.textutil import tokens
+from assistant.textutil import sentence_spans, tokens
 from assistant.types import Passage
 
 SITUATION_DEPTH = 12  # passages found for an advice question whose words must cover its situation
@@ -119,6 +123,20 @@ def _meta(retriever: Retriever, p: Passage) -> str:
     return f"{meta} {meta.replace('.', ' ')}"  # "GOV.UK" is also asked for as "GOV" and "UK"
 
 
+@functools.lru_cache(maxsize=4096)
+def _statements(text: str) -> str:
+    """A document's sentences that state something, not its pointers ("See also the NICE guide", "Read more here")."""
+    return " ".join(text[a:b] for a, b in sentence_spans(text) if not is_navigation(text[a:b]))
+
+
+def _source_said(retriever: Retriever, p: Passage) -> str:
+    """Where a source the question names counts as present for a passage: its document's details (title, author,
+    publisher, aliases) and the statements its document makes. "What does SCIE say about…" is answered by a passage
+    of a document that speaks of SCIE, not by one whose only mention is a link to SCIE's site."""
+    doc = retriever.index.documents.get(p.doc_id)
+    return f"{_meta(retriever, p)} {_statements(doc.text) if doc else ''}"
+
+
 def passage_support(retriever: Retriever, query: str, p: Passage, text: str | None = None,
                     also: set[str] | frozenset[str] = frozenset()) -> tuple[float, set[str]]:
     """(idf-weighted share of the query's content terms in the passage, the tokens it has, with also)."""
@@ -162,6 +180,22 @@ def _names_something(a: Abbreviation) -> bool:
     return not plural and any(w[:1].isupper() for w in a.long_forms[0].split())
 
 
+# People, teams and places an abbreviation may describe ("NHS planners", "LA staff", "GP practices"): the
+# abbreviation then says whose, not which source the answer must name.
+_DESCRIBED = frozenset(tokens(
+    "staff staffs worker workers team teams planner planners practice practices colleague colleagues "
+    "professional professionals manager managers commissioner commissioners leader leaders practitioner "
+    "practitioners officer officers nurse nurses doctor doctors provider providers partner partners employee "
+    "employees people clinician clinicians therapist therapists surgery surgeries service services setting "
+    "settings"))
+
+
+def describes_people(question: str, a: Abbreviation) -> bool:
+    """Whether the abbreviation, as written in the question, qualifies a word for people or their workplace."""
+    nxt = re.search(rf"(?<![\w&]){re.escape(a.written)}(?![\w&])\s+([A-Za-z]+)", question)
+    return bool(nxt) and bool(set(tokens(nxt.group(1))) & _DESCRIBED)
+
+
 def case_people(retriever: Retriever, question: str) -> set[str]:
     """Tokens of the practitioner's own case that no answer needs: the people in it ("Dave", "Mrs Patel") when
     the library never uses the name, and their ages or numbers ("aged 80", "3 kids")."""
@@ -172,9 +206,10 @@ def case_people(retriever: Retriever, question: str) -> set[str]:
 def asked_names(retriever: Retriever, question: str) -> Asked:
     found = find_abbreviations(retriever, question)
     known = {t for a in found for t in tokens(a.written) + tokens(a.key)}
+    # "LAs" is said by a passage as "LAs", "LA" or "local authorities" (tokens are stemmed).
     abbreviations = [(frozenset(tokens(a.written) + tokens(a.key)),
-                      [w for w in [tokens(a.key)] + [tokens(f) for f in a.long_forms] if w],
-                      _names_something(a)) for a in found]
+                      [w for w in [tokens(a.key), tokens(a.written)] + [tokens(f) for f in a.long_forms] if w],
+                      _names_something(a) and not describes_people(question, a)) for a in found]
     return Asked(key_terms(question) - known - case_people(retriever, question), abbreviations)
 
 
@@ -187,6 +222,7 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
     names = asked_names(retriever, question) if names is None else names
     keys = names.keys
     cue = question_cue(question)
+    cues = clause_cues(question) | {cue}
     term = defined_term(question) if cue == "definition" else []
     target = how_to_object(question) - case_people(retriever, question)
     keyword = keyword_style(retriever, question)
@@ -209,12 +245,18 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
         text = " ".join(c.text for c in usable)
         present, said = names.said(f"{text} {_meta(retriever, p)}")
         if not present:
+            present = names.said(f"{text} {_source_said(retriever, p)}")[0]
+        if not present:
             continue  # an abbreviation asked about must be there, as itself or spelt out
         cov, have = passage_support(retriever, query, p, text, said)
         # A number or date only answers "how many" / "when" if the sentence holding it is about the question.
-        typed = any(c.fits and (c.overlap >= TYPED_OVERLAP or about_question(retriever, query, c.text) >= TYPED_OVERLAP)
+        # Each asking clause counts: "how long have they been going - when did the first come out?" is answered
+        # by a date as well as by a length of time; a clause no number answers makes it an open question.
+        typed = any((c.fits or any(fits_cue(k, c.text) for k in cues - {cue}))
+                    and (c.overlap >= TYPED_OVERLAP or about_question(retriever, query, c.text) >= TYPED_OVERLAP)
                     for c in usable)
-        if not keys <= have or (cue in TYPED_CUES and not typed and not open_ask(question)):
+        open_ = open_ask(question) or not cues <= set(TYPED_CUES)
+        if not keys <= have or (cue in TYPED_CUES and not typed and not open_):
             continue
         if term and not any(has_run(c.text, term) for c in usable):
             continue  # "What is community-led support?": the phrase itself must be there, not its words apart

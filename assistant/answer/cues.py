@@ -22,7 +22,7 @@ _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten elev
 _ENTITY = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]+|[A-Z]{2,}s?)\b|\b(\d+(?:\.\d+)*)\b")
 _MONTHS = "january february march april may june july august september october november december"
 _HAS_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b|[£%]|\b(?:" + "|".join(_NUMBER_WORDS)
-                         + r"|thousand|million|half|dozen)\b", re.I)
+                         + r"|thousand|million|half|dozen|twice|thrice)\b|\bonce (?:a|an|per|each|every)\b", re.I)
 _HAS_DATE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:" + _MONTHS.replace(" ", "|") + r")\b"
                        r"|\b(?:last|past|next|over the) (?:\w+ )?(?:years?|months?|decades?)\b", re.I)
 _HAS_AGE = re.compile(r"\b(?:aged?|under|over|until|turns?|turning)\s+(?:\d{1,2}|sixteen|eighteen|twenty-five)\b"
@@ -92,6 +92,23 @@ def open_ask(question: str) -> bool:
     return len(parts) > 1 and any(_OPEN_ASK.match(_LEAD_IN.sub("", p)) and not question_cue(p) for p in parts)
 
 
+def asking_clauses(question: str) -> list[str]:
+    """The clauses of a question that ask something: "how long have these papers been going - when did the first
+    one come out?" asks twice; case notes between them ("TM is pushing us to close them quick") do not ask."""
+    parts = [p.strip() for p in _CLAUSE_SPLIT.split(question.strip()) if p and p.strip()]
+    return [p for p in parts if _ASKING.match(_LEAD_IN.sub("", p))]
+
+
+def clause_cues(question: str) -> set[str]:
+    """What each asking clause wants (question_cue of each): every clause counts, not only the first."""
+    clauses = asking_clauses(question)
+    return {question_cue(c) for c in clauses} if len(clauses) > 1 else {question_cue(question)}
+
+
+_ASKING = re.compile(r"(?:is|are|does|do|did|can|could|should|will|would|what|which|why|how|when|where|who|whose|"
+                     r"anything|any)\b", re.I)
+_CLAUSE_SPLIT = re.compile(r"(?<=[?.!])\s+|\s+[-–—]+\s+|;\s+|,\s+(?=(?:and|or|but)\s+(?:what|which|who|when|where|"
+                           r"why|how|is|are|does|do|did|can)\b)", re.I)
 _OPEN_ASK = re.compile(r"(?:is|are|does|do|can|could|should|will|would|what|which|why|how|anything|any)\b", re.I)
 _LEAD_IN = re.compile(r"^(?:(?:and|but|so|also|then|ok(?:ay)?|right|well|new q(?:uestion)?|different topic)\b[\s,:;-]*)+",
                       re.I)
@@ -243,7 +260,7 @@ def case_details(question: str) -> tuple[set[str], set[str]]:
 # "See also…" answers it.
 _ASKS_POINTER = re.compile(r"\b(?:point(?:s|ing)? (?:\w+ )?(?:to|at)|refer(?:s|red)? (?:\w+ )?to|signpost\w*|"
                            r"(?:else|further|more) (?:\w+ )?(?:to )?read|recommend(?:s|ed)? reading|"
-                           r"links? to|(?:does|do|did) [\w\s'’-]{0,30}\bmention|further (?:information|reading)|resources?|where can i (?:find|read)|"
+                           r"links? to|(?:does|do|did) [\w\s'’-]{0,30}\bmention|\bmention(?:s|ed)\b|further (?:information|reading)|resources?|where can i (?:find|read)|"
                            r"(?:is|are) there (?:a|an|any|some) (?:[\w'’-]+ ){0,3}(?:guides?|guidance|documents?|"
                            r"reports?|toolkits?|papers?|frameworks?|evidence))\b", re.I)
 

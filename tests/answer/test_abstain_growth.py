@@ -161,3 +161,55 @@ def test_a_name_the_guidance_uses_is_still_asked_about(real_assistant):
     # "Alex" is a given name, but the guidance names Alex Fox: a question about another Alex is not answered.
     assert real_assistant.ask("What does Alex Fox say people need to be seen as?").abstained is False
     assert real_assistant.ask("What did Alex Ferguson say about strengths-based practice?").abstained
+
+
+def test_an_abbreviation_for_whose_staff_or_workplace_is_not_a_source_to_find(real_retriever):
+    from assistant.answer.abstain import asked_names
+
+    asked = asked_names(real_retriever, "What should NHS planners and GP practices know? What does NICE guidance say?")
+    must = {next(iter(sorted(t))): m for t, _, m in asked.abbreviations}
+    assert must == {"nhs": False, "gp": False, "nice": True}
+    # A plural acronym is said by a passage as written, as the acronym, or by its long form.
+    las = asked_names(real_retriever, "Do LAs have to do this?")
+    assert las.said("Some LAs do.")[1] and las.said("local authorities must")[1]
+
+
+def test_set_phrase_counts_answer_how_many():
+    from assistant.answer.cues import asks_for_pointer, fits_cue
+
+    for text in ("Visit twice before the review.", "a one-off payment", "once a year"):
+        assert fits_cue("quantity", text), text
+    assert not fits_cue("quantity", "Once you have agreed the plan, start.")
+    assert asks_for_pointer("the definitions page mentions NICE somewhere, what's that about?")
+
+
+def test_a_source_counts_when_its_document_speaks_of_it_not_when_it_only_links_to_it(real_retriever):
+    from assistant.answer.abstain import _statements
+
+    text = "See also the NICE quick guide.\n\nSCIE supports councils to work with communities."
+    said = _statements(text)
+    assert "SCIE supports" in said and "NICE" not in said
+
+
+def test_a_source_named_by_the_passages_document_is_present(real_assistant):
+    # The blog passage about Bexley never says SCIE; the rest of the blog does, in statements ("my colleague at SCIE").
+    ans = real_assistant.ask("I heard SCIE supported another London council on this. Which one was it?")
+    assert not ans.abstained
+    assert "bexley" in ans.answer.lower()
+
+
+def test_every_asking_clause_counts():
+    from assistant.answer.cues import asking_clauses, clause_cues
+
+    q = "how long have these asset based area papers been going - when did the first one come out?"
+    assert clause_cues(q) == {"duration", "date"}
+    # Case notes after the question ask nothing.
+    assert asking_clauses("how long should an assessment take? TM is pushing us to close them quick") == [
+        "how long should an assessment take?"]
+    assert clause_cues("How long does a carer's assessment last?") == {"duration"}
+
+
+def test_a_date_answers_a_how_long_question_that_also_asks_when(real_assistant):
+    ans = real_assistant.ask("how long have these asset based area papers been going - when did the first one come out?")
+    assert not ans.abstained
+    assert "2017" in ans.answer
