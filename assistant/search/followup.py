@@ -155,11 +155,35 @@ _DESCRIBE_WORDS = 3  # words before the noun read as its description
 
 
 def _details(doc: Document) -> tuple[set[str], list[str], set[str]]:
-    """The words a document is described by (its title, publisher, author, aliases, audience and type): as
-    tokens, as written (for comparing meanings), and the initialisms of its title and aliases ("cyp")."""
-    text = " ".join([doc.title, doc.publisher, doc.author, *doc.aliases, *doc.audience, doc.doc_type])
+    """The words a document is described by (its title, publisher, author, the author's organisation, aliases,
+    audience and type): as tokens, as written (for comparing meanings), and the initialisms of its title and
+    aliases ("cyp") and of the author's organisation ("Social Care Institute for Excellence": "scie")."""
+    org = author_organisation(doc)
+    text = " ".join([doc.title, doc.publisher, doc.author, org, *doc.aliases, *doc.audience, doc.doc_type])
     written = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", text) if tokens(w)]
-    return set(tokens(text.replace("-", " "))), list(dict.fromkeys(written)), initialisms(doc)
+    short = initialisms(doc) | ({"".join(w[0] for w in re.findall(r"\b[A-Z][\w’'-]*", org)).lower()} if org else set())
+    return set(tokens(text.replace("-", " "))), list(dict.fromkeys(written)), short
+
+
+# Where a document introduces its author: "…, says Ewan King, Director of Business Development at the Social Care
+# Institute for Excellence." The organisation is the run of capitalised words that ends the clause after the name,
+# following "at / with / from" or a comma ("Alex Fox, OBE, Chief Executive, Shared Lives Plus").
+_ORG = re.compile(r"(?:\b(?:at|with|from)\s+(?:the\s+)?|,\s*)(?P<org>[A-Z][\w’'&-]*(?:\s+(?:(?:for|of|and|on|in)\s+)?"
+                  r"[A-Z][\w’'&-]*)*)\s*$")
+
+
+def author_organisation(doc: Document) -> str:
+    """The organisation the document says its author works for, where it introduces them ('' if it does not)."""
+    return _author_organisation(doc.author, doc.text) if doc.author else ""
+
+
+@functools.lru_cache(maxsize=64)
+def _author_organisation(author: str, text: str) -> str:
+    for m in re.finditer(re.escape(author) + r",\s+([^.;:\n()]+)", text):
+        org = _ORG.search(m.group(1))
+        if org and org.group("org") != author:
+            return org.group("org")
+    return ""
 
 
 def described_document(question: str, documents: Mapping[str, Document], similar: Similar | None = None) -> str:

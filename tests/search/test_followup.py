@@ -239,3 +239,25 @@ def test_what_else_apart_from_asks_about_what_follows():
     from assistant.search.followup import own_terms
 
     assert own_terms("and what else matters apart from the relationship?") == ["relationship"]
+
+
+def test_an_authors_organisation_describes_the_document():
+    docs = {"blog": Document(doc_id="blog", title="Looking after carers at home", publisher="Council news blog",
+                             author="Sam Okafor", doc_type="blog",
+                             text="Carers need breaks, says Sam Okafor, Head of Practice at the National Carers "
+                                  "Institute for Wellbeing. Respite helps."),
+            "guide": Document(doc_id="guide", title="Carers: a practice guide",
+                              publisher="National Carers Institute for Wellbeing (NCIW)", doc_type="guidance",
+                              text="An assessment looks at the carer's wellbeing."),
+            "report": Document(doc_id="report", title="Areas report", author="Jo Reid", doc_type="report",
+                               text="Written by Jo Reid, OBE, Chief Executive, Home Share Trust.")}
+    from assistant.search.followup import author_organisation
+
+    assert author_organisation(docs["blog"]) == "National Carers Institute for Wellbeing"
+    assert author_organisation(docs["report"]) == "Home Share Trust"
+    assert author_organisation(docs["guide"]) == ""  # no author: nothing to read
+    # the blog is not published by the institute, but its author works there: "the NCIW blog" is that blog
+    assert described_document("what does the NCIW blog say about breaks?", docs) == "blog"
+    assert described_document("in the national carers institute blog, what helps?", docs) == "blog"
+    assert described_document("what does the home share trust report say?", docs) == "report"
+    assert described_document("what does the NCIW guidance say?", docs) == "guide"  # its publisher, as before
