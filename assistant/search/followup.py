@@ -215,6 +215,8 @@ def described_document(question: str, documents: Mapping[str, Document], similar
                 if set(noun) <= det[0] and all(_describes(w, det, similar) for w in words)]
         if len(fits) > 1:  # "the care act page": the one whose details have the words side by side
             fits = [d for d in fits if _adjacent(words, documents[d])] or fits
+        if not fits and noun:  # "the Care Act guide" of the "Care Act guidance": the words side by side say which
+            fits = [d for d in documents if _adjacent(words, documents[d])]
         if len(fits) == 1:
             return fits[0]
     return ""
@@ -391,7 +393,9 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     prev_docs = previous_documents(history, documents, similar) if documents else []
     elliptical = bool(_ELLIPSIS.match(asked)) or len(own_terms(asked)) <= SHORT
     if named and named not in prev_docs and (not elliptical and len(own_terms(asked)) > SHORT + 1 or
-                                             len(_besides_name(asked, documents[named])) > SHORT):
+                                             len(_besides_name(asked, documents[named])) > SHORT or
+                                             _there_is_named(asked) and
+                                             _besides_description(asked, documents[named], similar)):
         # names another document and stands on its own ("and in the kids guidance what is an SBA essentially?",
         # not "and in the strengths-based areas report?", which has nothing to ask but the name). "Is he quoted
         # on the kids page too?": the person is still the one the previous answer named.
@@ -420,6 +424,13 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
                     people, weak)
 
 
+def _there_is_named(question: str) -> bool:
+    """The message refers back only by "there", and does not open as an ellipsis: the place is the document it
+    names itself ("kids page - whats SBA there?"), not the one in hand."""
+    pointers = [m.group(0).lower() for m in _POINTER.finditer(question) if not _anchored(question, m)]
+    return bool(pointers) and set(pointers) == {"there"} and not _ELLIPSIS.match(question)
+
+
 def _people_named(asked: str, history: list[Turn], users: list[int], prev_docs: list[str],
                   documents: Mapping[str, Document]) -> list[str]:
     """For a message about "he / his job", the people the previous answer names (its documents' authors first)."""
@@ -434,6 +445,13 @@ def _besides_name(question: str, doc: Document) -> list[str]:
     stems, _, _ = _details(doc)
     return [t for t in own_terms(question) if t not in stems and t not in _GENERIC_NOUNS
             and not _DOC_NOUN.fullmatch(t)]
+
+
+def _besides_description(question: str, doc: Document, similar: Similar | None) -> list[str]:
+    """The message's own words other than those that name or describe the document ("kids" of "the kids page")."""
+    details = _details(doc)
+    return [w for w in re.findall(r"[\w'’-]+", question)
+            if own_terms(w) and set(own_terms(w)) & set(_besides_name(w, doc)) and not _describes(w, details, similar)]
 
 
 def _without_document(question: str) -> str:

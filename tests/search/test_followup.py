@@ -261,3 +261,25 @@ def test_an_authors_organisation_describes_the_document():
     assert described_document("in the national carers institute blog, what helps?", docs) == "blog"
     assert described_document("what does the home share trust report say?", docs) == "report"
     assert described_document("what does the NCIW guidance say?", docs) == "guide"  # its publisher, as before
+
+
+def test_there_in_a_message_naming_another_document_is_that_document():
+    docs = {**DOCS, "kids-guide": Document(doc_id="kids-guide", title="Support for children and families",
+                                            publisher="Family Practice Network", doc_type="guidance",
+                                            aliases=["Family Network guidance"], audience=["children-families"],
+                                            text="Families know their children. Co-production means working "
+                                                 "together.")}
+    h = _history(("What does a carer's assessment look at?", "A carer's assessment looks at the carer's own "
+                                                            "wellbeing. [1]"))
+    near = lambda word, words: 0.9 if word == "kids" and "children" in words else 0.0  # noqa: E731 (a stand-in)
+    for message in ("kids page - whats co-production there?", "children guidance - co-production there?",
+                    "what does the Family Network guide say there about co-production?"):
+        fu = read_followup(message, h, docs, similar=near)
+        assert not fu.continues and fu.named == "kids-guide" and "assessment" not in fu.query, (message, fu)
+    # no word besides the name, an ellipsis, or the document in hand: still a continuation
+    for message in ("what does the kids page say there", "and in the kids page there?"):
+        assert read_followup(message, h, docs, similar=near).continues, message
+    fu = read_followup("what does the carers guide say there about respite?", h, docs, similar=near)
+    assert fu.continues and fu.doc_ids == ["carers-guide"]
+    # "is there anything in…": an existential there, the message stands alone whatever it names
+    assert not read_followup("is there anything in the kids page on co-production?", h, docs, similar=near).continues
