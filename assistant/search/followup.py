@@ -80,6 +80,8 @@ class FollowUp:
     people: list[str] = field(default_factory=list)  # people the previous answer names ("he": one of them)
     weak: bool = False  # it refers back only by a bare pronoun ("it", "that") and has words of its own: it may
     # stand alone ("what do families bring that is key to…"), which only retrieval can tell (answer.extractive)
+    short: bool = False  # it continues only because it has few words of its own ("what's SCIE been doing with
+    # Bexley?"): it may be a new topic, which only retrieval can tell (answer.extractive.settle)
 
     def __post_init__(self):
         self.own = self.own or self.question
@@ -420,8 +422,9 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     pointer = bool(_POINTER.search(asked))
     weak = pointer and not elliptical and not _PERSON.search(asked) and not _THAT_DOCUMENT.search(asked)
     people = _people_named(asked, history, users, prev_docs, documents)
+    short = not _ELLIPSIS.match(asked) and all(_anchored(asked, m) for m in _POINTER.finditer(asked))
     return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own,
-                    people, weak)
+                    people, weak, short)
 
 
 def _there_is_named(question: str) -> bool:

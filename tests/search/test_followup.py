@@ -283,3 +283,14 @@ def test_there_in_a_message_naming_another_document_is_that_document():
     assert fu.continues and fu.doc_ids == ["carers-guide"]
     # "is there anything in…": an existential there, the message stands alone whatever it names
     assert not read_followup("is there anything in the kids page on co-production?", h, docs, similar=near).continues
+
+
+def test_a_message_that_continues_only_for_being_short_is_marked_for_retrieval_to_settle():
+    h = _history(("What does a carer's assessment look at?", "A carer's assessment looks at the carer's own "
+                                                            "wellbeing. [1]"))
+    fu = read_followup("what about stair lifts grants?", h, DOCS)
+    assert fu.continues and not fu.short  # an ellipsis refers back whatever its length
+    fu = read_followup("lift grants?", h, DOCS)
+    assert fu.continues and fu.short
+    for message in ("who wrote it?", "is that free?"):
+        assert not read_followup(message, h, DOCS).short, message
