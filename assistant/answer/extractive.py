@@ -204,10 +204,16 @@ def unfolded(fu: FollowUp) -> FollowUp:
     return fu
 
 
+# Words that say how to set what the document says beside something else, not what to find in it ("and what's
+# happening in adult social care by comparison?", "is that different for carers?")
+_RELATING = frozenset(tokens("comparison compare compared comparing different difference differences differ "
+                             "same similar similarly versus unlike contrast", keep_stopwords=True))
+
+
 def _covers(retriever, doc_id: str, message: str) -> bool:
     """The document has most of the message's own words (weighted by their rarity in English)."""
     doc = retriever.index.documents.get(doc_id)
-    own = set(own_terms(message))  # "what else matters apart from…" is about what follows "apart from"
+    own = set(own_terms(message)) - _RELATING  # "what else matters apart from…" is about what follows "apart from"
     weights = {t: w for t, w in term_weights(message).items() if t in own}
     total = sum(weights.values())
     if doc is None or not total:

@@ -172,3 +172,12 @@ def test_a_short_follow_up_whose_words_are_in_the_document_in_hand_is_folded(rea
     assert all(x.citations[0].doc_id == CA for x in a)
     assert "family" in a[1].searched_query and "agreement of the adult" in a[1].answer
     assert "Social Care Institute for Excellence" in a[2].answer
+
+
+def test_comparison_words_do_not_count_against_the_document_in_hand(real_retriever):
+    from assistant.answer.extractive import _covers
+
+    # the children's guidance speaks of adult social care; "comparison" only says how to read it
+    assert _covers(real_retriever, KIDS, "and what's happening in adult social care by comparison?")
+    assert _covers(real_retriever, KIDS, "is adult social care different?")
+    assert not _covers(real_retriever, KIDS, "and what about Bexley by comparison?")
