@@ -175,6 +175,16 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
         if alone.confidence >= settings.abstain_threshold and lead != prev and \
                 alone.confidence > assess(retriever, fu.question, [], settings, fu).confidence + STANDS_ALONE:
             return FollowUp(fu.question, fu.question)
+    if fu.short:
+        # A continuation only for being short ("what's SCIE been doing with Bexley?"): a new topic when searched
+        # alone it leads with another document that has more of its words, and answers it confidently or the
+        # document in hand has none of them. ("does the adult need to agree?" stays: its document has them.)
+        alone = assess(retriever, fu.question, [], settings, FollowUp(fu.question, fu.question))
+        lead = alone.candidates[0].passage.doc_id if alone.candidates else ""
+        mine = _share(retriever, prev, fu.question)
+        if lead and lead != prev and _share(retriever, lead, fu.question) > mine and \
+                (alone.confidence >= settings.abstain_threshold or not mine):
+            return FollowUp(fu.question, fu.question)
     if not fu.refers_to_document and _covers(retriever, prev, fu.own):
         return replace(fu, refers_to_document=True)
     return fu
@@ -194,16 +204,36 @@ def unfolded(fu: FollowUp) -> FollowUp:
     return fu
 
 
+# Words that say how to set what the document says beside something else, not what to find in it ("and what's
+# happening in adult social care by comparison?", "is that different for carers?")
+_RELATING = frozenset(tokens("comparison compare compared comparing different difference differences differ "
+                             "same similar similarly versus unlike contrast", keep_stopwords=True))
+
+
 def _covers(retriever, doc_id: str, message: str) -> bool:
     """The document has most of the message's own words (weighted by their rarity in English)."""
     doc = retriever.index.documents.get(doc_id)
-    own = set(own_terms(message))  # "what else matters apart from…" is about what follows "apart from"
+    own = set(own_terms(message)) - _RELATING  # "what else matters apart from…" is about what follows "apart from"
     weights = {t: w for t, w in term_weights(message).items() if t in own}
     total = sum(weights.values())
     if doc is None or not total:
         return doc is not None
     have = with_acronyms(retriever, term_set(f"{doc.title} {doc.text}"))
     return sum(w for t, w in weights.items() if t in have) / total >= STAYS
+
+
+def _share(retriever, doc_id: str, message: str) -> float:
+    """The share of the message's own words (weighted by their rarity in English) that the document has, a word
+    also when the document has a longer form of it ("agre": "agreement")."""
+    doc = retriever.index.documents.get(doc_id)
+    own = set(own_terms(message))
+    weights = {t: w for t, w in term_weights(message).items() if t in own}
+    total = sum(weights.values())
+    if doc is None or not total:
+        return 0.0
+    have = with_acronyms(retriever, term_set(f"{doc.title} {doc.text}"))
+    return sum(w for t, w in weights.items()
+               if t in have or len(t) >= 4 and any(h.startswith(t) for h in have)) / total
 
 
 @dataclass

@@ -80,6 +80,8 @@ class FollowUp:
     people: list[str] = field(default_factory=list)  # people the previous answer names ("he": one of them)
     weak: bool = False  # it refers back only by a bare pronoun ("it", "that") and has words of its own: it may
     # stand alone ("what do families bring that is key to…"), which only retrieval can tell (answer.extractive)
+    short: bool = False  # it continues only because it has few words of its own ("what's SCIE been doing with
+    # Bexley?"): it may be a new topic, which only retrieval can tell (answer.extractive.settle)
 
     def __post_init__(self):
         self.own = self.own or self.question
@@ -155,11 +157,35 @@ _DESCRIBE_WORDS = 3  # words before the noun read as its description
 
 
 def _details(doc: Document) -> tuple[set[str], list[str], set[str]]:
-    """The words a document is described by (its title, publisher, author, aliases, audience and type): as
-    tokens, as written (for comparing meanings), and the initialisms of its title and aliases ("cyp")."""
-    text = " ".join([doc.title, doc.publisher, doc.author, *doc.aliases, *doc.audience, doc.doc_type])
+    """The words a document is described by (its title, publisher, author, the author's organisation, aliases,
+    audience and type): as tokens, as written (for comparing meanings), and the initialisms of its title and
+    aliases ("cyp") and of the author's organisation ("Social Care Institute for Excellence": "scie")."""
+    org = author_organisation(doc)
+    text = " ".join([doc.title, doc.publisher, doc.author, org, *doc.aliases, *doc.audience, doc.doc_type])
     written = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", text) if tokens(w)]
-    return set(tokens(text.replace("-", " "))), list(dict.fromkeys(written)), initialisms(doc)
+    short = initialisms(doc) | ({"".join(w[0] for w in re.findall(r"\b[A-Z][\w’'-]*", org)).lower()} if org else set())
+    return set(tokens(text.replace("-", " "))), list(dict.fromkeys(written)), short
+
+
+# Where a document introduces its author: "…, says Ewan King, Director of Business Development at the Social Care
+# Institute for Excellence." The organisation is the run of capitalised words that ends the clause after the name,
+# following "at / with / from" or a comma ("Alex Fox, OBE, Chief Executive, Shared Lives Plus").
+_ORG = re.compile(r"(?:\b(?:at|with|from)\s+(?:the\s+)?|,\s*)(?P<org>[A-Z][\w’'&-]*(?:\s+(?:(?:for|of|and|on|in)\s+)?"
+                  r"[A-Z][\w’'&-]*)*)\s*$")
+
+
+def author_organisation(doc: Document) -> str:
+    """The organisation the document says its author works for, where it introduces them ('' if it does not)."""
+    return _author_organisation(doc.author, doc.text) if doc.author else ""
+
+
+@functools.lru_cache(maxsize=64)
+def _author_organisation(author: str, text: str) -> str:
+    for m in re.finditer(re.escape(author) + r",\s+([^.;:\n()]+)", text):
+        org = _ORG.search(m.group(1))
+        if org and org.group("org") != author:
+            return org.group("org")
+    return ""
 
 
 def described_document(question: str, documents: Mapping[str, Document], similar: Similar | None = None) -> str:
@@ -191,6 +217,8 @@ def described_document(question: str, documents: Mapping[str, Document], similar
                 if set(noun) <= det[0] and all(_describes(w, det, similar) for w in words)]
         if len(fits) > 1:  # "the care act page": the one whose details have the words side by side
             fits = [d for d in fits if _adjacent(words, documents[d])] or fits
+        if not fits and noun:  # "the Care Act guide" of the "Care Act guidance": the words side by side say which
+            fits = [d for d in documents if _adjacent(words, documents[d])]
         if len(fits) == 1:
             return fits[0]
     return ""
@@ -367,7 +395,9 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     prev_docs = previous_documents(history, documents, similar) if documents else []
     elliptical = bool(_ELLIPSIS.match(asked)) or len(own_terms(asked)) <= SHORT
     if named and named not in prev_docs and (not elliptical and len(own_terms(asked)) > SHORT + 1 or
-                                             len(_besides_name(asked, documents[named])) > SHORT):
+                                             len(_besides_name(asked, documents[named])) > SHORT or
+                                             _there_is_named(asked) and
+                                             _besides_description(asked, documents[named], similar)):
         # names another document and stands on its own ("and in the kids guidance what is an SBA essentially?",
         # not "and in the strengths-based areas report?", which has nothing to ask but the name). "Is he quoted
         # on the kids page too?": the person is still the one the previous answer named.
@@ -392,8 +422,16 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     pointer = bool(_POINTER.search(asked))
     weak = pointer and not elliptical and not _PERSON.search(asked) and not _THAT_DOCUMENT.search(asked)
     people = _people_named(asked, history, users, prev_docs, documents)
+    short = not _ELLIPSIS.match(asked) and all(_anchored(asked, m) for m in _POINTER.finditer(asked))
     return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own,
-                    people, weak)
+                    people, weak, short)
+
+
+def _there_is_named(question: str) -> bool:
+    """The message refers back only by "there", and does not open as an ellipsis: the place is the document it
+    names itself ("kids page - whats SBA there?"), not the one in hand."""
+    pointers = [m.group(0).lower() for m in _POINTER.finditer(question) if not _anchored(question, m)]
+    return bool(pointers) and set(pointers) == {"there"} and not _ELLIPSIS.match(question)
 
 
 def _people_named(asked: str, history: list[Turn], users: list[int], prev_docs: list[str],
@@ -410,6 +448,13 @@ def _besides_name(question: str, doc: Document) -> list[str]:
     stems, _, _ = _details(doc)
     return [t for t in own_terms(question) if t not in stems and t not in _GENERIC_NOUNS
             and not _DOC_NOUN.fullmatch(t)]
+
+
+def _besides_description(question: str, doc: Document, similar: Similar | None) -> list[str]:
+    """The message's own words other than those that name or describe the document ("kids" of "the kids page")."""
+    details = _details(doc)
+    return [w for w in re.findall(r"[\w'’-]+", question)
+            if own_terms(w) and set(own_terms(w)) & set(_besides_name(w, doc)) and not _describes(w, details, similar)]
 
 
 def _without_document(question: str) -> str:

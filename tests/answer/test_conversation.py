@@ -152,3 +152,32 @@ def test_what_else_apart_from_stays_in_the_document_in_hand(real_assistant):
                                "and what else matters apart from the relationship?"])
     defs = "strengths-based-approaches-definitions"
     assert a[0].citations[0].doc_id == defs and a[1].citations[0].doc_id == defs
+
+
+def test_the_scie_blog_a_document_named_with_there_and_a_short_new_topic(real_assistant):
+    a = _talk(real_assistant, ["what does the SCIE blog say about form filling?",  # its author works at SCIE
+                               "who wrote it?",
+                               "CYP page - what does co-production mean there?",  # "there": the page it names
+                               "what's SCIE been doing with Bexley?"])  # short, but none of its words are the page's
+    assert a[0].citations[0].doc_id == BLOG and "form filling" in a[0].answer
+    assert a[1].citations[0].doc_id == BLOG and "Ewan King" in a[1].answer
+    assert a[2].citations[0].doc_id == KIDS and "form" not in a[2].searched_query.lower()
+    assert a[3].searched_query == "what's SCIE been doing with Bexley?"
+
+
+def test_a_short_follow_up_whose_words_are_in_the_document_in_hand_is_folded(real_assistant):
+    a = _talk(real_assistant, ["what does the care act say about family and friends giving support",
+                               "does the adult need to agree?",
+                               "who published that guidance"])
+    assert all(x.citations[0].doc_id == CA for x in a)
+    assert "family" in a[1].searched_query and "agreement of the adult" in a[1].answer
+    assert "Social Care Institute for Excellence" in a[2].answer
+
+
+def test_comparison_words_do_not_count_against_the_document_in_hand(real_retriever):
+    from assistant.answer.extractive import _covers
+
+    # the children's guidance speaks of adult social care; "comparison" only says how to read it
+    assert _covers(real_retriever, KIDS, "and what's happening in adult social care by comparison?")
+    assert _covers(real_retriever, KIDS, "is adult social care different?")
+    assert not _covers(real_retriever, KIDS, "and what about Bexley by comparison?")

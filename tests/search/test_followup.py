@@ -239,3 +239,58 @@ def test_what_else_apart_from_asks_about_what_follows():
     from assistant.search.followup import own_terms
 
     assert own_terms("and what else matters apart from the relationship?") == ["relationship"]
+
+
+def test_an_authors_organisation_describes_the_document():
+    docs = {"blog": Document(doc_id="blog", title="Looking after carers at home", publisher="Council news blog",
+                             author="Sam Okafor", doc_type="blog",
+                             text="Carers need breaks, says Sam Okafor, Head of Practice at the National Carers "
+                                  "Institute for Wellbeing. Respite helps."),
+            "guide": Document(doc_id="guide", title="Carers: a practice guide",
+                              publisher="National Carers Institute for Wellbeing (NCIW)", doc_type="guidance",
+                              text="An assessment looks at the carer's wellbeing."),
+            "report": Document(doc_id="report", title="Areas report", author="Jo Reid", doc_type="report",
+                               text="Written by Jo Reid, OBE, Chief Executive, Home Share Trust.")}
+    from assistant.search.followup import author_organisation
+
+    assert author_organisation(docs["blog"]) == "National Carers Institute for Wellbeing"
+    assert author_organisation(docs["report"]) == "Home Share Trust"
+    assert author_organisation(docs["guide"]) == ""  # no author: nothing to read
+    # the blog is not published by the institute, but its author works there: "the NCIW blog" is that blog
+    assert described_document("what does the NCIW blog say about breaks?", docs) == "blog"
+    assert described_document("in the national carers institute blog, what helps?", docs) == "blog"
+    assert described_document("what does the home share trust report say?", docs) == "report"
+    assert described_document("what does the NCIW guidance say?", docs) == "guide"  # its publisher, as before
+
+
+def test_there_in_a_message_naming_another_document_is_that_document():
+    docs = {**DOCS, "kids-guide": Document(doc_id="kids-guide", title="Support for children and families",
+                                            publisher="Family Practice Network", doc_type="guidance",
+                                            aliases=["Family Network guidance"], audience=["children-families"],
+                                            text="Families know their children. Co-production means working "
+                                                 "together.")}
+    h = _history(("What does a carer's assessment look at?", "A carer's assessment looks at the carer's own "
+                                                            "wellbeing. [1]"))
+    near = lambda word, words: 0.9 if word == "kids" and "children" in words else 0.0  # noqa: E731 (a stand-in)
+    for message in ("kids page - whats co-production there?", "children guidance - co-production there?",
+                    "what does the Family Network guide say there about co-production?"):
+        fu = read_followup(message, h, docs, similar=near)
+        assert not fu.continues and fu.named == "kids-guide" and "assessment" not in fu.query, (message, fu)
+    # no word besides the name, an ellipsis, or the document in hand: still a continuation
+    for message in ("what does the kids page say there", "and in the kids page there?"):
+        assert read_followup(message, h, docs, similar=near).continues, message
+    fu = read_followup("what does the carers guide say there about respite?", h, docs, similar=near)
+    assert fu.continues and fu.doc_ids == ["carers-guide"]
+    # "is there anything in…": an existential there, the message stands alone whatever it names
+    assert not read_followup("is there anything in the kids page on co-production?", h, docs, similar=near).continues
+
+
+def test_a_message_that_continues_only_for_being_short_is_marked_for_retrieval_to_settle():
+    h = _history(("What does a carer's assessment look at?", "A carer's assessment looks at the carer's own "
+                                                            "wellbeing. [1]"))
+    fu = read_followup("what about stair lifts grants?", h, DOCS)
+    assert fu.continues and not fu.short  # an ellipsis refers back whatever its length
+    fu = read_followup("lift grants?", h, DOCS)
+    assert fu.continues and fu.short
+    for message in ("who wrote it?", "is that free?"):
+        assert not read_followup(message, h, DOCS).short, message
