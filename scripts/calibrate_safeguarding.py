@@ -46,7 +46,7 @@ from assistant.safety.safeguarding import detect  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
 
 DERIVED = DATA_DIR / "indicators-dev.yaml"
-# Development sets only. safeguarding-blind7 stays out: it is the unseen set the result is reported on
+# Development sets only. safeguarding-blind7 and -blind8 stay out: the unseen sets results are reported on
 # (blind5 and blind6 were the unseen sets of earlier rounds; they have been read since, so they now calibrate).
 DEV_SETS = ["eval/safeguarding-dev", "eval/dev", "eval/holdout", "eval/safeguarding-blind", "eval/safeguarding-blind2",
             "eval/safeguarding-blind3", "eval/safeguarding-blind4", "eval/safeguarding-blind5", "eval/details-dev",

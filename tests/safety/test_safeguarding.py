@@ -195,12 +195,13 @@ def test_a_known_cause_checked_by_a_nurse_is_not_a_concern_and_the_same_marks_un
     assert unexplained.flag
 
 
-def test_the_unseen_safeguarding_set_is_kept_out_of_the_calibration():
+@pytest.mark.parametrize("unseen_set", ["safeguarding-blind7", "safeguarding-blind8"])
+def test_the_unseen_safeguarding_sets_are_kept_out_of_the_calibration(unseen_set):
     data = yaml.safe_load((REPO / "corpus" / "safety" / "calibration.yaml").read_text(encoding="utf-8"))
-    assert data["calibrated_on"] and "eval/safeguarding-blind7" not in data["calibrated_on"]
+    assert data["calibrated_on"] and f"eval/{unseen_set}" not in data["calibrated_on"]
     derived = (REPO / "corpus" / "safety" / "indicators-dev.yaml").read_text(encoding="utf-8")
     unseen = [json.loads(x)["situation"] for x in
-              (REPO / "eval" / "safeguarding-blind7" / "scenarios.jsonl").read_text(encoding="utf-8").splitlines() if x]
+              (REPO / "eval" / unseen_set / "scenarios.jsonl").read_text(encoding="utf-8").splitlines() if x]
     sentences = [t.strip() for s in unseen for t in s.split(". ") if len(t.split()) >= 6]
     assert sentences and not any(t in derived for t in sentences)
 
