@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from assistant.search.chatter import load_chatter
 from assistant.search.request import list_request
 from assistant.textutil import normalise, tokens
 from assistant.types import Document, Turn
@@ -125,8 +126,36 @@ def _anchored(question: str, m: re.Match) -> bool:
     if word == "that" and (_SAYING.search(question[:m.start()]) or _SUBJECT_AFTER.match(question, m.end())
                            and len(own_terms(question[:m.start()])) >= ANCHOR_TERMS):  # not "is that the same?"
         return True  # "does the guidance say that councils must…", "is it true that there are…": a clause follows
-    return (word in _PERSONAL and len(own_terms(question[:m.start()])) >= ANCHOR_TERMS
+    if word in _PERSONAL and 0 <= _topic_first(question) <= m.start():
+        return True  # "TLAP - what does it stand for?": the message says first what "it" is
+    return (word in _PERSONAL and len(_topic_terms(question[:m.start()])) >= ANCHOR_TERMS
             and bool(own_terms(question[m.end():])))
+
+
+# A topic said first and then asked about: "TLAP - what does it stand for", "the munro thing, what did it want".
+_TOPIC_FIRST = re.compile(r"^\s*([^,;:?!.–—]{2,60}?)\s*(?:[,;:]|\s?[-–—]\s?)\s*(?=(?:what|which|who|whom|whose|when|"
+                          r"where|why|how|does|do|did|is|are|was|were|can|could|should|would|will|has|have)\b)", re.I)
+# Words that answer the last reply rather than name a topic ("ok thanks - what did he say next?").
+_ACKNOWLEDGE = frozenset("ok okay right thanks thank ta cheers great brilliant lovely perfect interesting sure fine "
+                         "yes yeah yep no nope hmm ah oh wow cool got noted understood helpful useful good nice "
+                         "also again one more another follow up q qn question".split())
+
+
+def _topic_first(question: str) -> int:
+    """Where the topic phrase a message opens with ends ("TLAP -"), or -1: none, or it is chatter, an
+    acknowledgement, an ellipsis ("and for kids, what…") or itself points back ("that report, what…")."""
+    opener, start = load_chatter()[0], 0
+    while (o := opener.match(question[start:])) and start + o.end() < len(question):
+        start += o.end()
+    m = _TOPIC_FIRST.match(question[start:])
+    if not m or _POINTER.search(m.group(1)) or _ELLIPSIS.match(m.group(1)):
+        return -1
+    return start + m.end() if _topic_terms(m.group(1)) else -1
+
+
+def _topic_terms(text: str) -> list[str]:
+    """The text's content words other than acknowledgements."""
+    return own_terms(" ".join(w for w in re.findall(r"[\w'’-]+", text.lower()) if w not in _ACKNOWLEDGE))
 
 
 _EXISTENTIAL_BEFORE = re.compile(r"\b(?:is|are|was|were|isn['’]t|aren['’]t|wasn['’]t|weren['’]t|will|would|could|"

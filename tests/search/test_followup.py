@@ -51,9 +51,21 @@ def test_messages_that_refer_back(message):
                                      "how do LAs make sure people are at the centre of their assessment",
                                      "is there a definition of community assets",
                                      "does the care act guidance say that councils must consider strengths?",
-                                     "is it ok to use family as support in a care plan"])
+                                     "is it ok to use family as support in a care plan",
+                                     "DoLS - what does it stand for and who signs it off?",
+                                     "hi all, quick q - the carers guide, what does it say about respite grants?",
+                                     "Priya Shah, what is her job and where does she work?"])
 def test_messages_that_stand_alone(message):
     assert not refers_back(message)
+
+
+@pytest.mark.parametrize("message", ["ok thanks - what did he say about respite grants next?",
+                                     "cheers, and what does it say about young carers?",
+                                     "that guide, what does it say about housing grants?",
+                                     "great, who funds them in the end?"])
+def test_a_pronoun_after_an_acknowledgement_or_a_pointer_still_refers_back(message):
+    # "TLAP - what is it?" says first what "it" is; "ok thanks - what did he…" and "that guide, …" do not
+    assert refers_back(message)
 
 
 def test_a_new_topic_is_not_folded_with_the_old_one():
@@ -65,6 +77,15 @@ def test_a_new_topic_is_not_folded_with_the_old_one():
         assert not fu.continues and "assessment" not in fu.query.lower(), (message, fu)
     assert read_followup("separate question - what are stair lift grants?", h, DOCS).query \
         == "what are stair lift grants?"
+
+
+def test_a_topic_said_first_and_asked_about_by_pronoun_is_a_new_topic_and_an_acknowledgement_is_not():
+    h = _history(("What does a carer's assessment look at?", "A carer's assessment looks at the carer's own "
+                                                            "wellbeing. [1]"))
+    fu = read_followup("housing grants, what do they pay for and who applies for them?", h, DOCS)
+    assert not fu.continues and "assessment" not in fu.query.lower(), fu
+    fu = read_followup("ok thanks - who is it offered to?", h, DOCS)
+    assert fu.continues and "assessment" in fu.query.lower(), fu
 
 
 def test_a_continuation_is_folded_and_points_at_the_previous_answers_document():
