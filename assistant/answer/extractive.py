@@ -181,8 +181,8 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
         # document in hand has none of them. ("does the adult need to agree?" stays: its document has them.)
         alone = assess(retriever, fu.question, [], settings, FollowUp(fu.question, fu.question))
         lead = alone.candidates[0].passage.doc_id if alone.candidates else ""
-        mine = _share(retriever, prev, fu.question)
-        if lead and lead != prev and _share(retriever, lead, fu.question) > mine and \
+        mine = _share(retriever, prev, fu.question) or 0.0
+        if lead and lead != prev and (_share(retriever, lead, fu.question) or 0.0) > mine and \
                 (alone.confidence >= settings.abstain_threshold or not mine):
             return FollowUp(fu.question, fu.question)
     if not fu.refers_to_document and _covers(retriever, prev, fu.own):
@@ -212,28 +212,24 @@ _RELATING = frozenset(tokens("comparison compare compared comparing different di
 
 def _covers(retriever, doc_id: str, message: str) -> bool:
     """The document has most of the message's own words (weighted by their rarity in English)."""
+    # "what else matters apart from…" is about what follows "apart from"
+    share = _share(retriever, doc_id, message, skip=_RELATING, longer=False)
+    return share >= STAYS if share is not None else doc_id in retriever.index.documents
+
+
+def _share(retriever, doc_id: str, message: str, skip: frozenset = frozenset(), longer: bool = True) -> float | None:
+    """The share of the message's own words (but `skip`; weighted by their rarity in English) that the document has,
+    with `longer` a word also when the document has a longer form of it ("agre": "agreement"). None: no such
+    document, or the message has no words of its own."""
     doc = retriever.index.documents.get(doc_id)
-    own = set(own_terms(message)) - _RELATING  # "what else matters apart from…" is about what follows "apart from"
+    own = set(own_terms(message)) - skip
     weights = {t: w for t, w in term_weights(message).items() if t in own}
     total = sum(weights.values())
     if doc is None or not total:
-        return doc is not None
-    have = with_acronyms(retriever, term_set(f"{doc.title} {doc.text}"))
-    return sum(w for t, w in weights.items() if t in have) / total >= STAYS
-
-
-def _share(retriever, doc_id: str, message: str) -> float:
-    """The share of the message's own words (weighted by their rarity in English) that the document has, a word
-    also when the document has a longer form of it ("agre": "agreement")."""
-    doc = retriever.index.documents.get(doc_id)
-    own = set(own_terms(message))
-    weights = {t: w for t, w in term_weights(message).items() if t in own}
-    total = sum(weights.values())
-    if doc is None or not total:
-        return 0.0
+        return None
     have = with_acronyms(retriever, term_set(f"{doc.title} {doc.text}"))
     return sum(w for t, w in weights.items()
-               if t in have or len(t) >= 4 and any(h.startswith(t) for h in have)) / total
+               if t in have or longer and len(t) >= 4 and any(h.startswith(t) for h in have)) / total
 
 
 @dataclass
