@@ -107,11 +107,30 @@ def find_details(text: str) -> list[Detail]:
     interests += _by_meaning(text, _spans(goals + people + places + interests), lex.get("meaning_margin"))
     found = [d for d in goals + people + places + interests if not _HARMFUL.search(d.text)]
     main = _main_person(text)  # once per note: every detail's owner is compared with it
-    found = [d for d in found if d.kind == "people" or not _someone_elses(text, d, people, main)]
+    found = [d for d in found if d.kind == "people" or not (_someone_elses(text, d, people, main)
+                                                             or _possessed(text, d, main, lex["relationships"]))]
     # "June's sister visits": June's sister, not the person's (unless June is the person).
     found = [d for d in found if not (d.kind == "people" and (o := re.match(r"([A-Z][a-z]+)['’]s\s", d.text))
                                       and o.group(1) != main)]
     return sorted(found, key=lambda d: (d.start, d.kind))
+
+
+def _possessed(text: str, d: Detail, main: str | None, lex: dict) -> bool:
+    """Whether an interest or place is owned by someone else in so many words: "her husband's bowls club",
+    "Mum's pottery class", "his dad's darts league", "Kyle's gaming" (when the note is about someone else).
+    The possessive may lead the detail or stand just before it, up to two words away."""
+    before = text[max(0, d.start - 60):d.start] + d.text[:60]
+    at = len(before) - len(d.text[:60])
+    own = set(re.findall(rf"\b([A-Z][a-z]+)\s+{re.escape(main)}\b", text)) | {main} if main else set()
+    pattern = _owner_pattern(tuple(lex.get("subjects") or []) + tuple(lex["multiword"]) + tuple(lex["nouns"]))
+    lead = re.match(r"(?i:(?:her|his|their|the|my|our|your)\s+)?", d.text).end()  # "her husband's bowls club"
+    return any(o.start() <= at + lead <= o.end() + 1 and o.group(1) not in own for o in pattern.finditer(before))
+
+
+@functools.lru_cache(maxsize=4)
+def _owner_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A possessive naming who owns what follows: a relative or role, or a capitalised name ("June's")."""
+    return re.compile(rf"\b((?i:{_alt(words)})|[A-Z][a-z]+)['’]s\s+(?:[a-z]+\s+){{0,2}}")
 
 
 # Where a clause starts inside a sentence, and a pronoun that makes the person the subject again

@@ -78,3 +78,21 @@ def test_a_young_persons_parents_do_not_make_it_a_conversation_with_a_parent():
                   "plays the fiddle in a ceilidh band.", setting="children-families")
     assert not any("your children" in p.text.lower() for p in ps.prompts)
     assert any("fiddle" in p.text.lower() or "ceilidh" in p.text.lower() for p in ps.prompts)
+
+
+@pytest.mark.parametrize("note, theirs, ours", [
+    ("Mrs Patel (80) enjoys her crosswords. She sometimes sits in on her husband's bowls club.", "bowls", "crosswords"),
+    ("Tom, 15, plays the drums. Mum's pottery class is on Tuesdays so he stays with Nan.", "pottery", "drums"),
+    ("Jayden (9) loves Lego and swimming. He goes along to his dad's darts league on Fridays.", "darts", "lego"),
+    ("Kayla (16) likes drawing. Her boyfriend's football club has been taking up her time.", "football", "drawing"),
+])
+def test_an_interest_owned_in_so_many_words_is_the_owners(note, theirs, ours):
+    found = " ".join(t.lower() for ts in extract_details(note).values() for t in ts)
+    assert theirs not in found and ours in found, found
+
+
+def test_the_persons_own_possessive_keeps_the_detail_theirs():
+    found = extract_details("Doreen Hale (79) was potting geraniums. Doreen's garden looks great.")
+    assert any("garden" in t for t in found["places"]), found
+    found = extract_details("Mr Okafor (81) showed me his pigeons. Mr Okafor's allotment is thriving.")
+    assert any("allotment" in t for t in found["places"]), found
