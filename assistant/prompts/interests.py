@@ -45,7 +45,10 @@ _FRAMES = re.compile(
     r"|\b(?P<verb>(?!(?:being|having|getting|feeling|going|saying|telling|asking|seeing|coming|trying|using"
     r"|paying|finding|struggling|missing|losing|sleeping|nothing|something|anything|everything|morning|evening"
     r"|during|bring|thing|king|ring|spring|sing|wing|ceiling|building|ping|sibling|wedding|meeting|stuffing"
-    r"|bedding|clothing|heating|parking|housing|funding|booking|setting|timing|ending)\b)[a-z]{3,}ing)\s+"
+    r"|bedding|clothing|heating|parking|housing|funding|booking|setting|timing|ending)\b)[a-z]{3,}ing"
+    r"|(?:watch|watches|play|plays|follow|follows|support|supports|organise|organises|organize|organizes|coach"
+    r"|coaches|run|runs|bake|bakes|sing|sings|paint|paints|grow|grows)(?=\s+(?:the\s+|a\s+|an\s+)?[A-Z0-9]"
+    r"|\s+(?:the|a|an)\s))\s+"
     r"(?:(?:her|his|their|the|a|an|some)\s+)?(?=\S)", re.I)
 
 

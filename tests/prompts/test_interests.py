@@ -96,3 +96,10 @@ def test_the_persons_own_possessive_keeps_the_detail_theirs():
     assert any("garden" in t for t in found["places"]), found
     found = extract_details("Mr Okafor (81) showed me his pigeons. Mr Okafor's allotment is thriving.")
     assert any("allotment" in t for t in found["places"]), found
+
+
+def test_activities_a_note_names_with_a_plain_verb_are_interests_and_mates_are_people():
+    found = extract_details("Ellen (80) needs help with the shopping. She plays the piano at church and supports Arsenal.")
+    assert "the piano" in found["interests"] and any("Arsenal" in t for t in found["interests"]), found
+    found = extract_details("Phil (58) declined personal care. Off to watch Rovers with his mate Dave at the weekend.")
+    assert any("Rovers" in t for t in found["interests"]) and "his mate" in found["people"], found
