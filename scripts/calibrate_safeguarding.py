@@ -35,6 +35,7 @@ from assistant.safety.indicators import (  # noqa: E402
     PairEncoder,
     bank_files,
     fit_logistic,
+    in_context,
     load_bank,
     people,
     reading,
@@ -42,7 +43,7 @@ from assistant.safety.indicators import (  # noqa: E402
     unit_weights,
     units,
 )
-from assistant.safety.safeguarding import detect  # noqa: E402
+from assistant.safety.safeguarding import CONTEXT_SHARE, detect  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
 
 DERIVED = DATA_DIR / "indicators-dev.yaml"
@@ -79,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     known = [people(r["situation"]) for r in rows]
     vecs = [emb.encode([reading(u.text, k) for u in x]).astype(np.float64) for x, k in zip(us, known)]
     weights = [unit_weights(x) for x in us]
+    notes = emb.encode([reading(r["situation"], k) or r["situation"] for r, k in zip(rows, known)]).astype(np.float64)
     gold = np.array([bool(r["safeguarding"]) for r in rows])
 
     def train(idx: list[int]):
@@ -98,10 +100,13 @@ def main(argv: list[str] | None = None) -> int:
         held = set(fold.tolist())
         (w, b, x, y), _ = train([i for i in range(len(rows)) if i not in held])
         for i in fold:
-            oof[i] = float(unit_scores(vecs[i], w, b, x, y, weights[i]).max()) if len(vecs[i]) else 0.0
+            if len(vecs[i]):  # each unit read in its note, as the matcher reads it
+                note = float(unit_scores(notes[i:i + 1], w, b, x, y)[0])
+                oof[i] = float(in_context(unit_scores(vecs[i], w, b, x, y, weights[i]), note).max())
     table_only = settings.model_copy(update={"safeguarding_meaning": False})
     table = np.array([detect(r["situation"], table_only).flag for r in rows])
     amber = _amber(gold, table, oof, args.recall)
+    table &= oof >= CONTEXT_SHARE * amber  # listed words in a note read as ordinary throughout do not count
     red = max(_red(gold, table, oof, args.red_precision), amber)
     _, picks = train(list(range(len(rows))))
     _write_derived(rows, us, gold, picks, sets)
@@ -131,8 +136,9 @@ def _write_derived(rows, us, gold, picks, sets) -> None:
 
 
 def _amber(gold, table, best, recall: float) -> float:
+    """A listed phrase counts only where the note reads at least CONTEXT_SHARE of the threshold (as in detect)."""
     for th in sorted(set(best.tolist()), reverse=True):
-        if (table | (best >= th))[gold].mean() >= recall:
+        if ((table & (best >= CONTEXT_SHARE * th)) | (best >= th))[gold].mean() >= recall:
             return th
     return float(best.min())
 

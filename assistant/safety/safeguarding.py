@@ -98,6 +98,8 @@ def detect(text: str, settings: Settings | None = None, meaning: Matcher | None 
     scored = meaning.score(clean) if meaning is not None else []
     if scored:
         cues = _agreement(cues, scored)
+        if all(c.strength == "amber" for c in cues) and scored[0].probability < calibration().amber * CONTEXT_SHARE:
+            cues = []  # listed words in a note the matcher reads as ordinary throughout: a look-alike
     cues += _meaning_cues(scored, meaning, cues)
     if cues and _explained(cues, scored):
         cues = []

@@ -14,7 +14,8 @@ from assistant.errors import SettingsError
 from assistant.prompts.generate import generate
 from assistant.safety.indicators import (Matcher, _read_absent, load_bank, load_calibration, neutral, people, reading,
                                          unit_weights, units, without_absent_signs)
-from assistant.safety.safeguarding import REASSURED, _meaning_cues, detect
+from assistant.safety.safeguarding import CONTEXT_SHARE, REASSURED, _meaning_cues, detect
+from assistant.settings import get_settings
 
 REPO = Path(__file__).resolve().parents[2]
 JOAN = ("Since her nephew moved in, Joan has stopped going out. He always answers the phone for her and she "
@@ -105,11 +106,29 @@ def test_a_listed_phrase_the_meaning_finds_unworrying_gives_amber_not_red():
     cal = load_calibration()
     text = "Leo has scratch marks on his arms and his mum follows the eczema plan. He loves the sand tray."
     n = len(units(text))
-    calm = detect(text, meaning=_Scores(text, [0.05] * n))
+    # the listed words' sentence reads as ordinary, another sentence is a little worrying
+    unsure = detect(text, meaning=_Scores(text, [0.05] * (n - 1) + [cal.amber * CONTEXT_SHARE + 0.01]))
     worried = detect(text, meaning=_Scores(text, [cal.red + 0.01] + [0.05] * (n - 1)))
-    assert calm.flag and calm.level == "amber"  # still a reminder: recall first
-    assert any(c.source == "signal table" and c.strength == "amber" for c in calm.cues)
+    assert unsure.flag and unsure.level == "amber"  # still a reminder: recall first
+    assert any(c.source == "signal table" and c.strength == "amber" for c in unsure.cues)
     assert worried.level == "red" and any(c.source == "signal table" and c.strength == "red" for c in worried.cues)
+
+
+def test_a_listed_phrase_in_a_note_read_as_ordinary_throughout_gives_no_reminder():
+    text = "Leo has scratch marks on his arms and his mum follows the eczema plan. He loves the sand tray."
+    calm = detect(text, meaning=_Scores(text, [0.05] * len(units(text))))
+    assert not calm.flag
+    assert detect(text, get_settings().model_copy(update={"safeguarding_meaning": False})).flag  # the table alone
+
+
+def test_a_sentence_is_read_in_its_note():
+    from assistant.safety.indicators import matcher
+    m = matcher(get_settings())
+    sign = "She has bruises on both upper arms."
+    worrying = m.score(sign + " She flinched when her son came in and asked me not to tell anyone.")
+    ordinary = m.score(sign + " She is on warfarin, bruises easily and the district nurse checks her weekly.")
+    at = lambda ms: next(x.probability for x in ms if x.unit.text == sign)  # noqa: E731
+    assert at(worrying) > at(ordinary)
 
 
 def test_a_weak_match_in_a_note_that_says_the_sign_was_checked_gives_no_note():
