@@ -15,6 +15,7 @@ from assistant.index.sentence_vectors import SentenceVectors
 from assistant.index.store import Index
 from assistant.index.word_vectors import TermVectors
 from assistant.inputs import validate_query
+from assistant.search.rarity import term_weights
 from assistant.settings import Settings, get_settings
 from assistant.textutil import tokens
 from assistant.types import Passage
@@ -221,8 +222,6 @@ class Retriever:
     def document_cover(self, idx: Index, query: str, cids: list[str]) -> np.ndarray:
         """For each candidate, the share of the query's words (weighted by their rarity in English) that its
         whole document has."""
-        from assistant.search.rarity import term_weights  # imports search.query, which imports this module
-
         weights = term_weights(resolve_topic(query, self.settings.library_topic) or query)
         total = sum(weights.values())
         if not total:
