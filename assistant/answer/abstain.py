@@ -14,6 +14,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from assistant.answer.cues import (
     GENERIC,
@@ -43,7 +46,8 @@ from assistant.search.neartopic import beside_the_guidance
 from assistant.search.offtopic import everyday
 from assistant.search.rarity import as_typed, everyday as everyday_word, rarity, term_weights
 from assistant.search.retrieve import Retriever
-from assistant.settings import Settings
+from assistant.errors import InputError
+from assistant.settings import REPO_DIR, Settings
 from assistant.textutil import sentence_spans, tokens
 from assistant.types import Passage
 
@@ -180,20 +184,28 @@ def _names_something(a: Abbreviation) -> bool:
     return not plural and any(w[:1].isupper() for w in a.long_forms[0].split())
 
 
-# People, teams and places an abbreviation may describe ("NHS planners", "LA staff", "GP practices"): the
-# abbreviation then says whose, not which source the answer must name.
-_DESCRIBED = frozenset(tokens(
-    "staff staffs worker workers team teams planner planners practice practices colleague colleagues "
-    "professional professionals manager managers commissioner commissioners leader leaders practitioner "
-    "practitioners officer officers nurse nurses doctor doctors provider providers partner partners employee "
-    "employees people clinician clinicians therapist therapists surgery surgeries service services setting "
-    "settings"))
+DESCRIBED = REPO_DIR / "corpus" / "search" / "described.yaml"
+
+
+@functools.cache
+def described_words(path: Path = DESCRIBED) -> frozenset[str]:
+    """People, teams and places an abbreviation may describe ("NHS planners", "LA staff", "GP practices"): the
+    abbreviation then says whose, not which source the answer must name. Data anyone can extend (the file)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise InputError(f"Cannot read the list of people and workplace words {path} ({e}): restore it from the "
+                         "repository.") from e
+    words = data.get("words") if isinstance(data, dict) else None
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+        raise InputError(f"{path} must hold 'words:', a list of words for people or workplaces.")
+    return frozenset(t for w in words for t in tokens(w))
 
 
 def describes_people(question: str, a: Abbreviation) -> bool:
     """Whether the abbreviation, as written in the question, qualifies a word for people or their workplace."""
     nxt = re.search(rf"(?<![\w&]){re.escape(a.written)}(?![\w&])\s+([A-Za-z]+)", question)
-    return bool(nxt) and bool(set(tokens(nxt.group(1))) & _DESCRIBED)
+    return bool(nxt) and bool(set(tokens(nxt.group(1))) & described_words())
 
 
 def case_people(retriever: Retriever, question: str) -> set[str]:

@@ -105,11 +105,12 @@ def clause_cues(question: str) -> set[str]:
     return {question_cue(c) for c in clauses} if len(clauses) > 1 else {question_cue(question)}
 
 
-_ASKING = re.compile(r"(?:is|are|does|do|did|can|could|should|will|would|what|which|why|how|when|where|who|whose|"
-                     r"anything|any)\b", re.I)
+# A clause asks when it starts with one of these; an open ask is one no date, place or person answers alone.
+_OPEN_WORDS = "is are does do can could should will would what which why how anything any".split()
+_ASKING = re.compile(rf"(?:{'|'.join(_OPEN_WORDS + ['did', 'when', 'where', 'who', 'whose'])})\b", re.I)
+_OPEN_ASK = re.compile(rf"(?:{'|'.join(_OPEN_WORDS)})\b", re.I)
 _CLAUSE_SPLIT = re.compile(r"(?<=[?.!])\s+|\s+[-–—]+\s+|;\s+|,\s+(?=(?:and|or|but)\s+(?:what|which|who|when|where|"
                            r"why|how|is|are|does|do|did|can)\b)", re.I)
-_OPEN_ASK = re.compile(r"(?:is|are|does|do|can|could|should|will|would|what|which|why|how|anything|any)\b", re.I)
 _LEAD_IN = re.compile(r"^(?:(?:and|but|so|also|then|ok(?:ay)?|right|well|new q(?:uestion)?|different topic)\b[\s,:;-]*)+",
                       re.I)
 

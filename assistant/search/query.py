@@ -9,14 +9,10 @@ import re
 import weakref
 
 from assistant.search.followup import read_followup
+from assistant.search.rarity import QUESTION_WORDS
 from assistant.search.retrieve import Retriever
 from assistant.textutil import tokens
 from assistant.types import Turn
-
-# Words that say what kind of question it is, not what it is about.
-QUESTION_WORDS = frozenset(tokens("what which who whom whose when where why how does do did is are can could "
-                                   "should would tell explain describe mean meaning guidance say says according "
-                                   "about please give list example examples", keep_stopwords=True))
 
 
 def rewrite_query(question: str, history: list[Turn]) -> str:

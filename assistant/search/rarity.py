@@ -12,8 +12,12 @@ import functools
 import math
 import re
 
-from assistant.search.query import QUESTION_WORDS
-from assistant.textutil import STOPWORDS, stem
+from assistant.textutil import STOPWORDS, stem, tokens
+
+# Words that say what kind of question it is, not what it is about.
+QUESTION_WORDS = frozenset(tokens("what which who whom whose when where why how does do did is are can could "
+                                   "should would tell explain describe mean meaning guidance say says according "
+                                   "about please give list example examples", keep_stopwords=True))
 
 
 @functools.cache

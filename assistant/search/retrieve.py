@@ -15,6 +15,7 @@ from assistant.index.sentence_vectors import SentenceVectors
 from assistant.index.store import Index
 from assistant.index.word_vectors import TermVectors
 from assistant.inputs import validate_query
+from assistant.search.rarity import term_weights
 from assistant.settings import Settings, get_settings
 from assistant.textutil import tokens
 from assistant.types import Passage
@@ -49,6 +50,7 @@ class Retriever:
         self._sentences: tuple[str, SentenceVectors | None] | None = None
         self._terms: tuple[str, TermVectors | None] | None = None
         self._topic: dict[str, np.ndarray] = {}
+        self._doc_terms: tuple[str, dict[str, frozenset[str]]] = ("", {})
 
     @property
     def embedder(self) -> Embedder:
@@ -178,6 +180,8 @@ class Retriever:
             # down (bus timetables in a library of guidance) would otherwise set each signal's spread.
             z = _fuse(signals, np.argpartition(-z, ref - 1)[:ref])
         z = z - self.off_topic_penalty(idx, cids)
+        if self.settings.document_weight > 0:
+            z = z + self.settings.document_weight * self.document_cover(idx, query, cids)
         fused = dict(zip(cids, z.tolist()))
         top = sorted(fused, key=lambda c: (-fused[c], idx.position[c]))[:k]
         return [self._passage(idx, r + 1, cid, fused[cid], dense.get(cid, 0.0), lexical.get(cid, 0.0))
@@ -203,6 +207,32 @@ class Retriever:
         vecs = self.chunk_vectors(idx, cids)
         sim = np.array([float(vecs[c] @ tv) if c in vecs else 1.0 for c in cids])
         return self.settings.off_topic_weight * np.clip(self.settings.off_topic_floor - sim, 0.0, None)
+
+    def document_terms(self, idx: Index, doc_id: str) -> frozenset[str]:
+        """The content tokens of a whole document (title and text), worked out once per index generation."""
+        key = str(idx.path)
+        if self._doc_terms[0] != key:
+            self._doc_terms = (key, {})
+        cache = self._doc_terms[1]
+        if doc_id not in cache:
+            doc = idx.documents.get(doc_id)
+            cache[doc_id] = frozenset(tokens(f"{doc.title} {doc.text}")) if doc is not None else frozenset()
+        return cache[doc_id]
+
+    def document_cover(self, idx: Index, query: str, cids: list[str]) -> np.ndarray:
+        """For each candidate, the share of the query's words (weighted by their rarity in English) that its
+        whole document has."""
+        weights = term_weights(resolve_topic(query, self.settings.library_topic) or query)
+        total = sum(weights.values())
+        if not total:
+            return np.zeros(len(cids))
+        share: dict[str, float] = {}
+        for c in cids:
+            d = idx.by_id[c].doc_id
+            if d not in share:
+                have = self.document_terms(idx, d)
+                share[d] = sum(w for t, w in weights.items() if t in have) / total
+        return np.array([share[idx.by_id[c].doc_id] for c in cids])
 
     def keyword_hits(self, query: str, n: int, qvec: np.ndarray | None = None) -> list[Passage]:
         """The n best BM25 passages alone (no fusion), with their real cosine similarity to the query.

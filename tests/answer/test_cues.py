@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_how_to_object_is_what_the_verb_acts_on_past_a_clause_word():
     from assistant.answer.cues import how_to_object
@@ -71,3 +73,41 @@ def test_a_document_detail_is_asked_for_only_about_the_document():
     # something the document names, not the document
     assert document_detail("and what was that version called") == ""
     assert document_detail("what is the framework called?") == ""
+
+
+def test_a_clause_that_asks_who_or_when_asks_but_is_not_an_open_ask():
+    from assistant.answer.cues import asking_clauses, open_ask
+
+    assert asking_clauses("who wrote it - when did it come out?") == ["who wrote it", "when did it come out?"]
+    assert not open_ask("How long does it last? Who wrote it?")  # a person and a number: neither is open
+    assert open_ask("How long does it last? Is it the same for carers?")
+
+
+def test_words_an_abbreviation_may_describe_are_data_anyone_can_extend(tmp_path):
+    from assistant.answer.abstain import DESCRIBED, described_words, describes_people
+    from assistant.search.abbreviations import Abbreviation
+    from assistant.textutil import tokens
+
+    assert DESCRIBED.name == "described.yaml" and DESCRIBED.parent.name == "search"
+    la = Abbreviation("LA", "LA", ("local authority",))
+    assert describes_people("what do LA staff need to know?", la)
+    assert not describes_people("what does the LA guidance say?", la)
+    mine = tmp_path / "described.yaml"
+    mine.write_text("words:\n  - guidance\n", encoding="utf-8")
+    assert set(tokens("guidance")) <= described_words(mine)
+    assert not set(tokens("staff")) & described_words(mine)
+    assert set(tokens("staff")) <= described_words()  # the shipped list
+
+
+@pytest.mark.parametrize("text", ["words: staff\n", "people: [staff]\n", "words: []\n", "words: [staff, 3]\n",
+                                  "words: [unclosed\n"])
+def test_a_broken_list_of_people_words_is_refused_naming_the_file(tmp_path, text):
+    from assistant.answer.abstain import described_words
+    from assistant.errors import InputError
+
+    bad = tmp_path / "described.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="described.yaml"):
+        described_words(bad)
+    with pytest.raises(InputError, match="described.yaml"):
+        described_words(tmp_path / "missing" / "described.yaml")

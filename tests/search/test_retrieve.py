@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -225,7 +227,18 @@ def test_a_passage_cut_into_fragments_is_not_buried_by_its_sentences(real_settin
         return any("elected members" in p.text.lower() for p in search(Retriever(settings), question, 5))
 
     assert found(real_settings)
-    assert not found(real_settings.model_copy(update={"sentence_floor": None}))
+    # the document prior (the paper's own words are all in its document) lifts it as well: off, to see the floor's part
+    assert not found(real_settings.model_copy(update={"sentence_floor": None, "document_weight": 0.0}))
+
+
+def _council_tax_pages(corpus: Path) -> None:
+    """Ten council-tax pages, one per town, beside the guidance."""
+    towns = ["Ashby", "Brigg", "Crewe", "Dudley", "Epsom", "Frome", "Goole", "Hythe", "Ilkley", "Jarrow"]
+    for i, town in enumerate(towns):
+        (corpus / "guidance" / f"council-tax-{i:02d}.md").write_text(
+            f"---\ntitle: Council tax in {town}\n---\n\n# Paying your council tax in {town}\n\nIf your income is low "
+            f"{town} council may reduce your bill; check how much you can get with the council's online "
+            f"calculator. Your council tax band in {town} is set by the valuation office.\n", encoding="utf-8")
 
 
 def test_pages_far_from_the_library_topic_do_not_crowd_out_the_guidance(corpus_copy):
@@ -235,12 +248,7 @@ def test_pages_far_from_the_library_topic_do_not_crowd_out_the_guidance(corpus_c
     from assistant.search.retrieve import Retriever
     from assistant.settings import load_settings
 
-    towns = ["Ashby", "Brigg", "Crewe", "Dudley", "Epsom", "Frome", "Goole", "Hythe", "Ilkley", "Jarrow"]
-    for i, town in enumerate(towns):
-        (corpus_copy / "guidance" / f"council-tax-{i:02d}.md").write_text(
-            f"---\ntitle: Council tax in {town}\n---\n\n# Paying your council tax in {town}\n\nIf your income is low "
-            f"{town} council may reduce your bill; check how much you can get with the council's online "
-            f"calculator. Your council tax band in {town} is set by the valuation office.\n", encoding="utf-8")
+    _council_tax_pages(corpus_copy)
     settings = load_settings(model="all-MiniLM-L6-v2").model_copy(update={"off_topic_weight": 10.0})  # opt-in
     ingest(settings, progress=False)
     question = "Is there a tool I can use to check how far my own council has got with working this way?"
@@ -251,6 +259,39 @@ def test_pages_far_from_the_library_topic_do_not_crowd_out_the_guidance(corpus_c
 
     assert toolkit_rank(settings) is not None
     assert toolkit_rank(settings.model_copy(update={"off_topic_weight": 0.0})) is None
+
+
+def test_a_passage_whose_document_has_the_questions_words_beats_pages_that_share_one(corpus_copy):
+    """With no off-topic penalty: each council-tax page shares "council" and "check" with the question, the guidance
+    documents have most of its words, so a guidance passage comes first; without the document prior a council-tax
+    page does."""
+    from assistant.index.store import ingest
+    from assistant.search.retrieve import Retriever
+    from assistant.settings import load_settings
+
+    _council_tax_pages(corpus_copy)
+    settings = load_settings(model="all-MiniLM-L6-v2")
+    assert settings.document_weight > 0 and settings.off_topic_weight == 0
+    ingest(settings, progress=False)
+    question = "Is there a tool I can use to check how far my own council has got with working this way?"
+
+    def first(s) -> str:
+        return Retriever(s).search(question, k=5)[0].doc_id
+
+    assert not first(settings).startswith("council-tax")
+    assert first(settings.model_copy(update={"document_weight": 0.0})).startswith("council-tax")
+
+
+def test_document_cover_weighs_the_questions_words_by_rarity(real_settings):
+    from assistant.search.retrieve import Retriever
+
+    r = Retriever(real_settings)
+    idx = r.index
+    munro = next(c.chunk_id for c in idx.chunks if "Munro" in idx.documents[c.doc_id].text)
+    other = next(c.chunk_id for c in idx.chunks if "Munro" not in idx.documents[c.doc_id].text)
+    cover = r.document_cover(idx, "what did the Munro review say", [munro, other])
+    assert cover[0] > cover[1] and 0 <= cover[1] < cover[0] <= 1
+    assert not r.document_cover(idx, "what is it", [munro]).any()  # no words of its own: no prior
 
 
 def test_a_library_without_a_topic_has_no_off_topic_penalty(real_settings):
