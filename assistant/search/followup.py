@@ -24,9 +24,14 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import yaml
+
+from assistant.errors import InputError
 from assistant.search.chatter import load_chatter
 from assistant.search.request import list_request
+from assistant.settings import REPO_DIR
 from assistant.textutil import normalise, tokens
 from assistant.types import Document, Turn
 
@@ -135,10 +140,23 @@ def _anchored(question: str, m: re.Match) -> bool:
 # A topic said first and then asked about: "TLAP - what does it stand for", "the munro thing, what did it want".
 _TOPIC_FIRST = re.compile(r"^\s*([^,;:?!.–—]{2,60}?)\s*(?:[,;:]|\s?[-–—]\s?)\s*(?=(?:what|which|who|whom|whose|when|"
                           r"where|why|how|does|do|did|is|are|was|were|can|could|should|would|will|has|have)\b)", re.I)
-# Words that answer the last reply rather than name a topic ("ok thanks - what did he say next?").
-_ACKNOWLEDGE = frozenset("ok okay right thanks thank ta cheers great brilliant lovely perfect interesting sure fine "
-                         "yes yeah yep no nope hmm ah oh wow cool got noted understood helpful useful good nice "
-                         "also again one more another follow up q qn question".split())
+# Words that answer the last reply rather than name a topic ("ok thanks - what did he say next?"): data, in
+# corpus/search/acknowledge.yaml.
+ACKNOWLEDGE = REPO_DIR / "corpus" / "search" / "acknowledge.yaml"
+
+
+@functools.cache
+def load_acknowledgements(path: Path = ACKNOWLEDGE) -> frozenset[str]:
+    """The words that never name a topic a pronoun could mean (lower case)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise InputError(f"Cannot read the acknowledgement list {path} ({e}): restore it from the repository.") from e
+    words = data.get("words") if isinstance(data, dict) else None
+    if not (isinstance(words, list) and words and
+            all(isinstance(w, str) and re.fullmatch(r"[\w'’-]+", w.strip()) for w in words)):
+        raise InputError(f"{path} must hold 'words:', a list of single words (quote yes / no: \"yes\").")
+    return frozenset(w.strip().lower() for w in words)
 
 
 def _topic_first(question: str) -> int:
@@ -155,7 +173,7 @@ def _topic_first(question: str) -> int:
 
 def _topic_terms(text: str) -> list[str]:
     """The text's content words other than acknowledgements."""
-    return own_terms(" ".join(w for w in re.findall(r"[\w'’-]+", text.lower()) if w not in _ACKNOWLEDGE))
+    return own_terms(" ".join(w for w in re.findall(r"[\w'’-]+", text.lower()) if w not in load_acknowledgements(ACKNOWLEDGE)))
 
 
 _EXISTENTIAL_BEFORE = re.compile(r"\b(?:is|are|was|were|isn['’]t|aren['’]t|wasn['’]t|weren['’]t|will|would|could|"

@@ -315,3 +315,28 @@ def test_a_message_that_continues_only_for_being_short_is_marked_for_retrieval_t
     assert fu.continues and fu.short
     for message in ("who wrote it?", "is that free?"):
         assert not read_followup(message, h, DOCS).short, message
+
+
+def test_the_acknowledgement_words_are_data_that_users_extend(tmp_path, monkeypatch):
+    from assistant.search import followup
+
+    h = _history(("What does a carer's assessment look at?", "A carer's assessment looks at the carer's own "
+                                                            "wellbeing. [1]"))
+    assert not read_followup("smashing - what does it pay for and who applies for it?", h, DOCS).continues  # a topic said first
+    extended = tmp_path / "acknowledge.yaml"
+    extended.write_text("words: [ok, thanks, smashing]\n", encoding="utf-8")
+    monkeypatch.setattr(followup, "ACKNOWLEDGE", extended)
+    fu = read_followup("smashing - what does it pay for and who applies for it?", h, DOCS)
+    assert fu.continues and "assessment" in fu.query.lower(), fu
+
+
+@pytest.mark.parametrize("text", ["words: []\n", "words: [ok, no]\n", "words: [ok, 'two words']\n", "[ok]\n",
+                                  "words: [ok\n"])
+def test_a_broken_acknowledgement_list_is_refused_naming_the_file(tmp_path, text):
+    from assistant.errors import InputError
+    from assistant.search.followup import load_acknowledgements
+
+    bad = tmp_path / "acknowledge.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="acknowledge.yaml"):
+        load_acknowledgements(bad)
