@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from assistant.answer.cues import fits_cue, is_navigation, key_terms, question_cue
 from assistant.search.query import question_terms, term_set, with_acronyms
 from assistant.search.retrieve import Retriever
-from assistant.textutil import sentence_spans
+from assistant.textutil import sentence_spans, tokens
 from assistant.types import Passage
 
 DEPTH = 12  # passages whose sentences compete for the answer
@@ -53,6 +53,9 @@ def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, p
     question as written, whose names and abbreviations also count when a sentence uses them as written
     ("NICE's quick guide" answers "a NICE resource" although the question is searched spelt out)."""
     terms = _weighted_terms(retriever, question, query)
+    about_document = asks_about_document(question)
+    if about_document:  # "who is the report for?": "report" names the document, it is not a word to find in it
+        terms = {t: w for t, w in terms.items() if t not in _DOCUMENT_WORDS}
     total = sum(terms.values()) or 1.0
     terms.update(_as_typed(retriever, typed, terms))  # alternatives to their long forms: not in the total
     cue = question_cue(question)
@@ -73,12 +76,40 @@ def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, p
         overlap = min(1.0, got / total)
         fits = fits_cue(cue, text, author)
         score = (w_overlap * overlap + w_sim * float(sim) + w_passage * max(p.dense, 0.0) + w_rank / (rank + 1)
-                 - (0.1 if len(text) < 30 else 0.0) + (cue_bonus if fits else 0.0))
+                 - (0.1 if len(text) < 30 else 0.0) + (cue_bonus if fits else 0.0)
+                 + (2 * w_cue if about_document and self_describing(text, context) else 0.0))
         # Redundancy is judged on distinctive words only: every passage shares "strengths-based".
         cands.append(Sentence(p, s, e, text, score, {t for t in toks if idf.get(t, 9.0) >= 1.0}, rank,
                                is_navigation(text) or kind == "pointer", fits, overlap, kind))
     cands.sort(key=lambda c: -c.score)
     return cands
+
+
+# A question about the document itself rather than about what it says: what it is for, who it is for, whether it is
+# updated, what to read it with ("who is the report for?", "can we use it for something?", "does that guide get
+# updated ever?"). The document answers those where it describes itself ("This paper is both an update… and a
+# toolkit", "This guide will be updated…", "It should be read in conjunction with…").
+_DOCUMENT_ASKED = re.compile(r"\b(?:for\W*$|for (?:something|anything)\b|aimed at|intended for|meant for|relevant to|"
+                             r"of interest to|audience|purpose|point of|updat\w*|revis\w*|(?:read|use|using) (?:\w+ ){0,2}"
+                             r"(?:alongside|with|in conjunction|together))", re.I)
+_DOCUMENT_REFERENCE = re.compile(r"\b(?:report|paper|guide|guidance|page|blog|document|doc|glossary|toolkit|publication|"
+                                 r"briefing|it|this|that)\b", re.I)
+_DOCUMENT_WORDS = frozenset(tokens("report paper guide guidance page blog document doc glossary toolkit publication "
+                                   "briefing", keep_stopwords=True))
+_SELF_DESCRIBING = re.compile(r"^(?:this|the) (?:(?:new|latest|recent|updated|short|quick|full|original|online) )?"
+                              r"(?:guide|guidance|report|paper|blog|document|glossary|publication|page|article|toolkit|"
+                              r"briefing)\b", re.I)
+
+
+def asks_about_document(question: str) -> bool:
+    """The question asks what a document is for, who it is for, or whether it is updated (not what it says)."""
+    return bool(_DOCUMENT_ASKED.search(question) and _DOCUMENT_REFERENCE.search(question))
+
+
+def self_describing(text: str, context: str = "") -> bool:
+    """A sentence in which the document describes itself ("This paper is…"), or an "It…" sentence after one."""
+    return bool(_SELF_DESCRIBING.match(text) or context and _SELF_DESCRIBING.match(context)
+                and re.match(r"it\b", text, re.I))
 
 
 def _spans(retriever: Retriever, passages: list[Passage]) -> list[tuple]:

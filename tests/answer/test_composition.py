@@ -193,3 +193,21 @@ def test_a_pointer_answers_by_its_object_attributed_as_pointed_to(real_assistant
         assert all(citation_verbatim(c, docs) for c in ans.citations)
         assert re.search(r"(?:points to|links to a recording of) “" + re.escape(want), ans.answer), ans.answer
         assert "Click" not in ans.answer and "See also" not in ans.answer
+
+
+def test_a_question_about_the_document_itself_is_answered_where_it_describes_itself(real_assistant):
+    from assistant.answer.sentences import asks_about_document, self_describing
+
+    for asked in ("who is the report for", "what's the new paper actually for?", "can we use it for something",
+                  "does that guide get updated ever?"):
+        assert asks_about_document(asked), asked
+    for asked in ("what does the report say about carers?", "what is co-production for?", "who wrote it?"):
+        assert not asks_about_document(asked), asked
+    assert self_describing("This new paper will be of interest to councils.")
+    assert self_describing("It should be read with the regulations.", "This guide summarises the process.")
+    assert not self_describing("This approach helps carers.")
+    ans = real_assistant.ask("who is the report for",
+                             [{"role": "user", "content": "who wrote the strengths-based areas report"},
+                              {"role": "assistant", "content": real_assistant.ask(
+                                  "who wrote the strengths-based areas report").answer}])
+    assert "wider public sector" in ans.answer, ans.answer
