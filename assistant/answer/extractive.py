@@ -34,7 +34,15 @@ from assistant.answer.sentences import (
     candidate_sentences,
     choose,
 )
-from assistant.search.followup import FollowUp, elliptical, own_terms, read_followup, wants_person
+from assistant.search.followup import (
+    FollowUp,
+    asks_what_person_says,
+    elliptical,
+    opens_elliptically,
+    own_terms,
+    read_followup,
+    wants_person,
+)
 from assistant.search.query import (
     keyword_style,
     question_terms,
@@ -191,6 +199,7 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
 
 
 SELF_SUFFICIENT = 3  # own words a message about the document in hand needs to be searched without the earlier turns
+SAYS_SUFFICIENT = 2  # the same, for a message asking what the person says or thinks
 
 
 def unfolded(fu: FollowUp) -> FollowUp:
@@ -198,9 +207,12 @@ def unfolded(fu: FollowUp) -> FollowUp:
     words enough of its own is searched by them (and the person's name) alone, within that document: the earlier
     questions' words ("who wrote…", "his role") only said who, and that is settled. ("What was it trying to move
     away from?" keeps them: its "it" is the earlier topic, the Munro review, not only the document.)"""
-    if fu.continues and fu.refers_to_document and fu.doc_ids and not fu.named and wants_person(fu.own) and \
-            len(own_terms(fu.own)) >= SELF_SUFFICIENT and not elliptical(fu.own):
+    if not (fu.continues and fu.refers_to_document and fu.doc_ids and not fu.named and wants_person(fu.own)):
+        return fu
+    if len(own_terms(fu.own)) >= SELF_SUFFICIENT and not elliptical(fu.own):
         return replace(fu, query=fu.own)
+    if asks_what_person_says(fu.own) and len(own_terms(fu.own)) >= SAYS_SUFFICIENT and not opens_elliptically(fu.own):
+        return replace(fu, query=fu.own)  # "what does he say staff are missing": what, in his document, is the rest
     return fu
 
 
@@ -262,7 +274,20 @@ def assess(retriever: Retriever, question: str, history: list[Turn], settings: S
     # What the question asks is read from the sentence that asks, abbreviations spelt out; names and numbers it
     # must find from the words as typed, less the abbreviations the glossary or the library knows.
     meaning = u.meaning_focus if u.context else u.meaning
-    cands = candidate_sentences(retriever, asked.meaning_focus, meaning, qvec, pool, typed=asked.focus)
+    if (author := _own_author(retriever, fu, target)) and author.lower() in u.corrected.lower():
+        # "does he think it saves money?" in his own document: every sentence is his. His name found the document
+        # (and counts for confidence); the sentences are chosen without it, which would only favour the one that
+        # introduces him.
+        plain = understand(retriever, re.sub(r"\s+", " ", re.sub(re.escape(author), " ", u.corrected, flags=re.I)))
+        pvec = query_vector(retriever, plain)
+        wider = search_understood(retriever, plain, max(settings.candidate_k, DEPTH), pvec)
+        mine = within(with_keyword_hits(retriever, plain.search_text, pvec,
+                                        search_understood(retriever, plain, max(DEPTH, settings.search_k), pvec)),
+                      wider, target)
+        cands = candidate_sentences(retriever, asked.meaning_focus, plain.meaning_focus if plain.context else
+                                    plain.meaning, pvec, mine, typed=asked.focus)
+    else:
+        cands = candidate_sentences(retriever, asked.meaning_focus, meaning, qvec, pool, typed=asked.focus)
     names = asked_names(retriever, asked.focus)
     # A message about a document of the library ("is it going to be updated?" about the one in hand, "what does
     # Ewan King say about Bexley?") is not small talk, however it sounds: the everyday-question check (it reads
@@ -283,6 +308,15 @@ def within(passages: list[Passage], wider: list[Passage], doc_id: str) -> list[P
     mine = [p for p in passages if p.doc_id == doc_id]
     mine += [p for p in wider if p.doc_id == doc_id and p.chunk_id not in have]
     return [p.model_copy(update={"rank": i + 1}) for i, p in enumerate(mine)] if mine else passages
+
+
+def _own_author(retriever, fu: FollowUp, target: str) -> str:
+    """The author of the document a message about what "he / she" says is answered from, when that is who it asks
+    about ('' otherwise)."""
+    doc = retriever.index.documents.get(target) if target else None
+    if doc is None or not doc.author or not fu.continues or not asks_what_person_says(fu.question):
+        return ""
+    return doc.author if not fu.people or fu.people[0] == doc.author else ""
 
 
 def _with_person(retriever, fu: FollowUp) -> str:

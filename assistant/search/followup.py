@@ -104,6 +104,11 @@ def new_topic_opener(question: str) -> str:
     return question[m.end():].strip() if m and m.end() < len(question) else question
 
 
+def opens_elliptically(question: str) -> bool:
+    """Opens as an ellipsis: "and for children?", "what about…", "rather than?"."""
+    return bool(_ELLIPSIS.match(question))
+
+
 def elliptical(question: str) -> bool:
     """Opens as an ellipsis ("and for children?", "what else…") or has too few words to stand alone."""
     return bool(_ELLIPSIS.match(question)) or len(own_terms(question)) <= SHORT
@@ -521,3 +526,14 @@ def _fold(question: str, earlier: str) -> str:
 def wants_person(question: str) -> bool:
     """The message points at a person ('he', 'his job')."""
     return bool(_PERSON.search(question))
+
+
+# "what does he say about money", "does she think it works", "he reckons…": what the person says, not who they are
+_PERSON_SAYS = re.compile(r"\b(?:he|she)\s+(?:\w+\s+)?(?:say|says|said|think|thinks|thought|reckon|reckons|believe|"
+                          r"believes|argue|argues|suggest|suggests|recommend|recommends|feel|feels|mean|means|want|"
+                          r"wants|see|sees|put|puts|make|makes)\b", re.I)
+
+
+def asks_what_person_says(question: str) -> bool:
+    """The message asks what a person says or thinks ("does he think it saves money?"), not who they are."""
+    return bool(_PERSON_SAYS.search(question))
