@@ -13,7 +13,9 @@ cited: the turn's `doc_ids` when the caller sends them, else the documents whose
 previous answer quotes word for word — so a plain [{role, content}] history works as well; after an
 abstention, the document its question named. A document may also be named by description ("the kids
 guidance", "the definitions page"): by its details (title, publisher, author, aliases, audience, type), the
-words compared by meaning when the answerer passes a `Similar`. "He / his job" also reads the people the
+words compared by meaning when the answerer passes a `Similar`; and a continuation asking for whom the document
+in hand is not written ("is it the same for children and families?") moves to the one document whose audience
+is them. "He / his job" also reads the people the
 previous answer named. What only retrieval can tell — whether a bare "it / that" message stands alone after
 all, whether a continuation stays in the document in hand — answer.extractive.settle decides.
 """
@@ -456,6 +458,8 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
         return FollowUp(asked, asked, named=named, people=_people_named(asked, history, users, prev_docs, documents))
     if named and _THAT_DOCUMENT.search(asked) and prev_docs:
         named = ""  # "who is Alex Fox in that doc?": the name is a person's, the document is the last one's
+    if not named and prev_docs:  # "is it the same for children and families?": the same point, for whom it is written
+        named = audience_document(asked, documents, prev_docs[0], similar)
     own = _without_document(asked) if prev_docs and not named else asked
     last = users[-1]
     before = list_request(new_topic_opener(history[last].content))[0]
@@ -477,6 +481,35 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     short = not _ELLIPSIS.match(asked) and all(_anchored(asked, m) for m in _POINTER.finditer(asked))
     return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own,
                     people, weak, short)
+
+
+def _audience_words(doc: Document) -> list[str]:
+    """The words of a document's audience labels ("children-families": children, families)."""
+    return [w.lower() for label in doc.audience for w in re.findall(r"[A-Za-z]{3,}", label)]
+
+
+# Whom a message asks about: the word after "for / to / with / about" ("and for kids?", "the same for children and
+# families?", "does that apply to carers?"), not a subject ("what do children bring…") or "relying on family".
+_FOR_WHOM = re.compile(r"\b(?:for|to|with|about)\s+(?:the\s+|our\s+|their\s+|young\s+)?([A-Za-z]{3,})", re.I)
+
+
+def audience_document(question: str, documents: Mapping[str, Document], in_hand: str, similar: Similar | None = None
+                      ) -> str:
+    """The one document written for someone the message asks about ("and for kids?", "is it the same for children
+    and families?") when the document in hand is not written for them: the word naming whom (_FOR_WHOM) is
+    compared with the documents' audience labels (by meaning when a `Similar` is given). '' when the document in
+    hand is written for them, or none or several others are."""
+    if in_hand not in documents:
+        return ""
+    audiences = {d: _audience_words(doc) for d, doc in documents.items()}
+    for word in _FOR_WHOM.findall(question):
+        if not own_terms(word):
+            continue
+        fits = {d for d, words in audiences.items() if words and (set(tokens(word)) <= set(tokens(" ".join(words)))
+                                                                   or similar is not None and similar(word, words) >= NEAR)}
+        if fits and in_hand not in fits:
+            return next(iter(fits)) if len(fits) == 1 else ""
+    return ""
 
 
 def _there_is_named(question: str) -> bool:

@@ -340,3 +340,30 @@ def test_a_broken_acknowledgement_list_is_refused_naming_the_file(tmp_path, text
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match="acknowledge.yaml"):
         load_acknowledgements(bad)
+
+
+AUDIENCE_DOCS = {
+    "adult-guide": Document(doc_id="adult-guide", title="Assessing adults", audience=["adults", "carers"],
+                            text="An assessment looks at the adult's own strengths and wellbeing."),
+    "young-guide": Document(doc_id="young-guide", title="Working with young people", audience=["children-families"],
+                            text="An assessment looks at what children and families bring."),
+    "area-paper": Document(doc_id="area-paper", title="Places that work", audience=["community", "adults"],
+                           text="Areas build on what their communities have."),
+}
+
+
+def test_a_continuation_asking_for_whom_the_document_in_hand_is_not_written_moves_to_the_one_that_is():
+    from assistant.search.followup import audience_document
+
+    h = _history(("what does an assessment look at?", "An assessment looks at the adult's own strengths and "
+                                                      "wellbeing. [1]"))
+    fu = read_followup("is it the same for children and families?", h, AUDIENCE_DOCS)
+    assert fu.continues and fu.doc_ids == ["young-guide"] and "assessment" in fu.query, fu
+    assert audience_document("and for kids?", AUDIENCE_DOCS, "adult-guide",
+                             similar=lambda w, ws: 0.9 if w == "kids" and "children" in ws else 0.0) == "young-guide"
+    assert audience_document("and for carers?", AUDIENCE_DOCS, "adult-guide") == ""  # the one in hand is for them
+    assert audience_document("and for adults?", AUDIENCE_DOCS, "young-guide") == ""  # two others are: say none
+    # whom it asks about, not a subject or what it relies on
+    assert audience_document("what do children bring that is key?", AUDIENCE_DOCS, "adult-guide") == ""
+    assert audience_document("what about relying on family?", AUDIENCE_DOCS, "adult-guide") == ""
+    assert read_followup("does the adult need to agree?", h, AUDIENCE_DOCS).doc_ids == ["adult-guide"]
