@@ -444,7 +444,7 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     asked = new_topic_opener(question)
     users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
     named = named_document(asked, documents, similar) if documents else ""
-    if not users or asked != question or not refers_back(asked):
+    if not users or asked != question or not refers_back(asked) or _names_own_topic(asked, documents):
         return FollowUp(asked, asked, named=named)
     prev_docs = previous_documents(history, documents, similar) if documents else []
     elliptical = bool(_ELLIPSIS.match(asked)) or len(own_terms(asked)) <= SHORT
@@ -510,6 +510,27 @@ def audience_document(question: str, documents: Mapping[str, Document], in_hand:
         if fits and in_hand not in fits:
             return next(iter(fits)) if len(fits) == 1 else ""
     return ""
+
+
+NAME_RARITY = 16.0  # a word this rare in English is a name or an acronym ("Colomina", "Bexley", "TLAP"; "accountable" 13)
+# Words that set the message beside what was said before ("is SBA the same?", "and different how?")
+_BESIDE = frozenset(tokens("same similar different difference differ compared comparison versus too also either "
+                           "instead", keep_stopwords=True))
+
+
+def _names_own_topic(question: str, documents: Mapping[str, Document]) -> bool:
+    """A message short only in words ("who is carmen colomina?", "what's Bexley doing on SBA") that neither points
+    back nor opens as an ellipsis, and names its own topic: a name or acronym English does not list, which fewer
+    than half the library's documents use (the library's own shorthand, "SBA", names no topic)."""
+    if _ELLIPSIS.match(question) or any(not _anchored(question, m) for m in _POINTER.finditer(question)) or \
+            set(tokens(question, keep_stopwords=True)) & _BESIDE or not documents:
+        return False
+    from assistant.search.rarity import rarity  # (search.query, which rarity reads, reads this module)
+
+    words = {w for w in re.findall(r"[A-Za-z][\w’'-]*", question) if own_terms(w) and rarity(w) >= NAME_RARITY}
+    texts = [f"{d.title} {d.text}".lower() for d in documents.values()]
+    return any(sum(bool(re.search(rf"\b{re.escape(w.lower())}\b", t)) for t in texts) < len(texts) / 2
+               for w in words)
 
 
 def _there_is_named(question: str) -> bool:

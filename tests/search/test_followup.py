@@ -367,3 +367,13 @@ def test_a_continuation_asking_for_whom_the_document_in_hand_is_not_written_move
     assert audience_document("what do children bring that is key?", AUDIENCE_DOCS, "adult-guide") == ""
     assert audience_document("what about relying on family?", AUDIENCE_DOCS, "adult-guide") == ""
     assert read_followup("does the adult need to agree?", h, AUDIENCE_DOCS).doc_ids == ["adult-guide"]
+
+
+def test_a_short_message_naming_its_own_topic_is_a_new_topic_even_in_the_document_in_hand():
+    h = _history(("What does a carer's assessment look at?", "A carer's assessment looks at the carer's own "
+                                                            "wellbeing. [1]"))
+    for message in ("who is Priya Shah?", "what's Kensworth doing on carers"):  # names English does not list
+        fu = read_followup(message, h, DOCS)
+        assert not fu.continues and fu.query == message, fu
+    for message in ("who's accountable?", "is Priya Shah the same?", "and Priya Shah?", "when was it published?"):
+        assert read_followup(message, h, DOCS).continues, message  # everyday words, beside the last, or pointing
