@@ -25,9 +25,10 @@ from assistant.answer.compose import (
     document_detail,
 )
 from assistant.answer.cues import asks_for_pointer, question_cue
-from assistant.answer.lists import best_list
+from assistant.answer.lists import best_list, echoed_list
 from assistant.answer.sentences import (
     DEPTH,
+    DOCUMENT_WORDS,
     KEYWORD_HITS,
     NOT_ANSWERS,
     Sentence,
@@ -112,6 +113,10 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
         return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, searched_query=a.query,
                       closest=a.passages[:3], notices=[VAGUE_NOTICE] if vague else [])
     if wants_list and (items := best_list(a.candidates, docs, count)):
+        return compose_quotes(question, a.query, items)
+    # the question's words the library uses, but those that name where to look ("in the kids guidance")
+    own = set(question_terms(retriever, fu.own)) - DOCUMENT_WORDS
+    if (items := echoed_list(a.candidates, docs, {t for t in own if t in retriever.index.bm25.idf}, count)):
         return compose_quotes(question, a.query, items)
     chosen = choose(a.candidates, count or settings.answer_max_sentences, keyword_style(retriever, question),
                     asks_for_pointer(fu.question), people=question_cue(fu.question) in ("who", "author"))

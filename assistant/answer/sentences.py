@@ -55,7 +55,7 @@ def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, p
     terms = _weighted_terms(retriever, question, query)
     about_document = asks_about_document(question)
     if about_document:  # "who is the report for?": "report" names the document, it is not a word to find in it
-        terms = {t: w for t, w in terms.items() if t not in _DOCUMENT_WORDS}
+        terms = {t: w for t, w in terms.items() if t not in DOCUMENT_WORDS}
     total = sum(terms.values()) or 1.0
     terms.update(_as_typed(retriever, typed, terms))  # alternatives to their long forms: not in the total
     cue = question_cue(question)
@@ -94,7 +94,7 @@ _DOCUMENT_ASKED = re.compile(r"\b(?:for\W*$|for (?:something|anything)\b|aimed a
                              r"(?:alongside|with|in conjunction|together))", re.I)
 _DOCUMENT_REFERENCE = re.compile(r"\b(?:report|paper|guide|guidance|page|blog|document|doc|glossary|toolkit|publication|"
                                  r"briefing|it|this|that)\b", re.I)
-_DOCUMENT_WORDS = frozenset(tokens("report paper guide guidance page blog document doc glossary toolkit publication "
+DOCUMENT_WORDS = frozenset(tokens("report paper guide guidance page blog document doc glossary toolkit publication "
                                    "briefing", keep_stopwords=True))
 _SELF_DESCRIBING = re.compile(r"^(?:this|the) (?:(?:new|latest|recent|updated|short|quick|full|original|online) )?"
                               r"(?:guide|guidance|report|paper|blog|document|glossary|publication|page|article|toolkit|"

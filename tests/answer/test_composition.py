@@ -211,3 +211,18 @@ def test_a_question_about_the_document_itself_is_answered_where_it_describes_its
                               {"role": "assistant", "content": real_assistant.ask(
                                   "who wrote the strengths-based areas report").answer}])
     assert "wider public sector" in ans.answer, ans.answer
+
+
+def test_a_question_echoing_a_lists_lead_in_is_answered_with_the_list(real_assistant):
+    from assistant.answer.lists import echoed_list
+
+    text = "A good plan essentially:\n- Names the carer.\n- Sets a review date.\n"
+    lead = Sentence(Passage(rank=1, chunk_id="p", doc_id="plan", title="Plans", text=text, score=0.0, start=0,
+                            end=len(text)), 0, 24, text[:24], 0.6, set(), kind="lead-in")
+    better = _cand("A good plan names the carer and the review date.", 0.7, start=500)
+    docs = {"plan": type("D", (), {"text": text})()}
+    quotes = echoed_list([better, lead], docs, {"plan", "essenti"})
+    assert [q.kind for q in quotes] == ["lead-in", "item", "item"]
+    assert echoed_list([better, lead], docs, {"plan"}) is None  # a better sentence has every word it asks
+    ans = real_assistant.ask("in the kids guidance what is an SBA essentially")
+    assert "rights-based and person-centred" in ans.answer and "\n- " in ans.answer, ans.answer
