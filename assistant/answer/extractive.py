@@ -39,6 +39,7 @@ from assistant.search.followup import (
     FollowUp,
     asks_what_person_says,
     elliptical,
+    names_own_topic,
     opens_elliptically,
     own_terms,
     read_followup,
@@ -50,7 +51,7 @@ from assistant.search.query import (
     term_set,
     with_acronyms,
 )
-from assistant.search.rarity import term_weights
+from assistant.search.rarity import rarity, term_weights
 from assistant.search.request import comparison, list_request
 from assistant.search.retrieve import Retriever
 from assistant.search.understand import query_vector, search_understood, understand
@@ -188,6 +189,8 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
         if alone.confidence >= settings.abstain_threshold and lead != prev and \
                 alone.confidence > assess(retriever, fu.question, [], settings, fu).confidence + STANDS_ALONE:
             return FollowUp(fu.question, fu.question)
+    if fu.short and names_own_topic(fu.question, retriever.index.documents, rarity):
+        return FollowUp(fu.question, fu.question)  # "who is carmen colomina?": a name of its own, a topic of its own
     if fu.short:
         # A continuation only for being short ("what's SCIE been doing with Bexley?"): a new topic when searched
         # alone it leads with another document that has more of its words, and answers it confidently or the

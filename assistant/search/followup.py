@@ -444,7 +444,7 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     asked = new_topic_opener(question)
     users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
     named = named_document(asked, documents, similar) if documents else ""
-    if not users or asked != question or not refers_back(asked) or _names_own_topic(asked, documents):
+    if not users or asked != question or not refers_back(asked):
         return FollowUp(asked, asked, named=named)
     prev_docs = previous_documents(history, documents, similar) if documents else []
     elliptical = bool(_ELLIPSIS.match(asked)) or len(own_terms(asked)) <= SHORT
@@ -518,15 +518,14 @@ _BESIDE = frozenset(tokens("same similar different difference differ compared co
                            "instead", keep_stopwords=True))
 
 
-def _names_own_topic(question: str, documents: Mapping[str, Document]) -> bool:
+def names_own_topic(question: str, documents: Mapping[str, Document], rarity: Callable[[str], float]) -> bool:
     """A message short only in words ("who is carmen colomina?", "what's Bexley doing on SBA") that neither points
     back nor opens as an ellipsis, and names its own topic: a name or acronym English does not list, which fewer
-    than half the library's documents use (the library's own shorthand, "SBA", names no topic)."""
+    than half the library's documents use (the library's own shorthand, "SBA", names no topic). `rarity`:
+    search.rarity's (passed in: it reads search.query, which reads this module)."""
     if _ELLIPSIS.match(question) or any(not _anchored(question, m) for m in _POINTER.finditer(question)) or \
             set(tokens(question, keep_stopwords=True)) & _BESIDE or not documents:
         return False
-    from assistant.search.rarity import rarity  # (search.query, which rarity reads, reads this module)
-
     words = {w for w in re.findall(r"[A-Za-z][\w’'-]*", question) if own_terms(w) and rarity(w) >= NAME_RARITY}
     texts = [f"{d.title} {d.text}".lower() for d in documents.values()]
     return any(sum(bool(re.search(rf"\b{re.escape(w.lower())}\b", t)) for t in texts) < len(texts) / 2

