@@ -36,6 +36,8 @@ def compose_quotes(question: str, query: str, quotes: list[Quote], bullets: bool
         marker = f"[{n}]"
         p = q.passage
         lead = f"{source_name(p)} says: " if p.doc_id != prev_doc else ""
+        if q.kind == "pointer":  # the object of "See also…" / "Click … to hear…": said to be pointed at
+            lead = f"{source_name(p)} {pointer_verb(p.text[:max(0, q.start - p.start)])} "
         prev_doc = p.doc_id
         item = bullets or q.kind == "item"
         label = f"{q.label[:1].upper()}{q.label[1:]}: " if q.label else ""
@@ -50,6 +52,15 @@ def compose_quotes(question: str, query: str, quotes: list[Quote], bullets: bool
                               publisher=p.publisher, url=p.url, quote=q.text, start=q.start, end=q.end,
                               section=p.section, locator=p.locator))
     return Answer(question=question, answer=_join(blocks), abstained=False, citations=cites, searched_query=query)
+
+
+_MEDIA = re.compile(r"\b(?:hear|listen|watch|video|image|picture|recording|podcast)\b[^.!?]*$", re.I)
+
+
+def pointer_verb(before: str) -> str:
+    """How an answer says a document points at something, from the pointer's words before it ("Click on the image
+    above to hear our": a recording)."""
+    return "links to a recording of" if _MEDIA.search(before[-120:]) else "points to"
 
 
 def _join(blocks: list[list[str]]) -> str:

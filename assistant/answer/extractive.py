@@ -25,23 +25,33 @@ from assistant.answer.compose import (
     document_detail,
 )
 from assistant.answer.cues import asks_for_pointer, question_cue
-from assistant.answer.lists import best_list
+from assistant.answer.lists import best_list, echoed_list
 from assistant.answer.sentences import (
     DEPTH,
+    DOCUMENT_WORDS,
     KEYWORD_HITS,
     NOT_ANSWERS,
     Sentence,
     candidate_sentences,
     choose,
 )
-from assistant.search.followup import FollowUp, elliptical, own_terms, read_followup, wants_person
+from assistant.search.followup import (
+    FollowUp,
+    asks_what_person_says,
+    elliptical,
+    names_own_topic,
+    opens_elliptically,
+    own_terms,
+    read_followup,
+    wants_person,
+)
 from assistant.search.query import (
     keyword_style,
     question_terms,
     term_set,
     with_acronyms,
 )
-from assistant.search.rarity import term_weights
+from assistant.search.rarity import rarity, term_weights
 from assistant.search.request import comparison, list_request
 from assistant.search.retrieve import Retriever
 from assistant.search.understand import query_vector, search_understood, understand
@@ -104,6 +114,10 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
         return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, searched_query=a.query,
                       closest=a.passages[:3], notices=[VAGUE_NOTICE] if vague else [])
     if wants_list and (items := best_list(a.candidates, docs, count)):
+        return compose_quotes(question, a.query, items)
+    # the question's words the library uses, but those that name where to look ("in the kids guidance")
+    own = set(question_terms(retriever, fu.own)) - DOCUMENT_WORDS
+    if (items := echoed_list(a.candidates, docs, {t for t in own if t in retriever.index.bm25.idf}, count)):
         return compose_quotes(question, a.query, items)
     chosen = choose(a.candidates, count or settings.answer_max_sentences, keyword_style(retriever, question),
                     asks_for_pointer(fu.question), people=question_cue(fu.question) in ("who", "author"))
@@ -175,6 +189,8 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
         if alone.confidence >= settings.abstain_threshold and lead != prev and \
                 alone.confidence > assess(retriever, fu.question, [], settings, fu).confidence + STANDS_ALONE:
             return FollowUp(fu.question, fu.question)
+    if fu.short and names_own_topic(fu.question, retriever.index.documents, rarity):
+        return FollowUp(fu.question, fu.question)  # "who is carmen colomina?": a name of its own, a topic of its own
     if fu.short:
         # A continuation only for being short ("what's SCIE been doing with Bexley?"): a new topic when searched
         # alone it leads with another document that has more of its words, and answers it confidently or the
@@ -191,6 +207,7 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
 
 
 SELF_SUFFICIENT = 3  # own words a message about the document in hand needs to be searched without the earlier turns
+SAYS_SUFFICIENT = 2  # the same, for a message asking what the person says or thinks
 
 
 def unfolded(fu: FollowUp) -> FollowUp:
@@ -198,9 +215,12 @@ def unfolded(fu: FollowUp) -> FollowUp:
     words enough of its own is searched by them (and the person's name) alone, within that document: the earlier
     questions' words ("who wrote…", "his role") only said who, and that is settled. ("What was it trying to move
     away from?" keeps them: its "it" is the earlier topic, the Munro review, not only the document.)"""
-    if fu.continues and fu.refers_to_document and fu.doc_ids and not fu.named and wants_person(fu.own) and \
-            len(own_terms(fu.own)) >= SELF_SUFFICIENT and not elliptical(fu.own):
+    if not (fu.continues and fu.refers_to_document and fu.doc_ids and not fu.named and wants_person(fu.own)):
+        return fu
+    if len(own_terms(fu.own)) >= SELF_SUFFICIENT and not elliptical(fu.own):
         return replace(fu, query=fu.own)
+    if asks_what_person_says(fu.own) and len(own_terms(fu.own)) >= SAYS_SUFFICIENT and not opens_elliptically(fu.own):
+        return replace(fu, query=fu.own)  # "what does he say staff are missing": what, in his document, is the rest
     return fu
 
 
@@ -262,7 +282,20 @@ def assess(retriever: Retriever, question: str, history: list[Turn], settings: S
     # What the question asks is read from the sentence that asks, abbreviations spelt out; names and numbers it
     # must find from the words as typed, less the abbreviations the glossary or the library knows.
     meaning = u.meaning_focus if u.context else u.meaning
-    cands = candidate_sentences(retriever, asked.meaning_focus, meaning, qvec, pool, typed=asked.focus)
+    if (author := _own_author(retriever, fu, target)) and author.lower() in u.corrected.lower():
+        # "does he think it saves money?" in his own document: every sentence is his. His name found the document
+        # (and counts for confidence); the sentences are chosen without it, which would only favour the one that
+        # introduces him.
+        plain = understand(retriever, re.sub(r"\s+", " ", re.sub(re.escape(author), " ", u.corrected, flags=re.I)))
+        pvec = query_vector(retriever, plain)
+        wider = search_understood(retriever, plain, max(settings.candidate_k, DEPTH), pvec)
+        mine = within(with_keyword_hits(retriever, plain.search_text, pvec,
+                                        search_understood(retriever, plain, max(DEPTH, settings.search_k), pvec)),
+                      wider, target)
+        cands = candidate_sentences(retriever, asked.meaning_focus, plain.meaning_focus if plain.context else
+                                    plain.meaning, pvec, mine, typed=asked.focus)
+    else:
+        cands = candidate_sentences(retriever, asked.meaning_focus, meaning, qvec, pool, typed=asked.focus)
     names = asked_names(retriever, asked.focus)
     # A message about a document of the library ("is it going to be updated?" about the one in hand, "what does
     # Ewan King say about Bexley?") is not small talk, however it sounds: the everyday-question check (it reads
@@ -283,6 +316,15 @@ def within(passages: list[Passage], wider: list[Passage], doc_id: str) -> list[P
     mine = [p for p in passages if p.doc_id == doc_id]
     mine += [p for p in wider if p.doc_id == doc_id and p.chunk_id not in have]
     return [p.model_copy(update={"rank": i + 1}) for i, p in enumerate(mine)] if mine else passages
+
+
+def _own_author(retriever, fu: FollowUp, target: str) -> str:
+    """The author of the document a message about what "he / she" says is answered from, when that is who it asks
+    about ('' otherwise)."""
+    doc = retriever.index.documents.get(target) if target else None
+    if doc is None or not doc.author or not fu.continues or not asks_what_person_says(fu.question):
+        return ""
+    return doc.author if not fu.people or fu.people[0] == doc.author else ""
 
 
 def _with_person(retriever, fu: FollowUp) -> str:

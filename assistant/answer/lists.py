@@ -11,6 +11,7 @@ import re
 
 from assistant.answer.compose import Quote
 from assistant.answer.sentences import Sentence
+from assistant.search.query import term_set
 from assistant.textutil import sentence_spans
 
 LIST_SHARE = 0.6  # a list answers when its best sentence scores at least this share of the best candidate
@@ -56,13 +57,28 @@ def list_at(text: str, start: int) -> tuple[tuple[int, int], list[tuple[int, int
 def best_list(cands: list[Sentence], documents, n: int | None = None) -> list[Quote] | None:
     """The lead-in and items of the best-scoring list among the candidates, as quotes; None if none is close
     enough to the best candidate."""
+    return _first_list(cands, documents, n, lambda k, c: c.kind in ("item", "lead-in"))
+
+
+def echoed_list(cands: list[Sentence], documents, terms: set[str], n: int | None = None) -> list[Quote] | None:
+    """The list whose lead-in echoes the question ("what is an SBA essentially?": "An SBA to social care
+    essentially:"), as quotes: a lead-in among the few best candidates that has every one of the question's words,
+    one of them a word no better candidate has. None otherwise."""
+    if not terms:
+        return None
+    return _first_list(cands, documents, n, lambda k, c: c.kind == "lead-in" and terms <= term_set(c.text) and
+                       bool(terms - set().union(*(term_set(o.text) for o in cands[:k]))))
+
+
+def _first_list(cands: list[Sentence], documents, n: int | None, fits) -> list[Quote] | None:
+    """The list of the first of the few best candidates that `fits` (its rank, it) and is in a list, as quotes."""
     if not cands:
         return None
     top = cands[0].score
-    for c in cands[:LIST_RANK]:
+    for k, c in enumerate(cands[:LIST_RANK]):
         if c.score < LIST_SHARE * top:
             return None
-        if c.kind not in ("item", "lead-in"):
+        if not fits(k, c):
             continue
         doc = documents.get(c.passage.doc_id)
         found = list_at(doc.text, c.start) if doc is not None else None

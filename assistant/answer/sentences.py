@@ -2,20 +2,21 @@
 
 The score mixes query-sentence similarity, idf-weighted word overlap (a follow-up's own words count more
 than the conversation's), the words of the sentence an "It / This / These…" sentence or a list item leans
-on, and the answer type the question asks for; pointers, headings and list lead-ins are left out unless
-the query is a keyword search.
+on, and the answer type the question asks for; pointers, headings, captions and list lead-ins are left out
+unless the query is a keyword search. A pointer that names what it points at ("See also NICE's quick guide on…")
+is a candidate by that object alone, ranked a little lower unless the question asks where to look.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answer.cues import fits_cue, is_navigation, key_terms, question_cue
 from assistant.search.query import question_terms, term_set, with_acronyms
 from assistant.search.retrieve import Retriever
-from assistant.textutil import sentence_spans
+from assistant.textutil import sentence_spans, tokens
 from assistant.types import Passage
 
 DEPTH = 12  # passages whose sentences compete for the answer
@@ -25,6 +26,7 @@ WEIGHTS = (0.35, 0.45, 0.2, 0.04, 0.08)
 _STRONG_CUES = frozenset(("quantity", "duration", "frequency", "age", "date", "time", "author"))  # their answer type counts double
 LEAD_FIT_SHARE = 0.6  # a sentence with the asked-for answer type leads if it scores this share of the top one
 SHORT_SENTENCE = 110  # characters: a chosen sentence this short brings its next sentence when it continues it
+POINTER_DISCOUNT = 0.05  # taken off what a pointer points at, for a question that does not ask where to look
 HISTORY_WEIGHT = 0.35  # a follow-up's own words outweigh the earlier turn's words when picking sentences
 _ANAPHOR = re.compile(r"^(?:it|its|this|these|they|their|such|as such|hence|key to this|that)\b", re.I)
 
@@ -41,7 +43,8 @@ class Sentence:
     navigation: bool = False
     fits: bool = True  # has what the question type asks for (a number for "how many"…)
     overlap: float = 0.0  # idf-weighted share of the question's words it has
-    kind: str = "sentence"  # sentence | item (of a list) | heading | lead-in | fragment (sentence_kind)
+    kind: str = "sentence"  # sentence | item (of a list) | heading | lead-in | fragment | caption (sentence_kind) |
+    # pointer (the object of a "See also…" sentence: pointed_at)
 
 
 def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, passages: list[Passage],
@@ -50,6 +53,9 @@ def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, p
     question as written, whose names and abbreviations also count when a sentence uses them as written
     ("NICE's quick guide" answers "a NICE resource" although the question is searched spelt out)."""
     terms = _weighted_terms(retriever, question, query)
+    about_document = asks_about_document(question)
+    if about_document:  # "who is the report for?": "report" names the document, it is not a word to find in it
+        terms = {t: w for t, w in terms.items() if t not in DOCUMENT_WORDS}
     total = sum(terms.values()) or 1.0
     terms.update(_as_typed(retriever, typed, terms))  # alternatives to their long forms: not in the total
     cue = question_cue(question)
@@ -70,12 +76,40 @@ def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, p
         overlap = min(1.0, got / total)
         fits = fits_cue(cue, text, author)
         score = (w_overlap * overlap + w_sim * float(sim) + w_passage * max(p.dense, 0.0) + w_rank / (rank + 1)
-                 - (0.1 if len(text) < 30 else 0.0) + (cue_bonus if fits else 0.0))
+                 - (0.1 if len(text) < 30 else 0.0) + (cue_bonus if fits else 0.0)
+                 + (2 * w_cue if about_document and self_describing(text, context) else 0.0))
         # Redundancy is judged on distinctive words only: every passage shares "strengths-based".
         cands.append(Sentence(p, s, e, text, score, {t for t in toks if idf.get(t, 9.0) >= 1.0}, rank,
-                               is_navigation(text), fits, overlap, kind))
+                               is_navigation(text) or kind == "pointer", fits, overlap, kind))
     cands.sort(key=lambda c: -c.score)
     return cands
+
+
+# A question about the document itself rather than about what it says: what it is for, who it is for, whether it is
+# updated, what to read it with ("who is the report for?", "can we use it for something?", "does that guide get
+# updated ever?"). The document answers those where it describes itself ("This paper is both an update… and a
+# toolkit", "This guide will be updated…", "It should be read in conjunction with…").
+_DOCUMENT_ASKED = re.compile(r"\b(?:for\W*$|for (?:something|anything)\b|aimed at|intended for|meant for|relevant to|"
+                             r"of interest to|audience|purpose|point of|updat\w*|revis\w*|(?:read|use|using) (?:\w+ ){0,2}"
+                             r"(?:alongside|with|in conjunction|together))", re.I)
+_DOCUMENT_REFERENCE = re.compile(r"\b(?:report|paper|guide|guidance|page|blog|document|doc|glossary|toolkit|publication|"
+                                 r"briefing|it|this|that)\b", re.I)
+DOCUMENT_WORDS = frozenset(tokens("report paper guide guidance page blog document doc glossary toolkit publication "
+                                   "briefing", keep_stopwords=True))
+_SELF_DESCRIBING = re.compile(r"^(?:this|the) (?:(?:new|latest|recent|updated|short|quick|full|original|online) )?"
+                              r"(?:guide|guidance|report|paper|blog|document|glossary|publication|page|article|toolkit|"
+                              r"briefing)\b", re.I)
+
+
+def asks_about_document(question: str) -> bool:
+    """The question asks what a document is for, who it is for, or whether it is updated (not what it says)."""
+    return bool(_DOCUMENT_ASKED.search(question) and _DOCUMENT_REFERENCE.search(question))
+
+
+def self_describing(text: str, context: str = "") -> bool:
+    """A sentence in which the document describes itself ("This paper is…"), or an "It…" sentence after one."""
+    return bool(_SELF_DESCRIBING.match(text) or context and _SELF_DESCRIBING.match(context)
+                and re.match(r"it\b", text, re.I))
 
 
 def _spans(retriever: Retriever, passages: list[Passage]) -> list[tuple]:
@@ -83,9 +117,35 @@ def _spans(retriever: Retriever, passages: list[Passage]) -> list[tuple]:
     out = []
     for rank, p in enumerate(passages):
         doc = retriever.index.documents[p.doc_id]
-        out.extend((rank, p, *sent, doc.author, sentence_kind(doc.text, sent[0], sent[1]))
-                   for sent in _sentences(doc.text, p.start, p.end))
+        for s, e, sentence, context in _sentences(doc.text, p.start, p.end):
+            at = pointed_at(sentence)
+            if at:  # "See also NICE's quick guide on…": what it points at is the statement, not the pointer
+                s, sentence = s + at, sentence[at:]
+            kind = "pointer" if at else sentence_kind(doc.text, s, e)
+            out.append((rank, p, s, e, sentence, context, doc.author, kind))
     return out
+
+
+# A pointer ("See also…", "Click on the image above to hear…") whose object names something: the object is what the
+# sentence tells a reader, and is quoted as that (answer.compose says what pointed to it), never the instruction to
+# click. The object must start with a capital ("NICE's quick guide…", "our Chief Social Worker… Lyn Romeo…": the
+# determiner before a name is left with the pointer) and hold POINTED_WORDS words; "Read her latest blog here" has none.
+_POINTER_LEAD = re.compile(r"^(?:see(?: also)?|(?:please )?click (?:on )?(?:the |this )?(?:image|video|link|picture|"
+                           r"button|logo|icon|here)(?: (?:above|below))?(?: to (?:hear|see|watch|read|view|listen to|"
+                           r"find out (?:about|more about)))?|(?:read|find out) more (?:about|on)|watch|listen to|"
+                           r"for (?:more|further) (?:information|detail)(?: (?:on|about) [^,]+)?,? see)\s+"
+                           r"(?:(?:our|the|a|an|their|his|her|its)\s+(?=[A-Z]))?", re.I)
+POINTED_WORDS = 4
+
+
+def pointed_at(sentence: str) -> int:
+    """Where the object of a pointer sentence starts ("See also NICE's…": at "NICE's"), or 0: not a pointer, or it
+    points at nothing it names ("…blog here")."""
+    m = _POINTER_LEAD.match(sentence)
+    rest = sentence[m.end():] if m else ""
+    if not rest[:1].isupper() or len(rest.split()) < POINTED_WORDS or re.search(r"\bhere\W*$", rest, re.I):
+        return 0
+    return m.end()
 
 
 _BULLET = re.compile(r"\s*(?:[-*•]|\d+[.)])\s+")
@@ -94,7 +154,8 @@ _BULLET = re.compile(r"\s*(?:[-*•]|\d+[.)])\s+")
 @functools.lru_cache(maxsize=50_000)
 def sentence_kind(text: str, start: int, end: int) -> str:
     """What a span of a document is, read from the document's structure: a heading ('# …' line), a list
-    item, a lead-in (ends with ':'), a fragment (under four words, or starting in lower case), or a sentence."""
+    item, a lead-in (ends with ':'), a fragment (under four words, or starting in lower case), a byline, a caption
+    (a line with no stop in it), or a sentence."""
     sentence = text[start:end].strip()
     line_start = text.rfind("\n", 0, start) + 1
     prefix = text[line_start:start]
@@ -106,9 +167,15 @@ def sentence_kind(text: str, start: int, end: int) -> str:
         return "fragment"
     if prefix and _BULLET.fullmatch(prefix):
         return "item"
-    if _BYLINE.fullmatch(sentence) and (line_start == start or not text[line_start:start].strip()):
+    whole_line = line_start == start or not text[line_start:start].strip()
+    if _BYLINE.fullmatch(sentence) and whole_line:
         return "byline"
+    if whole_line and not _STOPS.search(sentence) and not text[end:].split("\n", 1)[0].strip():
+        return "caption"  # a line with no stop at all ("Lyn Romeo speaking to camera about…"): an image's caption
     return "sentence"
+
+
+_STOPS = re.compile(r"[.!?;:]")
 
 
 # A line of names and titles only ("Alex Fox, Chief Executive, Mayday Trust"): it says who someone is, so it
@@ -118,7 +185,7 @@ _BYLINE = re.compile(r"(?:[A-Z][\w'’.-]*|of|for|and|the|&)(?:[ ,]+(?:[A-Z][\w'
 
 
 # Kinds that never answer a question on their own (a keyword search may still show them).
-NOT_ANSWERS = frozenset(("heading", "lead-in", "fragment"))
+NOT_ANSWERS = frozenset(("heading", "lead-in", "fragment", "caption"))
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -170,8 +237,11 @@ def choose(cands: list[Sentence], limit: int, keyword: bool = False, pointers: b
     also…') for searches and for questions asking where to look, bylines for questions asking who. The lead
     has what the question asks for (a name for "who", a number for "how many") when a close second has it."""
     skip = NOT_ANSWERS if people else NOT_ANSWERS | {"byline"}
-    usable = cands if keyword else [c for c in cands if (pointers or not c.navigation) and c.kind not in skip] \
-        or [c for c in cands if c.kind not in skip] or cands
+    if not pointers:  # what a "See also…" points at answers only when the document says nothing closer itself
+        cands = sorted((replace(c, score=c.score - POINTER_DISCOUNT) if c.kind == "pointer" else c for c in cands),
+                       key=lambda c: -c.score)
+    usable = cands if keyword else [c for c in cands if (pointers or not c.navigation or c.kind == "pointer")
+                                    and c.kind not in skip] or [c for c in cands if c.kind not in skip] or cands
     usable = _answering_first(usable)
     chosen: list[Sentence] = []
     for c in usable:

@@ -13,7 +13,9 @@ cited: the turn's `doc_ids` when the caller sends them, else the documents whose
 previous answer quotes word for word — so a plain [{role, content}] history works as well; after an
 abstention, the document its question named. A document may also be named by description ("the kids
 guidance", "the definitions page"): by its details (title, publisher, author, aliases, audience, type), the
-words compared by meaning when the answerer passes a `Similar`. "He / his job" also reads the people the
+words compared by meaning when the answerer passes a `Similar`; and a continuation asking for whom the document
+in hand is not written ("is it the same for children and families?") moves to the one document whose audience
+is them. "He / his job" also reads the people the
 previous answer named. What only retrieval can tell — whether a bare "it / that" message stands alone after
 all, whether a continuation stays in the document in hand — answer.extractive.settle decides.
 """
@@ -24,9 +26,14 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import yaml
+
+from assistant.errors import InputError
 from assistant.search.chatter import load_chatter
 from assistant.search.request import list_request
+from assistant.settings import REPO_DIR
 from assistant.textutil import normalise, tokens
 from assistant.types import Document, Turn
 
@@ -99,6 +106,11 @@ def new_topic_opener(question: str) -> str:
     return question[m.end():].strip() if m and m.end() < len(question) else question
 
 
+def opens_elliptically(question: str) -> bool:
+    """Opens as an ellipsis: "and for children?", "what about…", "rather than?"."""
+    return bool(_ELLIPSIS.match(question))
+
+
 def elliptical(question: str) -> bool:
     """Opens as an ellipsis ("and for children?", "what else…") or has too few words to stand alone."""
     return bool(_ELLIPSIS.match(question)) or len(own_terms(question)) <= SHORT
@@ -135,10 +147,23 @@ def _anchored(question: str, m: re.Match) -> bool:
 # A topic said first and then asked about: "TLAP - what does it stand for", "the munro thing, what did it want".
 _TOPIC_FIRST = re.compile(r"^\s*([^,;:?!.–—]{2,60}?)\s*(?:[,;:]|\s?[-–—]\s?)\s*(?=(?:what|which|who|whom|whose|when|"
                           r"where|why|how|does|do|did|is|are|was|were|can|could|should|would|will|has|have)\b)", re.I)
-# Words that answer the last reply rather than name a topic ("ok thanks - what did he say next?").
-_ACKNOWLEDGE = frozenset("ok okay right thanks thank ta cheers great brilliant lovely perfect interesting sure fine "
-                         "yes yeah yep no nope hmm ah oh wow cool got noted understood helpful useful good nice "
-                         "also again one more another follow up q qn question".split())
+# Words that answer the last reply rather than name a topic ("ok thanks - what did he say next?"): data, in
+# corpus/search/acknowledge.yaml.
+ACKNOWLEDGE = REPO_DIR / "corpus" / "search" / "acknowledge.yaml"
+
+
+@functools.cache
+def load_acknowledgements(path: Path = ACKNOWLEDGE) -> frozenset[str]:
+    """The words that never name a topic a pronoun could mean (lower case)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise InputError(f"Cannot read the acknowledgement list {path} ({e}): restore it from the repository.") from e
+    words = data.get("words") if isinstance(data, dict) else None
+    if not (isinstance(words, list) and words and
+            all(isinstance(w, str) and re.fullmatch(r"[\w'’-]+", w.strip()) for w in words)):
+        raise InputError(f"{path} must hold 'words:', a list of single words (quote yes / no: \"yes\").")
+    return frozenset(w.strip().lower() for w in words)
 
 
 def _topic_first(question: str) -> int:
@@ -155,7 +180,7 @@ def _topic_first(question: str) -> int:
 
 def _topic_terms(text: str) -> list[str]:
     """The text's content words other than acknowledgements."""
-    return own_terms(" ".join(w for w in re.findall(r"[\w'’-]+", text.lower()) if w not in _ACKNOWLEDGE))
+    return own_terms(" ".join(w for w in re.findall(r"[\w'’-]+", text.lower()) if w not in load_acknowledgements(ACKNOWLEDGE)))
 
 
 _EXISTENTIAL_BEFORE = re.compile(r"\b(?:is|are|was|were|isn['’]t|aren['’]t|wasn['’]t|weren['’]t|will|would|could|"
@@ -433,6 +458,8 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
         return FollowUp(asked, asked, named=named, people=_people_named(asked, history, users, prev_docs, documents))
     if named and _THAT_DOCUMENT.search(asked) and prev_docs:
         named = ""  # "who is Alex Fox in that doc?": the name is a person's, the document is the last one's
+    if not named and prev_docs:  # "is it the same for children and families?": the same point, for whom it is written
+        named = audience_document(asked, documents, prev_docs[0], similar)
     own = _without_document(asked) if prev_docs and not named else asked
     last = users[-1]
     before = list_request(new_topic_opener(history[last].content))[0]
@@ -454,6 +481,55 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     short = not _ELLIPSIS.match(asked) and all(_anchored(asked, m) for m in _POINTER.finditer(asked))
     return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own,
                     people, weak, short)
+
+
+def _audience_words(doc: Document) -> list[str]:
+    """The words of a document's audience labels ("children-families": children, families)."""
+    return [w.lower() for label in doc.audience for w in re.findall(r"[A-Za-z]{3,}", label)]
+
+
+# Whom a message asks about: the word after "for / to / with / about" ("and for kids?", "the same for children and
+# families?", "does that apply to carers?"), not a subject ("what do children bring…") or "relying on family".
+_FOR_WHOM = re.compile(r"\b(?:for|to|with|about)\s+(?:the\s+|our\s+|their\s+|young\s+)?([A-Za-z]{3,})", re.I)
+
+
+def audience_document(question: str, documents: Mapping[str, Document], in_hand: str, similar: Similar | None = None
+                      ) -> str:
+    """The one document written for someone the message asks about ("and for kids?", "is it the same for children
+    and families?") when the document in hand is not written for them: the word naming whom (_FOR_WHOM) is
+    compared with the documents' audience labels (by meaning when a `Similar` is given). '' when the document in
+    hand is written for them, or none or several others are."""
+    if in_hand not in documents:
+        return ""
+    audiences = {d: _audience_words(doc) for d, doc in documents.items()}
+    for word in _FOR_WHOM.findall(question):
+        if not own_terms(word):
+            continue
+        fits = {d for d, words in audiences.items() if words and (set(tokens(word)) <= set(tokens(" ".join(words)))
+                                                                   or similar is not None and similar(word, words) >= NEAR)}
+        if fits and in_hand not in fits:
+            return next(iter(fits)) if len(fits) == 1 else ""
+    return ""
+
+
+NAME_RARITY = 16.0  # a word this rare in English is a name or an acronym ("Colomina", "Bexley", "TLAP"; "accountable" 13)
+# Words that set the message beside what was said before ("is SBA the same?", "and different how?")
+_BESIDE = frozenset(tokens("same similar different difference differ compared comparison versus too also either "
+                           "instead", keep_stopwords=True))
+
+
+def names_own_topic(question: str, documents: Mapping[str, Document], rarity: Callable[[str], float]) -> bool:
+    """A message short only in words ("who is carmen colomina?", "what's Bexley doing on SBA") that neither points
+    back nor opens as an ellipsis, and names its own topic: a name or acronym English does not list, which fewer
+    than half the library's documents use (the library's own shorthand, "SBA", names no topic). `rarity`:
+    search.rarity's (passed in: it reads search.query, which reads this module)."""
+    if _ELLIPSIS.match(question) or any(not _anchored(question, m) for m in _POINTER.finditer(question)) or \
+            set(tokens(question, keep_stopwords=True)) & _BESIDE or not documents:
+        return False
+    words = {w for w in re.findall(r"[A-Za-z][\w’'-]*", question) if own_terms(w) and rarity(w) >= NAME_RARITY}
+    texts = [f"{d.title} {d.text}".lower() for d in documents.values()]
+    return any(sum(bool(re.search(rf"\b{re.escape(w.lower())}\b", t)) for t in texts) < len(texts) / 2
+               for w in words)
 
 
 def _there_is_named(question: str) -> bool:
@@ -503,3 +579,14 @@ def _fold(question: str, earlier: str) -> str:
 def wants_person(question: str) -> bool:
     """The message points at a person ('he', 'his job')."""
     return bool(_PERSON.search(question))
+
+
+# "what does he say about money", "does she think it works", "he reckons…": what the person says, not who they are
+_PERSON_SAYS = re.compile(r"\b(?:he|she)\s+(?:\w+\s+)?(?:say|says|said|think|thinks|thought|reckon|reckons|believe|"
+                          r"believes|argue|argues|suggest|suggests|recommend|recommends|feel|feels|mean|means|want|"
+                          r"wants|see|sees|put|puts|make|makes)\b", re.I)
+
+
+def asks_what_person_says(question: str) -> bool:
+    """The message asks what a person says or thinks ("does he think it saves money?"), not who they are."""
+    return bool(_PERSON_SAYS.search(question))

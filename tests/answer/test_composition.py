@@ -161,3 +161,68 @@ def test_key_to_this_brings_the_sentence_it_leans_on(real_assistant):
                 assert len(quotes) == 2 and quotes[0].end <= s, doc.doc_id
                 found += 1
     assert found >= 2  # the blog and the children's guidance both have one
+
+
+def test_a_pointer_is_quoted_by_what_it_points_at_and_an_image_caption_answers_nothing():
+    from assistant.answer.sentences import pointed_at
+
+    see = "See also the Harbour Trust's short guide on evidence for carers' outcomes."
+    assert see[pointed_at(see):].startswith("Harbour Trust's short guide")
+    said = "Click on the image above to hear our Director of Care Sam Okoro explain the new framework."
+    assert said[pointed_at(said):].startswith("Director of Care Sam Okoro")  # "our" stays with the pointer
+    assert pointed_at("Read her latest blog here") == 0  # points at nothing it names
+    assert pointed_at("See the guide.") == 0 and pointed_at("Councils see carers as partners in care.") == 0
+    text = ("# Video\n\nSam Okoro speaking to camera about the new framework\n\n" + said +
+            "\n\nFrom the start: Free practice webinar. 12 May")
+    s = text.index("Sam Okoro")
+    assert sentence_kind(text, s, text.index("\n", s)) == "caption"
+    s = text.index("From the start")
+    assert sentence_kind(text, s, len(text)) != "caption"  # an event line has its stops: it is read as usual
+    caption = _cand("Sam Okoro speaking to camera about the new framework", 0.9, kind="caption", start=0)
+    plain = _cand("The framework sets out how councils work with carers.", 0.5, start=200)
+    assert choose([caption, plain], 3) == [plain]
+
+
+def test_a_pointer_answers_by_its_object_attributed_as_pointed_to(real_assistant):
+    docs = real_assistant.index.documents
+    for question, want in (("who is lyn romeo", "Chief Social Worker for Adults"),
+                           ("does the definitions page link to anything from NICE?", "NICE's quick guide")):
+        ans = real_assistant.ask(question)
+        assert want in ans.answer and not ans.abstained, ans.answer
+        assert fragment_count(ans.answer, ans.citations, docs) == 0, ans.answer
+        assert all(citation_verbatim(c, docs) for c in ans.citations)
+        assert re.search(r"(?:points to|links to a recording of) “" + re.escape(want), ans.answer), ans.answer
+        assert "Click" not in ans.answer and "See also" not in ans.answer
+
+
+def test_a_question_about_the_document_itself_is_answered_where_it_describes_itself(real_assistant):
+    from assistant.answer.sentences import asks_about_document, self_describing
+
+    for asked in ("who is the report for", "what's the new paper actually for?", "can we use it for something",
+                  "does that guide get updated ever?"):
+        assert asks_about_document(asked), asked
+    for asked in ("what does the report say about carers?", "what is co-production for?", "who wrote it?"):
+        assert not asks_about_document(asked), asked
+    assert self_describing("This new paper will be of interest to councils.")
+    assert self_describing("It should be read with the regulations.", "This guide summarises the process.")
+    assert not self_describing("This approach helps carers.")
+    ans = real_assistant.ask("who is the report for",
+                             [{"role": "user", "content": "who wrote the strengths-based areas report"},
+                              {"role": "assistant", "content": real_assistant.ask(
+                                  "who wrote the strengths-based areas report").answer}])
+    assert "wider public sector" in ans.answer, ans.answer
+
+
+def test_a_question_echoing_a_lists_lead_in_is_answered_with_the_list(real_assistant):
+    from assistant.answer.lists import echoed_list
+
+    text = "A good plan essentially:\n- Names the carer.\n- Sets a review date.\n"
+    lead = Sentence(Passage(rank=1, chunk_id="p", doc_id="plan", title="Plans", text=text, score=0.0, start=0,
+                            end=len(text)), 0, 24, text[:24], 0.6, set(), kind="lead-in")
+    better = _cand("A good plan names the carer and the review date.", 0.7, start=500)
+    docs = {"plan": type("D", (), {"text": text})()}
+    quotes = echoed_list([better, lead], docs, {"plan", "essenti"})
+    assert [q.kind for q in quotes] == ["lead-in", "item", "item"]
+    assert echoed_list([better, lead], docs, {"plan"}) is None  # a better sentence has every word it asks
+    ans = real_assistant.ask("in the kids guidance what is an SBA essentially")
+    assert "rights-based and person-centred" in ans.answer and "\n- " in ans.answer, ans.answer

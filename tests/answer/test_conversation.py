@@ -181,3 +181,13 @@ def test_comparison_words_do_not_count_against_the_document_in_hand(real_retriev
     assert _covers(real_retriever, KIDS, "and what's happening in adult social care by comparison?")
     assert _covers(real_retriever, KIDS, "is adult social care different?")
     assert not _covers(real_retriever, KIDS, "and what about Bexley by comparison?")
+
+
+def test_what_he_says_in_his_own_document_is_chosen_without_his_name(real_assistant):
+    from assistant.search.followup import asks_what_person_says
+
+    assert asks_what_person_says("does he think it saves money?") and asks_what_person_says("what does she say")
+    assert not asks_what_person_says("what's his job?") and not asks_what_person_says("where does he work?")
+    a = _talk(real_assistant, ["what does Ewan King's blog say culture change needs?",
+                               "does he think it saves money?"])
+    assert a[1].citations[0].doc_id == BLOG and "reduce demand for high cost services" in a[1].answer, a[1].answer

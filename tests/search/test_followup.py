@@ -315,3 +315,67 @@ def test_a_message_that_continues_only_for_being_short_is_marked_for_retrieval_t
     assert fu.continues and fu.short
     for message in ("who wrote it?", "is that free?"):
         assert not read_followup(message, h, DOCS).short, message
+
+
+def test_the_acknowledgement_words_are_data_that_users_extend(tmp_path, monkeypatch):
+    from assistant.search import followup
+
+    h = _history(("What does a carer's assessment look at?", "A carer's assessment looks at the carer's own "
+                                                            "wellbeing. [1]"))
+    assert not read_followup("smashing - what does it pay for and who applies for it?", h, DOCS).continues  # a topic said first
+    extended = tmp_path / "acknowledge.yaml"
+    extended.write_text("words: [ok, thanks, smashing]\n", encoding="utf-8")
+    monkeypatch.setattr(followup, "ACKNOWLEDGE", extended)
+    fu = read_followup("smashing - what does it pay for and who applies for it?", h, DOCS)
+    assert fu.continues and "assessment" in fu.query.lower(), fu
+
+
+@pytest.mark.parametrize("text", ["words: []\n", "words: [ok, no]\n", "words: [ok, 'two words']\n", "[ok]\n",
+                                  "words: [ok\n"])
+def test_a_broken_acknowledgement_list_is_refused_naming_the_file(tmp_path, text):
+    from assistant.errors import InputError
+    from assistant.search.followup import load_acknowledgements
+
+    bad = tmp_path / "acknowledge.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="acknowledge.yaml"):
+        load_acknowledgements(bad)
+
+
+AUDIENCE_DOCS = {
+    "adult-guide": Document(doc_id="adult-guide", title="Assessing adults", audience=["adults", "carers"],
+                            text="An assessment looks at the adult's own strengths and wellbeing."),
+    "young-guide": Document(doc_id="young-guide", title="Working with young people", audience=["children-families"],
+                            text="An assessment looks at what children and families bring."),
+    "area-paper": Document(doc_id="area-paper", title="Places that work", audience=["community", "adults"],
+                           text="Areas build on what their communities have."),
+}
+
+
+def test_a_continuation_asking_for_whom_the_document_in_hand_is_not_written_moves_to_the_one_that_is():
+    from assistant.search.followup import audience_document
+
+    h = _history(("what does an assessment look at?", "An assessment looks at the adult's own strengths and "
+                                                      "wellbeing. [1]"))
+    fu = read_followup("is it the same for children and families?", h, AUDIENCE_DOCS)
+    assert fu.continues and fu.doc_ids == ["young-guide"] and "assessment" in fu.query, fu
+    assert audience_document("and for kids?", AUDIENCE_DOCS, "adult-guide",
+                             similar=lambda w, ws: 0.9 if w == "kids" and "children" in ws else 0.0) == "young-guide"
+    assert audience_document("and for carers?", AUDIENCE_DOCS, "adult-guide") == ""  # the one in hand is for them
+    assert audience_document("and for adults?", AUDIENCE_DOCS, "young-guide") == ""  # two others are: say none
+    # whom it asks about, not a subject or what it relies on
+    assert audience_document("what do children bring that is key?", AUDIENCE_DOCS, "adult-guide") == ""
+    assert audience_document("what about relying on family?", AUDIENCE_DOCS, "adult-guide") == ""
+    assert read_followup("does the adult need to agree?", h, AUDIENCE_DOCS).doc_ids == ["adult-guide"]
+
+
+def test_a_short_message_naming_its_own_topic_is_a_new_topic_even_in_the_document_in_hand():
+    h = _history(("What does a carer's assessment look at?", "A carer's assessment looks at the carer's own "
+                                                            "wellbeing. [1]"))
+    from assistant.search.followup import names_own_topic
+    from assistant.search.rarity import rarity
+
+    for message in ("who is Priya Shah?", "what's Kensworth doing on carers"):  # names English does not list
+        assert read_followup(message, h, DOCS).short and names_own_topic(message, DOCS, rarity), message
+    for message in ("who's accountable?", "is Priya Shah the same?", "and Priya Shah?", "when was it published?"):
+        assert not names_own_topic(message, DOCS, rarity), message  # everyday words, beside the last, or pointing
