@@ -104,7 +104,8 @@ def find_details(text: str) -> list[Detail]:
     same = {(i.start, i.end) for i in interests}
     places = [p for p in places if p.tag == "group" or (p.start, p.end) not in same]
     interests = _vetoed(interests, lex.get("meaning_veto"))
-    interests += _by_meaning(text, _spans(goals + people + places + interests), lex.get("meaning_margin"))
+    interests += _by_meaning(text, _spans(goals + people + places + interests), lex.get("meaning_margin"),
+                             tuple(str(v) for v in lex.get("frame_verbs") or ()))
     found = [d for d in goals + people + places + interests if not _HARMFUL.search(d.text)]
     main = _main_person(text)  # once per note: every detail's owner is compared with it
     found = [d for d in found if d.kind == "people" or not (_someone_elses(text, d, people, main)
@@ -404,13 +405,13 @@ def _interests(text: str, entries: list, taken, places: list[Detail], verbs: lis
     return out
 
 
-def _by_meaning(text: str, taken, margin) -> list[Detail]:
+def _by_meaning(text: str, taken, margin, verbs: tuple[str, ...] = ()) -> list[Detail]:
     """Interests the lexicon does not name, found by meaning (assistant.prompts.interests)."""
     if margin is None:
         return []
     from assistant.prompts.interests import bank, candidates
 
-    found = [c for c in candidates(text) if not _overlaps(c.start, c.end, taken) and not _a_name(c.text)]
+    found = [c for c in candidates(text, verbs) if not _overlaps(c.start, c.end, taken) and not _a_name(c.text)]
     ib = bank() if found else None
     if ib is None:
         return []

@@ -38,18 +38,22 @@ _END = re.compile(r"[.,;:!?()\"“”\n]|\s[—–-]\s|\s(?:and|but|so|because|w
                   r"|for|to|from|by|every|each|during|after|before|since|most|twice|once|daily|weekly|often"
                   r"|regularly|sometimes|is|was|are|were|has|had|says|said|that|than|again|now|too|then)\s|\s\w+n['’]t\b", re.I)
 _WORDY = re.compile(r"[^\W\d_][\w'’&-]*")
-# Frames that put a noun phrase forward as someone's: "her café job", "at judo", "practising her Urdu".
-_FRAMES = re.compile(
-    r"\b(?P<own>her|his|their|my)\s+(?=\S)"
-    r"|\b(?P<prep>at|for|about|into|in|of)\s+(?:(?:the|a|an)\s+)?(?=\S)"
-    r"|\b(?P<verb>(?!(?:being|having|getting|feeling|going|saying|telling|asking|seeing|coming|trying|using"
-    r"|paying|finding|struggling|missing|losing|sleeping|nothing|something|anything|everything|morning|evening"
-    r"|during|bring|thing|king|ring|spring|sing|wing|ceiling|building|ping|sibling|wedding|meeting|stuffing"
-    r"|bedding|clothing|heating|parking|housing|funding|booking|setting|timing|ending)\b)[a-z]{3,}ing"
-    r"|(?:watch|watches|play|plays|follow|follows|support|supports|organise|organises|organize|organizes|coach"
-    r"|coaches|run|runs|bake|bakes|sing|sings|paint|paints|grow|grows)(?=\s+(?:the\s+|a\s+|an\s+)?[A-Z0-9]"
-    r"|\s+(?:the|a|an)\s))\s+"
-    r"(?:(?:her|his|their|the|a|an|some)\s+)?(?=\S)", re.I)
+# Frames that put a noun phrase forward as someone's: "her café job", "at judo", "practising her Urdu", and a plain
+# activity verb from details.yaml's frame_verbs before a name or an article ("supports Arsenal", "runs the raffle").
+_ING = (r"(?!(?:being|having|getting|feeling|going|saying|telling|asking|seeing|coming|trying|using"
+        r"|paying|finding|struggling|missing|losing|sleeping|nothing|something|anything|everything|morning|evening"
+        r"|during|bring|thing|king|ring|spring|sing|wing|ceiling|building|ping|sibling|wedding|meeting|stuffing"
+        r"|bedding|clothing|heating|parking|housing|funding|booking|setting|timing|ending)\b)[a-z]{3,}ing")
+
+
+@functools.lru_cache(maxsize=8)
+def _frames(verbs: tuple[str, ...]) -> re.Pattern[str]:
+    plain = "|".join(re.escape(v) for v in verbs)
+    verb = _ING + (rf"|(?:{plain})(?=\s+(?:the\s+|a\s+|an\s+)?[A-Z0-9]|\s+(?:the|a|an)\s)" if plain else "")
+    return re.compile(
+        r"\b(?P<own>her|his|their|my)\s+(?=\S)"
+        r"|\b(?P<prep>at|for|about|into|in|of)\s+(?:(?:the|a|an)\s+)?(?=\S)"
+        rf"|\b(?P<verb>{verb})\s+(?:(?:her|his|their|the|a|an|some)\s+)?(?=\S)", re.I)
 
 
 @dataclass(frozen=True)
@@ -60,10 +64,11 @@ class Candidate:
     frame: str  # own | prep | verb
 
 
-def candidates(text: str) -> list[Candidate]:
-    """Noun phrases (up to four words) that a note frames as someone's interest, pursuit or belonging."""
+def candidates(text: str, verbs: tuple[str, ...] = ()) -> list[Candidate]:
+    """Noun phrases (up to four words) that a note frames as someone's interest, pursuit or belonging; `verbs`
+    are plain activity verbs that frame one too (details.yaml's frame_verbs)."""
     out: list[Candidate] = []
-    for m in _FRAMES.finditer(text):
+    for m in _frames(tuple(verbs)).finditer(text):
         frame = next(k for k in ("own", "prep", "verb") if m.group(k))
         rest = text[m.end():m.end() + 80]
         cut = _END.search(" " + rest + " ")
