@@ -170,12 +170,19 @@ def sentence_kind(text: str, start: int, end: int) -> str:
     whole_line = line_start == start or not text[line_start:start].strip()
     if _BYLINE.fullmatch(sentence) and whole_line:
         return "byline"
-    if whole_line and not _STOPS.search(sentence) and not text[end:].split("\n", 1)[0].strip():
+    if whole_line and not _STOPS.search(sentence) and _own_paragraph(text, end):
         return "caption"  # a line with no stop at all ("Lyn Romeo speaking to camera about…"): an image's caption
     return "sentence"
 
 
 _STOPS = re.compile(r"[.!?;:]")
+
+
+def _own_paragraph(text: str, end: int) -> bool:
+    """Whether the line holding text[:end] ends there and no line of the same paragraph follows it (a sentence
+    hard-wrapped across lines, "…within nine days of the assessment,\nso that…", is no caption)."""
+    rest, _, after = text[end:].partition("\n")
+    return not rest.strip() and (not after.strip() or not after.split("\n", 1)[0].strip())
 
 
 # A line of names and titles only ("Alex Fox, Chief Executive, Mayday Trust"): it says who someone is, so it

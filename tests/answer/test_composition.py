@@ -178,6 +178,10 @@ def test_a_pointer_is_quoted_by_what_it_points_at_and_an_image_caption_answers_n
     assert sentence_kind(text, s, text.index("\n", s)) == "caption"
     s = text.index("From the start")
     assert sentence_kind(text, s, len(text)) != "caption"  # an event line has its stops: it is read as usual
+    wrapped = ("# Visits\n\nPractitioners should offer every carer a visit within nine days of the assessment,\n"
+               "so that the carer can plan a short break.\n")
+    s = wrapped.index("Practitioners")
+    assert sentence_kind(wrapped, s, wrapped.index("\n", s)) != "caption"  # a sentence wrapped across lines
     caption = _cand("Sam Okoro speaking to camera about the new framework", 0.9, kind="caption", start=0)
     plain = _cand("The framework sets out how councils work with carers.", 0.5, start=200)
     assert choose([caption, plain], 3) == [plain]
