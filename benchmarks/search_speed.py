@@ -20,6 +20,9 @@ writes benchmarks/results/search_speed-round4.json.
 
 --off-topic compares the off-topic penalty (settings.off_topic_weight, issue 18 round 4 part two) off and on; it
 writes benchmarks/results/search_speed-offtopic.json.
+
+--document-prior compares the document prior (settings.document_weight, issue 18's seventh round) off and on; it
+writes benchmarks/results/search_speed-docprior.json.
 """
 
 from __future__ import annotations
@@ -88,7 +91,7 @@ def round4_off():
 
 
 def measure(settings, queries: list[str], repeat: int, reading: bool = False, round4: bool = False,
-            off_topic: bool = False) -> dict:
+            off_topic: bool = False, document_prior: bool = False) -> dict:
     import scale
     from assistant.index.embeddings import get_embedder
     from assistant.search.retrieve import Retriever
@@ -98,6 +101,7 @@ def measure(settings, queries: list[str], repeat: int, reading: bool = False, ro
     embedder = scale._FakeVectorsRealCost(fake, get_embedder(settings.model_copy(update={"model": "all-MiniLM-L6-v2"})))
     now = Retriever(settings, embedder=embedder)
     before = settings.model_copy(update={"off_topic_weight": 0.0} if off_topic else
+                                 {"document_weight": 0.0} if document_prior else
                                  {"sentence_floor": None} if round4 else BEFORE)
     runs = {"before": now if reading else Retriever(before, embedder=embedder), "now": now}
     off = reading_off if reading else round4_off if round4 else contextlib.nullcontext
@@ -131,6 +135,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--reading", action="store_true", help="compare issue 18's third-round query reading off and on")
     p.add_argument("--round4", action="store_true", help="compare issue 18's fourth-round search changes off and on")
     p.add_argument("--off-topic", action="store_true", help="compare the off-topic penalty off and on")
+    p.add_argument("--document-prior", action="store_true", help="compare the document prior off and on")
     args = p.parse_args(argv)
     from common import load_questions
 
@@ -141,10 +146,11 @@ def main(argv: list[str]) -> int:
         if args.build_only:
             continue
         result["sizes"][str(size)] = measure(settings, queries, args.repeat, args.reading, args.round4,
-                                             args.off_topic)
+                                             args.off_topic, args.document_prior)
         print(size, result["sizes"][str(size)], file=sys.stderr, flush=True)
     if not args.build_only:
-        suffix = "-reading" if args.reading else "-round4" if args.round4 else "-offtopic" if args.off_topic else ""
+        suffix = "-reading" if args.reading else "-round4" if args.round4 else "-offtopic" if args.off_topic else (
+            "-docprior" if args.document_prior else "")
         out = HERE / "results" / f"search_speed{suffix}.json"
         out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         print(json.dumps(result, indent=1))
