@@ -47,8 +47,8 @@ CLAUSE_PER_WORD = 0.03
 # A sentence is read in its note: each unit's score is mixed with the score of the whole note read as one
 # text, at this share. A look-alike's alarming sentence sits in a note that reads as ordinary ("bruises on her
 # arms" beside "on warfarin, nurse checked"); a concern's note reads as a concern. Chosen by leaving each
-# development set out in turn (the others train the matcher): false alarms at 98% recall 7.4% alone, 6.5% at
-# 0.2, 6.3% at 0.3, 7.6% at 0.4 (with the signal table's bar in safeguarding.detect).
+# development set out in turn (the others train the matcher): false alarms at 98% recall 7.4% at a share of 0,
+# 6.5% at 0.2, 6.3% at 0.3, 7.6% at 0.4 (all with the signal table's bar in safeguarding.detect).
 WHOLE_SHARE = 0.25
 # Clause boundaries inside a sentence: a concern is often one clause of an otherwise positive sentence.
 _CLAUSE = re.compile(r";|:|\s[—–-]\s|,?\s+\b(?:but|though|although|however|whereas|while|yet)\b"
