@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from assistant.answer.cues import (
     GENERIC,
@@ -36,6 +35,7 @@ from assistant.answer.cues import (
 )
 from assistant.answer.sentences import Sentence, candidate_sentences
 from assistant.search.abbreviations import Abbreviation, find_abbreviations
+from assistant.search.chatter import read_words
 from assistant.search.query import (
     keyword_style,
     question_terms,
@@ -46,7 +46,6 @@ from assistant.search.neartopic import beside_the_guidance
 from assistant.search.offtopic import everyday
 from assistant.search.rarity import as_typed, everyday as everyday_word, rarity, term_weights
 from assistant.search.retrieve import Retriever
-from assistant.errors import InputError
 from assistant.settings import REPO_DIR, Settings
 from assistant.textutil import sentence_spans, tokens
 from assistant.types import Passage
@@ -191,14 +190,7 @@ DESCRIBED = REPO_DIR / "corpus" / "search" / "described.yaml"
 def described_words(path: Path = DESCRIBED) -> frozenset[str]:
     """People, teams and places an abbreviation may describe ("NHS planners", "LA staff", "GP practices"): the
     abbreviation then says whose, not which source the answer must name. Data anyone can extend (the file)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as e:
-        raise InputError(f"Cannot read the list of people and workplace words {path} ({e}): restore it from the "
-                         "repository.") from e
-    words = data.get("words") if isinstance(data, dict) else None
-    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
-        raise InputError(f"{path} must hold 'words:', a list of words for people or workplaces.")
+    words = read_words(path, "list of people and workplace words", "a list of words for people or workplaces")
     return frozenset(t for w in words for t in tokens(w))
 
 

@@ -20,6 +20,19 @@ CHATTER = REPO_DIR / "corpus" / "search" / "chatter.yaml"
 _SEP = r"[\s,.:;!\-–—~]"
 
 
+def read_words(path: Path, what: str, shape: str, fits=lambda w: bool(w.strip())) -> list[str]:
+    """The 'words:' list of a data file beside chatter.yaml (corpus/search/), each stripped; a file that cannot
+    be read, or whose list is missing, empty or holds an entry that does not `fit`, is refused naming the file."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise InputError(f"Cannot read the {what} {path} ({e}): restore it from the repository.") from e
+    words = data.get("words") if isinstance(data, dict) else None
+    if not (isinstance(words, list) and words and all(isinstance(w, str) and fits(w) for w in words)):
+        raise InputError(f"{path} must hold 'words:', {shape}.")
+    return [w.strip() for w in words]
+
+
 @functools.cache
 def load_chatter(path: Path = CHATTER) -> tuple[re.Pattern, re.Pattern]:
     """(an opener at the start of a query, a closer at its end), longest phrases first. A one-word closer must

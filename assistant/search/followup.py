@@ -28,10 +28,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
-from assistant.errors import InputError
-from assistant.search.chatter import load_chatter
+from assistant.search.chatter import load_chatter, read_words
 from assistant.search.request import list_request
 from assistant.settings import REPO_DIR
 from assistant.textutil import normalise, tokens
@@ -155,15 +153,9 @@ ACKNOWLEDGE = REPO_DIR / "corpus" / "search" / "acknowledge.yaml"
 @functools.cache
 def load_acknowledgements(path: Path = ACKNOWLEDGE) -> frozenset[str]:
     """The words that never name a topic a pronoun could mean (lower case)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
-        raise InputError(f"Cannot read the acknowledgement list {path} ({e}): restore it from the repository.") from e
-    words = data.get("words") if isinstance(data, dict) else None
-    if not (isinstance(words, list) and words and
-            all(isinstance(w, str) and re.fullmatch(r"[\w'’-]+", w.strip()) for w in words)):
-        raise InputError(f"{path} must hold 'words:', a list of single words (quote yes / no: \"yes\").")
-    return frozenset(w.strip().lower() for w in words)
+    words = read_words(path, "acknowledgement list", 'a list of single words (quote yes / no: "yes")',
+                       lambda w: bool(re.fullmatch(r"[\w'’-]+", w.strip())))
+    return frozenset(w.lower() for w in words)
 
 
 def _topic_first(question: str) -> int:
