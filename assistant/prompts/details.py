@@ -44,6 +44,10 @@ def _lexicon_cached(root: Path, library_stamp: tuple) -> dict:
     lex = read_yaml(root / "prompts" / "details.yaml")
     if not isinstance(lex, dict) or not all(k in lex for k in ("relationships", "interests", "places", "goals")):
         raise LibraryError(f"{root / 'prompts' / 'details.yaml'}: needs relationships, interests, places and goals.")
+    verbs = lex.get("frame_verbs")
+    if verbs is not None and not (isinstance(verbs, list) and all(isinstance(v, str) and v.strip() for v in verbs)):
+        raise LibraryError(f"{root / 'prompts' / 'details.yaml'}: frame_verbs must be a list of verbs "
+                           "(e.g. [plays, supports]); fix it or remove the line.")
     return lex
 
 

@@ -103,3 +103,18 @@ def test_activities_a_note_names_with_a_plain_verb_are_interests_and_mates_are_p
     assert "the piano" in found["interests"] and any("Arsenal" in t for t in found["interests"]), found
     found = extract_details("Phil (58) declined personal care. Off to watch Rovers with his mate Dave at the weekend.")
     assert any("Rovers" in t for t in found["interests"]) and "his mate" in found["people"], found
+
+
+@pytest.mark.parametrize("bad", ["frame_verbs: 5\n", "frame_verbs: [plays, 3]\n", "frame_verbs: plays\n"])
+def test_a_broken_frame_verbs_list_is_refused_naming_the_file(tmp_path, bad):
+    from assistant.prompts.details import _lexicon_cached
+
+    root = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus" / "prompts", root / "prompts")
+    lexicon = root / "prompts" / "details.yaml"
+    text = lexicon.read_text(encoding="utf-8")
+    start = text.index("frame_verbs:")
+    end = text.index("]", start) + 1
+    lexicon.write_text(text[:start] + bad + text[end:], encoding="utf-8")
+    with pytest.raises(LibraryError, match="details.yaml.*frame_verbs"):
+        _lexicon_cached(root, ("test", bad))
