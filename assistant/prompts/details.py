@@ -7,6 +7,7 @@ speaks to the person ("your daughter", "the parish hall", "singing with others")
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class Detail:
     say: str = ""  # "your daughter", "the parish hall", "to study music production at college"
     phrase: str = ""  # interests: a natural verb phrase ("singing with others")
     tag: str = ""  # people: cared | helper; places: group | place
+    heading: bool = False  # inside the note's opening label ("Young carers group: …"): where the note was written
 
 
 def _lexicon(root: Path) -> dict:
@@ -117,6 +119,9 @@ def find_details(text: str) -> list[Detail]:
     # "June's sister visits": June's sister, not the person's (unless June is the person).
     found = [d for d in found if not (d.kind == "people" and (o := re.match(r"([A-Z][a-z]+)['’]s\s", d.text))
                                       and o.group(1) != main)]
+    label = _LABEL.match(text)
+    if label:
+        found = [dataclasses.replace(d, heading=True) if d.end <= label.end() else d for d in found]
     return sorted(found, key=lambda d: (d.start, d.kind))
 
 
@@ -129,7 +134,12 @@ def _possessed(text: str, d: Detail, main: str | None, lex: dict) -> bool:
     own = set(re.findall(rf"\b([A-Z][a-z]+)\s+{re.escape(main)}\b", text)) | {main} if main else set()
     pattern = _owner_pattern(tuple(lex.get("subjects") or []) + tuple(lex["multiword"]) + tuple(lex["nouns"]))
     lead = re.match(r"(?i:(?:her|his|their|the|my|our|your)\s+)?", d.text).end()  # "her husband's bowls club"
-    return any(o.start() <= at + lead <= o.end() + 1 and o.group(1) not in own for o in pattern.finditer(before))
+    return any(o.start() <= at + lead <= o.end() + 1 and o.group(1) not in own and o.group(1) not in _CONTRACTED
+               for o in pattern.finditer(before))
+
+
+# "He's still playing basketball", "It's the bingo he loves": "'s" after these is "is" or "has", never an owner.
+_CONTRACTED = frozenset("He She It That There Here What Who Where When Let Everything Nothing Everyone".split())
 
 
 @functools.lru_cache(maxsize=4)
@@ -165,7 +175,9 @@ def _someone_elses(text: str, d: Detail, people: list[Detail], main: str | None)
     for p in people:
         if start <= p.start and not text[start:p.start].strip() and p.end <= d.start:
             return not _BACK_TO_PERSON.search(text[p.end:d.start])
-    subject = r"\s*([A-Z][a-z]+)(?:['’]s)?\s+(?:also\s+|often\s+|still\s+|own\s+\w+\s+)?(?:is|was|has|[a-z]+s)\b"
+    # "Mary goes…", "Mary's also in…"; "Mateo's obsessed with…" (Mateo is) or "Mateo's bike…" (his) alike.
+    subject = (r"\s*([A-Z][a-z]+)(?:['’]s\s+[a-z]+|\s+(?:also\s+|often\s+|still\s+|own\s+\w+\s+)?"
+               r"(?:is|was|has|[a-z]+s))\b")
     other = _other_subject(text, left, d.start, main)
     if other is not None:
         return other
@@ -178,29 +190,66 @@ def _someone_elses(text: str, d: Detail, people: list[Detail], main: str | None)
     return False
 
 
-_LABEL = re.compile(r"\s*(?:[A-Z][\w&/'’-]*\s+){0,3}[\w&/'’-]+:\s+")  # "Care worker note: ", "HV: "
-TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+(?:[A-Z][a-z]+\s+)?([A-Z][a-z]+)\b")
-_OPENS = re.compile(r"\s*([A-Z][a-z]+)(?:['’]s\b|\s+(?:is|was|has|had|wants|says|said|told|[a-z]+ed|[a-z]+s)\b)")
+_LABEL = re.compile(r"\s*[A-Z][\w&/'’-]*(?:\s+[\w&/'’-]+){0,3}:\s+")  # "Care worker note: ", "HV: "
+TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+(?:[A-Z][a-z]+\s+)?([A-Z](?:[a-z]+|\b))")  # "Mr K"
+_OPENS = re.compile(r"\s*([A-Z][a-z]+)(?:['’]s\b|\s+(?:is|was|has|had|wants|says|said|told|[a-z]+ed|[a-z]+s)\b"
+                    r"|\s*\((?!\d))")  # "Mo (carer for mum)"
 # A first sentence about a whole family ("The Hughes family have...", "Family support with the Greens").
 _FAMILY_NOTE = re.compile(r"[^.!?\n]*\b(?:(?i:famil(?:y|ies))|(?i:the)\s+[A-Z][a-z]+s)\b")
 _QUOTE = re.compile(r"^\s*['‘\"“]")
 
 
 def _main_person(text: str) -> str | None:
-    """The note's person: a name given with an age ("Leo, 11", "Tia (9)"), else the earliest name found."""
-    main = NAME_WITH_AGE.search(text)
-    if main:
-        return main.group(1)
-    # Else the earliest of: a name after a title, a listed given name, a capitalised word that opens a sentence
-    # as its subject ("Ray's been back at the snooker hall", "Lorraine wants home").
-    found = [(m.start(), m.group(1)) for m in TITLED_NAME.finditer(text)]
-    found += [(m.start(), m.group(0)) for m in re.finditer(r"\b[A-Z][a-z]+\b", text) if m.group(0) in given_names()]
+    """The note's person. Names are read from the note's structure: a name given with an age ("Leo, 11", "Tia
+    (9)"), a name after a title ("Mr K", "Mrs Obi"), a listed given name, a capitalised word opening a sentence as
+    its subject ("Ray's been back at the snooker hall") or introduced by a bracket ("Mo (carer for mum)"). A name that follows a relationship or a caring phrase ("dad to Mateo (9)",
+    "Grandson Kai (9)", "carer for Ella (12)") is someone in the person's life; so is a saint's name ("St
+    Mary's"), and a relationship noun is never a name ("Carer's assessment for Janet"). The person is the
+    earliest name given with an age that no relationship introduces, else the earliest such name of any
+    kind, else the earliest name given with an age."""
+    lex = _lexicon(library_root(None))["relationships"]
+    nouns = {w.lower() for w in list(lex["nouns"]) + list(lex.get("subjects") or [])}
+    related = _introduced_by(tuple(sorted(nouns)) + tuple(lex["multiword"]))
+    found: list[tuple[int, str, bool]] = []  # (where, name, given with an age)
+
+    def add(at: int, name: str, aged: bool = False) -> None:
+        if name.lower() in nouns or name in _NOT_NAMES or re.search(r"\bSt\.?\s+$", text[max(0, at - 4):at]):
+            return
+        if related.search(text[max(0, at - 40):at]):
+            return
+        found.append((at, name, aged))
+
+    for m in NAME_WITH_AGE.finditer(text):
+        bare = not re.match(r",|\s*\(|\s+is\s", text[m.end():])  # "Lock 7", "Room 12": a place, unless a known name
+        if not bare or m.group(1) in given_names():
+            add(m.start(1), m.group(1), aged=True)
+    for m in TITLED_NAME.finditer(text):
+        given = re.match(r"\S+\s+([A-Z][a-z]+)\s", m.group(0))  # "Mr Luis Romero … Luis has started": Luis
+        again = given and re.search(rf"\b{given.group(1)}\b", text[m.end():])
+        add(m.start(), given.group(1) if again else m.group(1))
+    for m in re.finditer(r"\b[A-Z][a-z]+\b", text):
+        if m.group(0) in given_names():
+            add(m.start(), m.group(0))
     for s, _ in sentence_spans(text):
         label = _LABEL.match(text, s)
         m = _OPENS.match(text, label.end() if label else s)
-        if m and m.group(1) not in _NOT_NAMES:
-            found.append((m.start(1), m.group(1)))
-    return min(found)[1] if found else None
+        if m:
+            add(m.start(1), m.group(1))
+    aged = [f for f in found if f[2]]
+    if aged:
+        return min(aged)[1]
+    if found:
+        return min(found)[1]
+    first = NAME_WITH_AGE.search(text)
+    return first.group(1) if first else None
+
+
+@functools.lru_cache(maxsize=4)
+def _introduced_by(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Text ending on a relationship ("her son ", "Grandson ", "dad to ", "mum of ") or a caring phrase ("cares
+    for ", "carer for ", "looks after ")."""
+    return re.compile(rf"(?i:\b(?:{_alt(words)})(?:\s+(?:to|of|for))?|\b(?:cares?|caring|carer)\s+for"
+                      rf"|\blooks?\s+after|\blooking\s+after)\s+(?:[A-Z][a-z]+\s+)?$")
 
 
 def _other_subject(text: str, left: int, at: int, main: str | None) -> bool | None:

@@ -61,7 +61,10 @@ def _fill(p: LibraryPrompt, details: list[Detail], uses: Counter, max_uses: int 
         return None
     tag = _SLOT_TAG.get(p.slot)
     fits = [d for d in details if d.kind == _SLOT_KIND[p.slot] and (tag is None or d.tag == tag)]
-    fits = sorted((d for d in fits if uses[d.text.lower()] < max_uses), key=lambda d: (uses[d.text.lower()], d.start))
+    # A note's heading ("Young carers group: …") names where it was written, not what the person chose: its
+    # details come after the person's own.
+    fits = sorted((d for d in fits if uses[d.text.lower()] < max_uses),
+                  key=lambda d: (uses[d.text.lower()], d.heading, d.start))
     for d in fits:
         text = p.template.replace("{" + p.slot + "}", d.say or d.text).replace("{activity}", d.phrase or "that")
         text = text[0].upper() + text[1:]

@@ -91,6 +91,45 @@ def test_an_interest_owned_in_so_many_words_is_the_owners(note, theirs, ours):
     assert theirs not in found and ours in found, found
 
 
+@pytest.mark.parametrize("note, person", [
+    # Written for this test: none is from an evaluation set.
+    ("Parent carer review: Mr Dara Quinn, dad to Niall (7, autism). Dara has gone back to his climbing wall.", "Dara"),
+    ("Lena, mum and carer for Kit (10). Lena has joined a book group on Wednesdays.", "Lena"),
+    ("Annual review. Mrs Adeyemi - retired teacher, sings in the gospel choir. Granddaughter Tola (8) visits.", "Adeyemi"),
+    ("HV to Mr P. Keen on his greenhouse tomatoes. Son Gavin (40) rings weekly.", "P"),
+    ("Knit group at St Anne's: Hilda is the one who bakes for the raffle.", "Hilda"),
+    ("Carer's assessment for Glenys, who cares for her husband Alun. Glenys misses her Welsh choir.", "Glenys"),
+    ("Drop-in: Mo (carer for his dad) - keen runner, not been out in weeks.", "Mo"),
+    ("Ward round: Mrs Ito in bay 4 is cheerful. Reads poetry and paints.", "Ito"),
+    ("Home visit: Kai (15) lives with his gran. Kai loves skateboarding.", "Kai"),
+    ("Mum Sarah says her son Leo (8) loves dinosaurs and his swimming lessons.", "Leo"),
+])
+def test_the_notes_person_is_read_from_its_structure(note, person):
+    from assistant.prompts.details import _main_person
+    assert _main_person(note) == person
+
+
+def test_a_carers_own_pastime_is_theirs_when_the_cared_for_child_is_given_an_age():
+    found = extract_details("Parent carer review: Mr Dara Quinn, dad to Niall (7, autism). Dara has started "
+                            "bouldering again and his wife Sinead's doing an art course.")
+    text = " ".join(found["interests"]).lower()
+    assert "bouldering" in text and "art course" not in text, found
+
+
+def test_a_contracted_is_is_not_an_owner_and_bare_going_is_not_a_pastime():
+    found = extract_details("Zak (12) sprained his ankle at football. He's still playing chess every night.")
+    assert any("chess" in t for t in found["interests"]), found
+    found = extract_details("Mrs Ruiz (88) likes going through her post with her son. She is into crosswords.")
+    assert "going" not in found["interests"] and "crosswords" in found["interests"], found
+
+
+def test_the_service_a_note_is_headed_with_comes_after_the_persons_own_choices():
+    ps = generate("Young carers group: Priya (13) helps her dad with his medicines. Comes to group every week. "
+                  "Wants more time for her drama club.", setting="carers")
+    texts = " ".join(p.text.lower() for p in ps.prompts)
+    assert "drama club" in texts, texts
+
+
 def test_the_persons_own_possessive_keeps_the_detail_theirs():
     found = extract_details("Doreen Hale (79) was potting geraniums. Doreen's garden looks great.")
     assert any("garden" in t for t in found["places"]), found

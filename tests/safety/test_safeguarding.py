@@ -214,7 +214,8 @@ def test_a_known_cause_checked_by_a_nurse_is_not_a_concern_and_the_same_marks_un
     assert unexplained.flag
 
 
-@pytest.mark.parametrize("unseen_set", ["safeguarding-blind7", "safeguarding-blind8", "safeguarding-blind9"])
+@pytest.mark.parametrize("unseen_set", ["safeguarding-blind7", "safeguarding-blind8", "safeguarding-blind9",
+                                        "safeguarding-blind10"])
 def test_the_unseen_safeguarding_sets_are_kept_out_of_the_calibration(unseen_set):
     data = yaml.safe_load((REPO / "corpus" / "safety" / "calibration.yaml").read_text(encoding="utf-8"))
     assert data["calibrated_on"] and f"eval/{unseen_set}" not in data["calibrated_on"]
