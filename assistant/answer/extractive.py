@@ -101,7 +101,9 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
     asked, count, wants_list = list_request(question)  # "in 3 bullet points" says how, not what
     fu = settle(retriever, read_followup(asked, history, docs, similar=word_similarity(retriever)), settings)
     fu = unfolded(fu)
-    detail = document_detail(fu.question) if fu.refers_to_document and fu.doc_ids else ""
+    # "what does the author say about…" asks what is in the document, not who wrote it
+    detail = document_detail(fu.question) if fu.refers_to_document and fu.doc_ids and \
+        not asks_what_person_says(fu.question) else ""
     doc = retriever.index.documents.get(fu.doc_ids[0]) if detail else None
     if doc is not None and getattr(doc, detail):  # "who published that guidance?": the document's own details
         return detail_answer(question, fu.query, doc, detail)
@@ -179,15 +181,21 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
     stands on its own after all ("what do families bring *that* is key to…": answered confidently from another
     document when searched alone, far better than folded with the conversation), and whether a continuation
     that does not point at the document ("and why?", "so what does it need before…") stays in it (the document
-    in hand has the words the message adds; "and for children?" after a blog about adults does not)."""
+    in hand has the words the message adds; "and for children?" after a blog about adults does not). A bare-pronoun
+    message the guidance answers neither alone nor folded ("is it meant to be sunny…?") is searched as typed."""
     if not fu.continues or not fu.doc_ids or fu.named:
         return fu
     prev = fu.doc_ids[0]
     if fu.weak:
         alone = assess(retriever, fu.question, [], settings, FollowUp(fu.question, fu.question))
         lead = alone.candidates[0].passage.doc_id if alone.candidates else ""
+        together = assess(retriever, fu.question, [], settings, fu).confidence
         if alone.confidence >= settings.abstain_threshold and lead != prev and \
-                alone.confidence > assess(retriever, fu.question, [], settings, fu).confidence + STANDS_ALONE:
+                alone.confidence > together + STANDS_ALONE:
+            return FollowUp(fu.question, fu.question)
+        if max(alone.confidence, together) < settings.abstain_threshold:
+            # answered neither way ("is it meant to be sunny in Brighton?"): the message is searched as typed, and
+            # its closest passages are its own
             return FollowUp(fu.question, fu.question)
     if fu.short and names_own_topic(fu.question, retriever.index.documents, rarity):
         return FollowUp(fu.question, fu.question)  # "who is carmen colomina?": a name of its own, a topic of its own
