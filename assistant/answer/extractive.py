@@ -183,6 +183,8 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
     that does not point at the document ("and why?", "so what does it need before…") stays in it (the document
     in hand has the words the message adds; "and for children?" after a blog about adults does not). A bare-pronoun
     message the guidance answers neither alone nor folded ("is it meant to be sunny…?") is searched as typed."""
+    if fu.maybe is not None:
+        return _inner_pronoun(retriever, fu, settings)
     if not fu.continues or not fu.doc_ids or fu.named:
         return fu
     prev = fu.doc_ids[0]
@@ -212,6 +214,18 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
     if not fu.refers_to_document and _covers(retriever, prev, fu.own):
         return replace(fu, refers_to_document=True)
     return fu
+
+
+def _inner_pronoun(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
+    """A message whose pronoun may point inside it or back ("anything I'm meant to read it alongside?") is a new
+    topic unless the guidance does not answer it alone and answers it confidently as a continuation."""
+    alone, together = replace(fu, maybe=None), settle(retriever, fu.maybe, settings)
+    if not together.continues or not together.doc_ids or \
+            assess(retriever, fu.question, [], settings, alone).confidence >= settings.abstain_threshold:
+        return alone
+    if assess(retriever, fu.question, [], settings, together).confidence >= settings.abstain_threshold + STANDS_ALONE:
+        return together
+    return alone
 
 
 SELF_SUFFICIENT = 3  # own words a message about the document in hand needs to be searched without the earlier turns

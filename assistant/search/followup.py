@@ -15,10 +15,11 @@ abstention, the document its question named. A document may also be named by des
 guidance", "the definitions page"): by its details (title, publisher, author, aliases, audience, type), the
 words compared by meaning when the answerer passes a `Similar`; and a continuation asking for whom the document
 in hand is not written ("is it the same for children and families?") moves to the one document whose audience
-is them. "He / his job" (or "the author") also reads the people
-the previous answer named. "The 4th one" is that item of the list the previous answer showed; "does X say something
-similar?" searches X for what the previous answer quoted (the quote X also holds, when one is). What only retrieval can tell — whether a bare "it / that" message stands alone after
-all, whether a continuation stays in the document in hand — answer.extractive.settle decides.
+is them. "He / his job" (or "the author") also reads the people the previous answer named. "The 4th one" is that
+item of the list the previous answer showed; "does X say something similar?" searches X for what the previous answer
+quoted (the quote X also holds, when one is). What only retrieval can tell — whether a bare "it / that" message
+stands alone after all, whether a continuation stays in the document in hand, whether a pronoun after words of the
+message's own ("anything I'm meant to read it alongside?") points back — answer.extractive.settle decides.
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ class FollowUp:
     # stand alone ("what do families bring that is key to…"), which only retrieval can tell (answer.extractive)
     short: bool = False  # it continues only because it has few words of its own ("what's SCIE been doing with
     # Bexley?"): it may be a new topic, which only retrieval can tell (answer.extractive.settle)
+    maybe: "FollowUp | None" = None  # for a new topic whose pronoun may point inside it or back ("anything I'm
+    # meant to read it alongside?"): the reading as a continuation, which settle takes when only it is answered
 
     def __post_init__(self):
         self.own = self.own or self.question
@@ -118,10 +121,18 @@ def elliptical(question: str) -> bool:
     return bool(_ELLIPSIS.match(question)) or len(own_terms(question)) <= SHORT
 
 
-def refers_back(question: str) -> bool:
-    """Points at something said before, opens as an ellipsis, or has too few words to stand alone."""
+def refers_back(question: str, inner: bool = False) -> bool:
+    """Points at something said before, opens as an ellipsis, or has too few words to stand alone. `inner`: a
+    pronoun after words of the message's own ("anything I'm meant to read *it* alongside?") points back too."""
     return bool(_ELLIPSIS.match(question) or len(own_terms(question)) <= SHORT or _SAYS_SIMILAR.search(question)
-                or any(not _anchored(question, m) for m in _POINTER.finditer(question)))
+                or any(not _anchored(question, m, inner) for m in _POINTER.finditer(question)))
+
+
+def inner_pronoun(question: str) -> bool:
+    """A personal pronoun that counts as pointing inside the message only for the words of its own before it
+    ("how should councils involve carers in *their* plans?", "anything I'm meant to read *it* alongside?"): which
+    of the two it is, only retrieval can tell (answer.extractive.settle)."""
+    return any(_anchored(question, m) and not _anchored(question, m, True) for m in _POINTER.finditer(question))
 
 
 # A personal pronoun that comes after the message has said what it is about points inside the message: "how should
@@ -131,7 +142,7 @@ _PERSONAL = frozenset("it its itself they them their theirs he him his she her h
 ANCHOR_TERMS = 2  # words of the message's own before a pronoun that give it something inside the message to mean
 
 
-def _anchored(question: str, m: re.Match) -> bool:
+def _anchored(question: str, m: re.Match, inner: bool = False) -> bool:
     word = m.group(0).lower()
     if word == "there" and (_EXISTENTIAL_BEFORE.search(question[:m.start()]) or _EXISTENTIAL_AFTER.match(question, m.end())):
         return True  # "is there anything on respite?": there is no place said before
@@ -142,7 +153,7 @@ def _anchored(question: str, m: re.Match) -> bool:
         return True  # "does the guidance say that councils must…", "is it true that there are…": a clause follows
     if word in _PERSONAL and 0 <= _topic_first(question) <= m.start():
         return True  # "TLAP - what does it stand for?": the message says first what "it" is
-    return (word in _PERSONAL and len(_topic_terms(question[:m.start()])) >= ANCHOR_TERMS
+    return (not inner and word in _PERSONAL and len(_topic_terms(question[:m.start()])) >= ANCHOR_TERMS
             and bool(own_terms(question[m.end():])))
 
 
@@ -434,14 +445,18 @@ def previous_documents(history: list[Turn], documents: Mapping[str, Document], s
 
 
 def read_followup(question: str, history: list[Turn], documents: Mapping[str, Document] | None = None,
-                  depth: int = 0, similar: Similar | None = None) -> FollowUp:
-    """Whether the message continues the conversation, what to search, and which documents it refers to."""
+                  depth: int = 0, similar: Similar | None = None, inner: bool = False) -> FollowUp:
+    """Whether the message continues the conversation, what to search, and which documents it refers to.
+    `inner`: read a pronoun inside the message as pointing back (FollowUp.maybe)."""
     documents = documents or {}
     asked = new_topic_opener(question)
     users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
     named = named_document(asked, documents, similar) if documents else ""
-    if not users or asked != question or not refers_back(asked):
-        return FollowUp(asked, asked, named=named)
+    if not users or asked != question or not refers_back(asked, inner):
+        alone = FollowUp(asked, asked, named=named)
+        if users and asked == question and not inner and depth == 0 and inner_pronoun(asked):
+            alone.maybe = read_followup(question, history, documents, depth, similar, inner=True)
+        return alone
     prev_docs = previous_documents(history, documents, similar) if documents else []
     elliptical = bool(_ELLIPSIS.match(asked)) or len(own_terms(asked)) <= SHORT
     similar_to_last = bool(named and _SAYS_SIMILAR.search(asked) and _QUOTED.search(history[-1].content))
@@ -458,7 +473,7 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
         named = audience_document(asked, documents, prev_docs[0], similar)
         whom = {t for w in _FOR_WHOM.findall(asked) if named and
                 audience_document(f"for {w}", documents, prev_docs[0], similar) == named for t in tokens(w)}
-        if named and all(_anchored(asked, m) for m in _POINTER.finditer(asked)) and \
+        if named and all(_anchored(asked, m, inner) for m in _POINTER.finditer(asked)) and \
                 len([t for t in _besides_name(asked, documents[named]) if t not in whom]) > SHORT:
             # "and what's the Munro review got to do with SBAs for kids?": a question of its own, asked of the
             # document written for them; only its opening word is the conversation's
@@ -486,7 +501,7 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     pointer = bool(_POINTER.search(asked))
     weak = pointer and not elliptical and not _PERSON.search(asked) and not _THAT_DOCUMENT.search(asked)
     people = _people_named(asked, history, users, prev_docs, documents)
-    short = not _ELLIPSIS.match(asked) and all(_anchored(asked, m) for m in _POINTER.finditer(asked))
+    short = not _ELLIPSIS.match(asked) and all(_anchored(asked, m, inner) for m in _POINTER.finditer(asked))
     return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own,
                     people, weak, short)
 

@@ -210,7 +210,7 @@ def test_an_ordinal_picks_that_bullet_of_the_previous_list(real_assistant):
 
 def test_what_the_author_says_is_answered_from_the_document_in_hand(real_assistant):
     a = _talk(real_assistant, ["what is the GOV.UK blog doing in Bexley?",
-                               "what does the author say about whole-system change"])
+                               "what does the author say about systemic practice"])
     assert a[1].citations[0].doc_id == BLOG and "was written by" not in a[1].answer, a[1].answer
 
 
@@ -220,3 +220,16 @@ def test_the_same_quote_in_another_document(real_assistant):
                                "is that the same quote as in the kids guidance?"])
     assert "look first at what people can do" in a[0].answer, a[0].answer
     assert a[1].citations[0].doc_id == KIDS and "look first at what people can do" in a[1].answer, a[1].answer
+
+
+def test_a_pronoun_inside_a_message_points_back_when_only_that_reading_is_answered(real_assistant):
+    a = _talk(real_assistant, ["glossary defn of strengths-based approaches",
+                               "is there something I should read it together with?"])
+    assert not a[0].abstained and a[0].citations[0].doc_id == "strengths-based-approaches-definitions"  # "defn"
+    assert a[1].citations and a[1].citations[0].doc_id == "strengths-based-approaches-definitions", a[1].answer
+    assert "Regulations 2014" in a[1].answer
+
+
+def test_what_they_are_doing_somewhere_is_answered_not_read_as_a_definition(real_assistant):
+    a = _talk(real_assistant, ["which councils does Ewan King's blog mention?", "what are they doing in Surrey?"])
+    assert a[1].citations and a[1].citations[0].doc_id == BLOG and "Surrey" in a[1].citations[0].quote, a[1].answer

@@ -111,3 +111,13 @@ def test_a_broken_list_of_people_words_is_refused_naming_the_file(tmp_path, text
         described_words(bad)
     with pytest.raises(InputError, match="described.yaml"):
         described_words(tmp_path / "missing" / "described.yaml")
+
+
+def test_what_someone_is_doing_is_no_term_to_define():
+    from assistant.answer.cues import defined_term, question_cue
+
+    assert question_cue("what are they doing in Camden these days?") != "definition"
+    assert defined_term("what are they doing in Camden these days?") == []
+    assert question_cue("what is a carers assessment?") == "definition"
+    assert defined_term("what is a carers assessment?") == ["carer", "assess"]
+    assert question_cue("what are they?") == "definition"  # the thing said before, asked to be defined

@@ -426,3 +426,17 @@ def test_a_full_question_for_another_audience_opening_with_and_is_a_new_topic():
                        AUDIENCE_DOCS)
     assert not fu.continues and fu.named == "young-guide" and fu.query.startswith("and what does the family")
     assert read_followup("and for children?", h, AUDIENCE_DOCS).continues  # nothing of its own: still the topic
+
+
+def test_a_pronoun_after_words_of_the_messages_own_may_still_point_back():
+    from assistant.search.followup import inner_pronoun
+
+    h = _history(("what is a carer's assessment?", "Supporting unpaid carers: a practice guide (Carers Practice "
+                                                  "Network) says: “A carer's assessment looks at the carer's own "
+                                                  "wellbeing.” [1]"))
+    fu = read_followup("anything I'm meant to read it alongside?", h, DOCS)
+    assert not fu.continues and fu.query == "anything I'm meant to read it alongside?"  # a new topic, unless…
+    assert fu.maybe is not None and fu.maybe.continues and fu.maybe.doc_ids == ["carers-guide"]  # …only this answers
+    assert inner_pronoun("how should councils involve carers in their own plans?")
+    assert not inner_pronoun("when was it published?") and not inner_pronoun("who published the carers guide?")
+    assert read_followup("how should councils involve carers in their own plans?", [], DOCS).maybe is None
