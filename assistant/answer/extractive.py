@@ -39,6 +39,7 @@ from assistant.search.followup import (
     FollowUp,
     asks_what_person_says,
     elliptical,
+    names_document_only,
     names_own_topic,
     opens_elliptically,
     own_terms,
@@ -182,7 +183,8 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
     document when searched alone, far better than folded with the conversation), and whether a continuation
     that does not point at the document ("and why?", "so what does it need before…") stays in it (the document
     in hand has the words the message adds; "and for children?" after a blog about adults does not). A bare-pronoun
-    message the guidance answers neither alone nor folded ("is it meant to be sunny…?") is searched as typed."""
+    message the guidance answers neither alone nor folded ("is it meant to be sunny…?") is searched as typed; one
+    that refers back only by naming the document in hand is searched in it by its own words when they are answered."""
     if fu.maybe is not None:
         return _inner_pronoun(retriever, fu, settings)
     if not fu.continues or not fu.doc_ids or fu.named:
@@ -213,6 +215,12 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
             return FollowUp(fu.question, fu.question)
     if not fu.refers_to_document and _covers(retriever, prev, fu.own):
         return replace(fu, refers_to_document=True)
+    if fu.refers_to_document and names_document_only(fu.question) and len(own_terms(fu.own)) >= SELF_SUFFICIENT:
+        # "does that guide get updated ever?": the guide is settled and the rest is asked, so the rest is searched in
+        # it without the earlier question's words, when the guidance answers that
+        own = replace(fu, query=fu.own)
+        if assess(retriever, fu.question, [], settings, own).confidence >= settings.abstain_threshold:
+            return own
     return fu
 
 

@@ -616,6 +616,14 @@ def _besides_description(question: str, doc: Document, similar: Similar | None) 
             if own_terms(w) and set(own_terms(w)) & set(_besides_name(w, doc)) and not _describes(w, details, similar)]
 
 
+def names_document_only(question: str) -> bool:
+    """The message refers back only by naming the document in hand ("does that guide get updated ever?"): without
+    "that guide" it points at nothing and does not open as an ellipsis."""
+    rest = _without_document(question)
+    return rest != question and not _ELLIPSIS.match(question) and \
+        all(_anchored(rest, m) for m in _POINTER.finditer(rest))
+
+
 def _without_document(question: str) -> str:
     """'whats the prevention bit on that page say' -> 'whats the prevention bit say' (unchanged if nothing is left)."""
     rest = re.sub(r"\s{2,}", " ", _IN_THAT_DOCUMENT.sub("", question)).strip()

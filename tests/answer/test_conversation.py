@@ -233,3 +233,18 @@ def test_a_pronoun_inside_a_message_points_back_when_only_that_reading_is_answer
 def test_what_they_are_doing_somewhere_is_answered_not_read_as_a_definition(real_assistant):
     a = _talk(real_assistant, ["which councils does Ewan King's blog mention?", "what are they doing in Surrey?"])
     assert a[1].citations and a[1].citations[0].doc_id == BLOG and "Surrey" in a[1].citations[0].quote, a[1].answer
+
+
+def test_what_else_is_on_that_list_shows_the_list_the_last_answer_quoted_from(real_assistant):
+    a = _talk(real_assistant, ["in the children's guidance, what is the new way of looking at people?",
+                               "what else is on that list?"])
+    assert "new way of looking at people" in a[0].answer
+    bullets = re.findall(r"^\s*-\s+“(.+?)”", a[1].answer, re.M)
+    assert len(bullets) >= 3 and all(c.doc_id == KIDS for c in a[1].citations), a[1].answer
+
+
+def test_asking_whether_that_guide_is_updated_is_not_searched_with_the_question_before(real_assistant):
+    a = _talk(real_assistant, ["are strengths and assets different things?", "does that guide get updated ever?"])
+    assert a[0].citations[0].doc_id == "strengths-based-approaches-definitions"
+    assert a[1].citations[0].doc_id == "strengths-based-approaches-definitions"
+    assert "will be updated" in a[1].citations[0].quote, a[1].answer

@@ -440,3 +440,12 @@ def test_a_pronoun_after_words_of_the_messages_own_may_still_point_back():
     assert inner_pronoun("how should councils involve carers in their own plans?")
     assert not inner_pronoun("when was it published?") and not inner_pronoun("who published the carers guide?")
     assert read_followup("how should councils involve carers in their own plans?", [], DOCS).maybe is None
+
+
+def test_a_message_naming_only_the_document_in_hand_refers_to_nothing_else():
+    from assistant.search.followup import names_document_only
+
+    assert names_document_only("does that guide get updated ever?")
+    assert names_document_only("whats the prevention bit on that page say")
+    assert not names_document_only("what does that report say about it?")  # "it": the earlier topic
+    assert not names_document_only("and that report?") and not names_document_only("when was it updated?")
