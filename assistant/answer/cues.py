@@ -70,7 +70,8 @@ _CUES = (
                             re.I)),
     # ("what's he listed as there", "his organisation": who someone is)
     # (a person's job or role: "his role", "her job"; not "the role families play", "its ethical position")
-    ("who", re.compile(r"^who\b|\bwhose\b|\bjobs?\b|\b(?:his|her)\s+(?:\w+\s+)?(?:role|position|post)\b|\bwhere does [\w\s]+ work\b|\blisted as\b"
+    ("who", re.compile(r"^who\b|\bwhose\b|\bjobs?\b|\b(?:his|her)\s+(?:\w+\s+)?(?:role|position|post)\b"
+                       r"|\bwhere does [\w\s]+ work\b|\blisted as\b"
                        r"|\b(?:his|her) (?:organisation|organization|employer|charity|title)\b"
                        r"|\bwhich (?:organisations?|councils?|bodies|body|charit\w*|people)\b", re.I)),
     # "what sort of things count as community assets?": examples, answered by what the guidance says X includes
