@@ -51,6 +51,8 @@ _HAS_DURATION = re.compile(r"\b(?:\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r"
 _HAS_FREQUENCY = re.compile(r"\bevery (?:\w+ )?" + _UNIT + r"\b|\b(?:annually|yearly|monthly|"
                             r"weekly|fortnightly|daily|hourly|quarterly|regularly|periodically)\b"
                             r"|\b(?:once|twice|\w+ times) (?:a|an|per|each|every) \w+", re.I)
+# A subject pronoun and what it does ("they doing", "we meant to"): not a term after "what is / are"
+_DOING = r"(?:they|we|you|he|she|i|it|these|those|people)\s+\w+"
 TYPED_CUES = ("quantity", "age", "date", "duration", "frequency")  # the answer must hold what they ask for
 _CUES = (
     ("age", re.compile(r"\bhow old\b|\b(?:what|which) age\b|\bage (?:limit|range)\b", re.I)),
@@ -67,13 +69,17 @@ _CUES = (
                             r"(?:it|this|that|the [\w\s'’-]{1,40}) (?:for|meant for|written for)\b|\bof interest to\b",
                             re.I)),
     # ("what's he listed as there", "his organisation": who someone is)
-    ("who", re.compile(r"^who\b|\bwhose\b|\b(?:job|role|position|post)\b|\bwhere does [\w\s]+ work\b|\blisted as\b"
+    # (a person's job or role: "his role", "her job"; not "the role families play", "its ethical position")
+    ("who", re.compile(r"^who\b|\bwhose\b|\bjobs?\b|\b(?:his|her)\s+(?:\w+\s+)?(?:role|position|post)\b"
+                       r"|\bwhere does [\w\s]+ work\b|\blisted as\b"
                        r"|\b(?:his|her) (?:organisation|organization|employer|charity|title)\b"
                        r"|\bwhich (?:organisations?|councils?|bodies|body|charit\w*|people)\b", re.I)),
     # "what sort of things count as community assets?": examples, answered by what the guidance says X includes
     ("examples", re.compile(r"\bwhat (?:sorts?|kinds?|types?) of (?:things?|stuff)\b|\bwhat counts? as\b|"
                             r"\bexamples? of\b|\bwhat (?:can|might|could|would|does|do) [\w\s'’-]{1,40} include\b", re.I)),
-    ("definition", re.compile(r"^(?:what|who) (?:is|are) (?:a |an |the )?[\w\s'-]{1,40}\??$|\bdefin\w*\b|"
+    # ("what are they doing in Surrey?" asks what someone does: a pronoun and a verb are no term to define)
+    ("definition", re.compile(r"^(?:what|who) (?:is|are) (?!" + _DOING + r")(?:a |an |the )?[\w\s'-]{1,40}\??$|"
+                              r"\bdefin\w*\b|"
                               r"\bmeaning of\b|\bwhat does [\w\s'-]+ mean\b", re.I)),
 )
 
@@ -141,7 +147,7 @@ def fits_cue(cue: str, text: str, author: str = "") -> bool:
     return True
 
 
-_DEFINED = re.compile(r"^(?:what|who) (?:is|are) (?:a |an |the )?([\w\s'’-]{1,60}?)\s*\??$"
+_DEFINED = re.compile(r"^(?:what|who) (?:is|are) (?!" + _DOING + r")(?:a |an |the )?([\w\s'’-]{1,60}?)\s*\??$"
                       r"|^define\s+([\w\s'’-]+?)\s*\??$|\bmeaning of (?:a |an |the )?([\w\s'’-]+?)\s*\??$", re.I)
 
 

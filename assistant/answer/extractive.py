@@ -39,6 +39,7 @@ from assistant.search.followup import (
     FollowUp,
     asks_what_person_says,
     elliptical,
+    names_document_only,
     names_own_topic,
     opens_elliptically,
     own_terms,
@@ -101,7 +102,9 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
     asked, count, wants_list = list_request(question)  # "in 3 bullet points" says how, not what
     fu = settle(retriever, read_followup(asked, history, docs, similar=word_similarity(retriever)), settings)
     fu = unfolded(fu)
-    detail = document_detail(fu.question) if fu.refers_to_document and fu.doc_ids else ""
+    # "what does the author say about…" asks what is in the document, not who wrote it
+    detail = document_detail(fu.question) if fu.refers_to_document and fu.doc_ids and \
+        not asks_what_person_says(fu.question) else ""
     doc = retriever.index.documents.get(fu.doc_ids[0]) if detail else None
     if doc is not None and getattr(doc, detail):  # "who published that guidance?": the document's own details
         return detail_answer(question, fu.query, doc, detail)
@@ -179,15 +182,24 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
     stands on its own after all ("what do families bring *that* is key to…": answered confidently from another
     document when searched alone, far better than folded with the conversation), and whether a continuation
     that does not point at the document ("and why?", "so what does it need before…") stays in it (the document
-    in hand has the words the message adds; "and for children?" after a blog about adults does not)."""
+    in hand has the words the message adds; "and for children?" after a blog about adults does not). A bare-pronoun
+    message the guidance answers neither alone nor folded ("is it meant to be sunny…?") is searched as typed; one
+    that refers back only by naming the document in hand is searched in it by its own words when they are answered."""
+    if fu.maybe is not None:
+        return _inner_pronoun(retriever, fu, settings)
     if not fu.continues or not fu.doc_ids or fu.named:
         return fu
     prev = fu.doc_ids[0]
     if fu.weak:
         alone = assess(retriever, fu.question, [], settings, FollowUp(fu.question, fu.question))
         lead = alone.candidates[0].passage.doc_id if alone.candidates else ""
+        together = assess(retriever, fu.question, [], settings, fu).confidence
         if alone.confidence >= settings.abstain_threshold and lead != prev and \
-                alone.confidence > assess(retriever, fu.question, [], settings, fu).confidence + STANDS_ALONE:
+                alone.confidence > together + STANDS_ALONE:
+            return FollowUp(fu.question, fu.question)
+        if max(alone.confidence, together) < settings.abstain_threshold:
+            # answered neither way ("is it meant to be sunny in Brighton?"): the message is searched as typed, and
+            # its closest passages are its own
             return FollowUp(fu.question, fu.question)
     if fu.short and names_own_topic(fu.question, retriever.index.documents, rarity):
         return FollowUp(fu.question, fu.question)  # "who is carmen colomina?": a name of its own, a topic of its own
@@ -203,7 +215,25 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
             return FollowUp(fu.question, fu.question)
     if not fu.refers_to_document and _covers(retriever, prev, fu.own):
         return replace(fu, refers_to_document=True)
+    if fu.refers_to_document and names_document_only(fu.question) and len(own_terms(fu.own)) >= SELF_SUFFICIENT:
+        # "does that guide get updated ever?": the guide is settled and the rest is asked, so the rest is searched in
+        # it without the earlier question's words, when the guidance answers that
+        own = replace(fu, query=fu.own)
+        if assess(retriever, fu.question, [], settings, own).confidence >= settings.abstain_threshold:
+            return own
     return fu
+
+
+def _inner_pronoun(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
+    """A message whose pronoun may point inside it or back ("anything I'm meant to read it alongside?") is a new
+    topic unless the guidance does not answer it alone and answers it confidently as a continuation."""
+    alone, together = replace(fu, maybe=None), settle(retriever, fu.maybe, settings)
+    if not together.continues or not together.doc_ids or \
+            assess(retriever, fu.question, [], settings, alone).confidence >= settings.abstain_threshold:
+        return alone
+    if assess(retriever, fu.question, [], settings, together).confidence >= settings.abstain_threshold + STANDS_ALONE:
+        return together
+    return alone
 
 
 SELF_SUFFICIENT = 3  # own words a message about the document in hand needs to be searched without the earlier turns

@@ -15,9 +15,11 @@ abstention, the document its question named. A document may also be named by des
 guidance", "the definitions page"): by its details (title, publisher, author, aliases, audience, type), the
 words compared by meaning when the answerer passes a `Similar`; and a continuation asking for whom the document
 in hand is not written ("is it the same for children and families?") moves to the one document whose audience
-is them. "He / his job" also reads the people the
-previous answer named. What only retrieval can tell — whether a bare "it / that" message stands alone after
-all, whether a continuation stays in the document in hand — answer.extractive.settle decides.
+is them. "He / his job" (or "the author") also reads the people the previous answer named. "The 4th one" is that
+item of the list the previous answer showed; "does X say something similar?" searches X for what the previous answer
+quoted (the quote X also holds, when one is). What only retrieval can tell — whether a bare "it / that" message
+stands alone after all, whether a continuation stays in the document in hand, whether a pronoun after words of the
+message's own ("anything I'm meant to read it alongside?") points back — answer.extractive.settle decides.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ _NEW_TOPIC = re.compile(
     r"[\s:,;.!?–—-]*", re.I)
 # Words that point at something said before.
 _POINTER = re.compile(r"\b(?:it|its|it's|itself|they|them|their|theirs|this|that|these|those|he|him|his|she|her|"
-                      r"hers|there|the same|the (?:first|second|last|latest|new|original|other|\d{4}) one|"
+                      r"hers|there|the same|the (?:author|writer)s?|the (?:first|second|last|latest|new|original|other|\d{4}) one|"
                       r"the former|the latter)\b", re.I)
 # "that doc", "the same report": the document the conversation is on, whoever else the message names.
 _THAT_DOCUMENT = re.compile(r"\b(?:that|this|the same|same|the above)\s+(?:doc|document|report|guidance|guide|paper|"
@@ -56,9 +58,12 @@ _THAT_DOCUMENT = re.compile(r"\b(?:that|this|the same|same|the above)\s+(?:doc|d
 _IN_THAT_DOCUMENT = re.compile(r"\s*\b(?:(?:in|on|from|of|by|about|for|within|inside)\s+)?"
                                + _THAT_DOCUMENT.pattern[2:], re.I)
 # "does the cyp page say the same thing?", "is that the same on the care act page?": the same point, elsewhere
-_SAME = re.compile(r"\b(?:say|says|said|mention|mentions|have|has|state|states)\s+(?:the\s+)?(?:same|similar)\b|"
-                   r"\b(?:the\s+)?same\s+(?:thing\s+)?(?:on|in|for)\s+the\b|\bsame thing\b|\bagree\b", re.I)
-_PERSON = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.I)
+_SIMILAR = (r"\b(?:say|says|said|mention|mentions|have|has|state|states)\s+(?:the\s+|something\s+|anything\s+)?"
+            r"(?:same|similar)\b|\b(?:the\s+)?same\s+(?:\w+\s+)?(?:as\s+)?(?:on|in|for)\s+the\b|\bsame thing\b")
+_SAME = re.compile(_SIMILAR + r"|\bagree\b", re.I)
+# "does Ewan King say something similar for adults?": set beside what the last answer said, so it refers back
+_SAYS_SIMILAR = re.compile(_SIMILAR, re.I)
+_PERSON = re.compile(r"\b(?:he|him|his|she|her|hers|the (?:author|writer)s?)\b", re.I)
 # Openings that only make sense after something: "and for children?", "what about…", "rather than?".
 _ELLIPSIS = re.compile(r"^\s*(?:and|but|also|so|or|plus|then|what about|how about|what else|rather than|"
                        r"instead of|same for|as well as|except|apart from|why not|even|only)\b", re.I)
@@ -88,6 +93,8 @@ class FollowUp:
     # stand alone ("what do families bring that is key to…"), which only retrieval can tell (answer.extractive)
     short: bool = False  # it continues only because it has few words of its own ("what's SCIE been doing with
     # Bexley?"): it may be a new topic, which only retrieval can tell (answer.extractive.settle)
+    maybe: "FollowUp | None" = None  # for a new topic whose pronoun may point inside it or back ("anything I'm
+    # meant to read it alongside?"): the reading as a continuation, which settle takes when only it is answered
 
     def __post_init__(self):
         self.own = self.own or self.question
@@ -114,10 +121,18 @@ def elliptical(question: str) -> bool:
     return bool(_ELLIPSIS.match(question)) or len(own_terms(question)) <= SHORT
 
 
-def refers_back(question: str) -> bool:
-    """Points at something said before, opens as an ellipsis, or has too few words to stand alone."""
-    return bool(_ELLIPSIS.match(question) or len(own_terms(question)) <= SHORT
-                or any(not _anchored(question, m) for m in _POINTER.finditer(question)))
+def refers_back(question: str, inner: bool = False) -> bool:
+    """Points at something said before, opens as an ellipsis, or has too few words to stand alone. `inner`: a
+    pronoun after words of the message's own ("anything I'm meant to read *it* alongside?") points back too."""
+    return bool(_ELLIPSIS.match(question) or len(own_terms(question)) <= SHORT or _SAYS_SIMILAR.search(question)
+                or any(not _anchored(question, m, inner) for m in _POINTER.finditer(question)))
+
+
+def inner_pronoun(question: str) -> bool:
+    """A personal pronoun that counts as pointing inside the message only for the words of its own before it
+    ("how should councils involve carers in *their* plans?", "anything I'm meant to read *it* alongside?"): which
+    of the two it is, only retrieval can tell (answer.extractive.settle)."""
+    return any(_anchored(question, m) and not _anchored(question, m, True) for m in _POINTER.finditer(question))
 
 
 # A personal pronoun that comes after the message has said what it is about points inside the message: "how should
@@ -127,7 +142,7 @@ _PERSONAL = frozenset("it its itself they them their theirs he him his she her h
 ANCHOR_TERMS = 2  # words of the message's own before a pronoun that give it something inside the message to mean
 
 
-def _anchored(question: str, m: re.Match) -> bool:
+def _anchored(question: str, m: re.Match, inner: bool = False) -> bool:
     word = m.group(0).lower()
     if word == "there" and (_EXISTENTIAL_BEFORE.search(question[:m.start()]) or _EXISTENTIAL_AFTER.match(question, m.end())):
         return True  # "is there anything on respite?": there is no place said before
@@ -138,7 +153,7 @@ def _anchored(question: str, m: re.Match) -> bool:
         return True  # "does the guidance say that councils must…", "is it true that there are…": a clause follows
     if word in _PERSONAL and 0 <= _topic_first(question) <= m.start():
         return True  # "TLAP - what does it stand for?": the message says first what "it" is
-    return (word in _PERSONAL and len(_topic_terms(question[:m.start()])) >= ANCHOR_TERMS
+    return (not inner and word in _PERSONAL and len(_topic_terms(question[:m.start()])) >= ANCHOR_TERMS
             and bool(own_terms(question[m.end():])))
 
 
@@ -430,20 +445,24 @@ def previous_documents(history: list[Turn], documents: Mapping[str, Document], s
 
 
 def read_followup(question: str, history: list[Turn], documents: Mapping[str, Document] | None = None,
-                  depth: int = 0, similar: Similar | None = None) -> FollowUp:
-    """Whether the message continues the conversation, what to search, and which documents it refers to."""
+                  depth: int = 0, similar: Similar | None = None, inner: bool = False) -> FollowUp:
+    """Whether the message continues the conversation, what to search, and which documents it refers to.
+    `inner`: read a pronoun inside the message as pointing back (FollowUp.maybe)."""
     documents = documents or {}
     asked = new_topic_opener(question)
     users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
     named = named_document(asked, documents, similar) if documents else ""
-    if not users or asked != question or not refers_back(asked):
-        return FollowUp(asked, asked, named=named)
+    if not users or asked != question or not refers_back(asked, inner):
+        alone = FollowUp(asked, asked, named=named)
+        if users and asked == question and not inner and depth == 0 and inner_pronoun(asked):
+            alone.maybe = read_followup(question, history, documents, depth, similar, inner=True)
+        return alone
     prev_docs = previous_documents(history, documents, similar) if documents else []
     elliptical = bool(_ELLIPSIS.match(asked)) or len(own_terms(asked)) <= SHORT
-    if named and named not in prev_docs and (not elliptical and len(own_terms(asked)) > SHORT + 1 or
-                                             len(_besides_name(asked, documents[named])) > SHORT or
-                                             _there_is_named(asked) and
-                                             _besides_description(asked, documents[named], similar)):
+    similar_to_last = bool(named and _SAYS_SIMILAR.search(asked) and _QUOTED.search(history[-1].content))
+    if named and named not in prev_docs and not similar_to_last and (
+            not elliptical and len(own_terms(asked)) > SHORT + 1 or len(_besides_name(asked, documents[named])) > SHORT
+            or _there_is_named(asked) and _besides_description(asked, documents[named], similar)):
         # names another document and stands on its own ("and in the kids guidance what is an SBA essentially?",
         # not "and in the strengths-based areas report?", which has nothing to ask but the name). "Is he quoted
         # on the kids page too?": the person is still the one the previous answer named.
@@ -452,6 +471,13 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
         named = ""  # "who is Alex Fox in that doc?": the name is a person's, the document is the last one's
     if not named and prev_docs:  # "is it the same for children and families?": the same point, for whom it is written
         named = audience_document(asked, documents, prev_docs[0], similar)
+        whom = {t for w in _FOR_WHOM.findall(asked) if named and
+                audience_document(f"for {w}", documents, prev_docs[0], similar) == named for t in tokens(w)}
+        if named and all(_anchored(asked, m, inner) for m in _POINTER.finditer(asked)) and \
+                len([t for t in _besides_name(asked, documents[named]) if t not in whom]) > SHORT:
+            # "and what's the Munro review got to do with SBAs for kids?": a question of its own, asked of the
+            # document written for them; only its opening word is the conversation's
+            return FollowUp(asked, asked, named=named)
     own = _without_document(asked) if prev_docs and not named else asked
     last = users[-1]
     before = list_request(new_topic_opener(history[last].content))[0]
@@ -460,19 +486,55 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     earlier = read_followup(history[last].content, history[:last], documents, depth + 1, similar).query \
         if depth < MAX_FOLD and len(own_terms(before)) <= SHORT else before
     query = _fold(own, earlier)
-    if named and _SAME.search(asked) and (said := _QUOTED.search(_MARKERS.sub("", history[-1].content))):
+    if named and _SAME.search(asked) and (said := _said_before(history[-1].content, documents[named])):
         # "does the cyp page say the same thing?": what the other document says on what the last answer led with
         # The document's own name says where to look, not what to look for ("care act" would favour sentences
         # that mention the Act)
         stems = _details(documents[named])[0]
         own = " ".join(w for w in asked.split() if not (tokens(w) and set(tokens(w)) <= stems)) or asked
-        query = _fold(own, said.group(1))
+        query = _fold(own, said)
+    if (item := listed_item(asked, history)) and (where := cited_documents(Turn(role="assistant", content=item),
+                                                                           documents)):
+        # "expand on the 4th one": the fourth item of the list the previous answer showed, in its document
+        query = _fold(_ORDINAL.sub(" ", asked).strip(), item)
+        return FollowUp(asked, query, True, where[:1], True, "", query)
     pointer = bool(_POINTER.search(asked))
     weak = pointer and not elliptical and not _PERSON.search(asked) and not _THAT_DOCUMENT.search(asked)
     people = _people_named(asked, history, users, prev_docs, documents)
-    short = not _ELLIPSIS.match(asked) and all(_anchored(asked, m) for m in _POINTER.finditer(asked))
+    short = not _ELLIPSIS.match(asked) and all(_anchored(asked, m, inner) for m in _POINTER.finditer(asked))
     return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own,
                     people, weak, short)
+
+
+_ORDINALS = {w: n for n, ws in enumerate((("first", "1st"), ("second", "2nd"), ("third", "3rd"), ("fourth", "4th"),
+                                          ("fifth", "5th"), ("sixth", "6th"), ("seventh", "7th"), ("eighth", "8th")), 1)
+             for w in ws}
+# "the second one", "the 4th point", "and the first?": an item by its place in a list (or "the last one")
+_ORDINAL = re.compile(r"\bthe\s+(" + "|".join(_ORDINALS) + r"|last)(?:\s+(?:one|item|point|bullet|bit)\b|\s*(?=[?.!]*\s*$))",
+                      re.I)
+_BULLET = re.compile(r"^\s*[-•*]\s+“(.+?)”", re.M)
+
+
+def listed_item(question: str, history: list[Turn]) -> str:
+    """The item a message picks by its place ("expand on the 4th one") from the bullet list the previous answer
+    showed ('' when the message names no place, the previous answer is no list, or the list is shorter)."""
+    m = _ORDINAL.search(question)
+    answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
+    items = _BULLET.findall(answer) if m else []
+    if not items:
+        return ""
+    n = len(items) if m.group(1).lower() == "last" else _ORDINALS[m.group(1).lower()]
+    return items[n - 1] if n <= len(items) else ""
+
+
+def _said_before(answer: str, doc: Document) -> str:
+    """What the previous answer said that a message asks another document about ("does the cyp page say the same
+    thing?"): of its quotes, the first that document also holds word for word (dashes and apostrophes aside), else
+    its first quote ('' if none)."""
+    quotes = [m.group(1) for m in _QUOTED.finditer(_MARKERS.sub("", answer))]
+    text = f" {' '.join(tokens(doc.text, keep_stopwords=True))} "  # word for word, whatever its dashes and apostrophes
+    return next((q for q in quotes if f" {' '.join(tokens(q, keep_stopwords=True))} " in text),
+                quotes[0] if quotes else "")
 
 
 def _audience_words(doc: Document) -> list[str]:
@@ -554,6 +616,14 @@ def _besides_description(question: str, doc: Document, similar: Similar | None) 
             if own_terms(w) and set(own_terms(w)) & set(_besides_name(w, doc)) and not _describes(w, details, similar)]
 
 
+def names_document_only(question: str) -> bool:
+    """The message refers back only by naming the document in hand ("does that guide get updated ever?"): without
+    "that guide" it points at nothing and does not open as an ellipsis."""
+    rest = _without_document(question)
+    return rest != question and not _ELLIPSIS.match(question) and \
+        all(_anchored(rest, m) for m in _POINTER.finditer(rest))
+
+
 def _without_document(question: str) -> str:
     """'whats the prevention bit on that page say' -> 'whats the prevention bit say' (unchanged if nothing is left)."""
     rest = re.sub(r"\s{2,}", " ", _IN_THAT_DOCUMENT.sub("", question)).strip()
@@ -574,7 +644,7 @@ def wants_person(question: str) -> bool:
 
 
 # "what does he say about money", "does she think it works", "he reckons…": what the person says, not who they are
-_PERSON_SAYS = re.compile(r"\b(?:he|she)\s+(?:\w+\s+)?(?:say|says|said|think|thinks|thought|reckon|reckons|believe|"
+_PERSON_SAYS = re.compile(r"\b(?:he|she|the (?:author|writer))\s+(?:\w+\s+)?(?:say|says|said|think|thinks|thought|reckon|reckons|believe|"
                           r"believes|argue|argues|suggest|suggests|recommend|recommends|feel|feels|mean|means|want|"
                           r"wants|see|sees|put|puts|make|makes)\b", re.I)
 

@@ -26,6 +26,10 @@ _LIST_SHAPE = re.compile(r"^(?:what|which) (?:are|were) (?:the |its |their )?(?:
                          r"characteristics|ingredients|parts|types|kinds|values|things|ways|qualities)\b", re.I)
 
 
+# "what else is on that list?", "anything more in the list?": the list itself is what is asked for
+_ON_LIST = re.compile(r"\b(?:on|in|from|of)\s+(?:that|this|the|your|the same|same)\s+list\b", re.I)
+
+
 def list_request(question: str) -> tuple[str, int | None, bool]:
     """(the question without its formatting request, how many items it asks for, whether it asks for a list):
     'Summarise in 3 bullet points what a good assessment looks like' → ('Summarise what a good assessment
@@ -54,7 +58,7 @@ def list_request(question: str) -> tuple[str, int | None, bool]:
         q = "what are " + q  # "give me a bullet list of the kinds of assets…": a question, not a search-box query
     if q[-1:] not in "?.!" and question.rstrip()[-1:] == "?":
         q += "?"
-    return q, n, asked or bool(_LIST_SHAPE.match(q))
+    return q, n, asked or bool(_LIST_SHAPE.match(q) or _ON_LIST.search(q))
 
 
 # "difference between A and B", "compare A vs B", "different for A than for B", "A compared with B".

@@ -191,3 +191,60 @@ def test_what_he_says_in_his_own_document_is_chosen_without_his_name(real_assist
     a = _talk(real_assistant, ["what does Ewan King's blog say culture change needs?",
                                "does he think it saves money?"])
     assert a[1].citations[0].doc_id == BLOG and "reduce demand for high cost services" in a[1].answer, a[1].answer
+
+
+def test_an_everyday_question_with_it_after_a_topic_is_searched_alone(real_assistant):
+    a = _talk(real_assistant, ["What does the Care Act guidance say about carers?",
+                               "is it going to rain in Leeds tomorrow?"])
+    assert a[1].abstained and "carers" not in a[1].searched_query.lower()
+
+
+def test_an_ordinal_picks_that_bullet_of_the_previous_list(real_assistant):
+    a = _talk(real_assistant, ["list what an SBA to social care essentially does in the children's guidance, "
+                               "as bullets",
+                               "tell me more about the 2nd one"])
+    bullets = re.findall(r"^\s*-\s+“(.+?)”", a[0].answer, re.M)
+    assert len(bullets) >= 2, a[0].answer
+    assert a[1].citations[0].doc_id == KIDS and bullets[1][:40] in a[1].answer, a[1].answer
+
+
+def test_what_the_author_says_is_answered_from_the_document_in_hand(real_assistant):
+    a = _talk(real_assistant, ["what is the GOV.UK blog doing in Bexley?",
+                               "what does the author say about systemic practice"])
+    assert a[1].citations[0].doc_id == BLOG and "was written by" not in a[1].answer, a[1].answer
+
+
+def test_the_same_quote_in_another_document(real_assistant):
+    a = _talk(real_assistant, ["in the strengths-based areas report, what does an approach to care, support and "
+                               "inclusion look at first?",
+                               "is that the same quote as in the kids guidance?"])
+    assert "look first at what people can do" in a[0].answer, a[0].answer
+    assert a[1].citations[0].doc_id == KIDS and "look first at what people can do" in a[1].answer, a[1].answer
+
+
+def test_a_pronoun_inside_a_message_points_back_when_only_that_reading_is_answered(real_assistant):
+    a = _talk(real_assistant, ["glossary defn of strengths-based approaches",
+                               "is there something I should read it together with?"])
+    assert not a[0].abstained and a[0].citations[0].doc_id == "strengths-based-approaches-definitions"  # "defn"
+    assert a[1].citations and a[1].citations[0].doc_id == "strengths-based-approaches-definitions", a[1].answer
+    assert "Regulations 2014" in a[1].answer
+
+
+def test_what_they_are_doing_somewhere_is_answered_not_read_as_a_definition(real_assistant):
+    a = _talk(real_assistant, ["which councils does Ewan King's blog mention?", "what are they doing in Surrey?"])
+    assert a[1].citations and a[1].citations[0].doc_id == BLOG and "Surrey" in a[1].citations[0].quote, a[1].answer
+
+
+def test_what_else_is_on_that_list_shows_the_list_the_last_answer_quoted_from(real_assistant):
+    a = _talk(real_assistant, ["in the children's guidance, what is the new way of looking at people?",
+                               "what else is on that list?"])
+    assert "new way of looking at people" in a[0].answer
+    bullets = re.findall(r"^\s*-\s+“(.+?)”", a[1].answer, re.M)
+    assert len(bullets) >= 3 and all(c.doc_id == KIDS for c in a[1].citations), a[1].answer
+
+
+def test_asking_whether_that_guide_is_updated_is_not_searched_with_the_question_before(real_assistant):
+    a = _talk(real_assistant, ["are strengths and assets different things?", "does that guide get updated ever?"])
+    assert a[0].citations[0].doc_id == "strengths-based-approaches-definitions"
+    assert a[1].citations[0].doc_id == "strengths-based-approaches-definitions"
+    assert "will be updated" in a[1].citations[0].quote, a[1].answer

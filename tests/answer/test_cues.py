@@ -111,3 +111,22 @@ def test_a_broken_list_of_people_words_is_refused_naming_the_file(tmp_path, text
         described_words(bad)
     with pytest.raises(InputError, match="described.yaml"):
         described_words(tmp_path / "missing" / "described.yaml")
+
+
+def test_what_someone_is_doing_is_no_term_to_define():
+    from assistant.answer.cues import defined_term, question_cue
+
+    assert question_cue("what are they doing in Camden these days?") != "definition"
+    assert defined_term("what are they doing in Camden these days?") == []
+    assert question_cue("what is a carers assessment?") == "definition"
+    assert defined_term("what is a carers assessment?") == ["carer", "assess"]
+    assert question_cue("what are they?") == "definition"  # the thing said before, asked to be defined
+
+
+def test_a_role_or_position_asks_who_only_when_it_is_a_persons():
+    from assistant.answer.cues import question_cue
+
+    assert question_cue("what's his actual role there?") == "who"
+    assert question_cue("and what's her job?") == "who"
+    assert question_cue("what does the carers guide say about its ethical position?") != "who"
+    assert question_cue("what does it say about the role families play?") != "who"

@@ -379,3 +379,73 @@ def test_a_short_message_naming_its_own_topic_is_a_new_topic_even_in_the_documen
         assert read_followup(message, h, DOCS).short and names_own_topic(message, DOCS, rarity), message
     for message in ("who's accountable?", "is Priya Shah the same?", "and Priya Shah?", "when was it published?"):
         assert not names_own_topic(message, DOCS, rarity), message  # everyday words, beside the last, or pointing
+
+
+def test_an_ordinal_picks_that_item_of_the_list_the_previous_answer_showed():
+    answer = ("Supporting unpaid carers: a practice guide (Carers Practice Network) says: “A carer's assessment looks "
+              "at:” [1]\n- “the carer's own wellbeing” [2]\n- “who appears to have needs for support” [3]")
+    h = _history(("what does a carer's assessment look at? bullets", answer))
+    fu = read_followup("expand on the 2nd one", h, DOCS)
+    assert fu.continues and fu.doc_ids == ["carers-guide"] and fu.refers_to_document
+    assert "needs for support" in fu.query and "wellbeing" not in fu.query and "2nd" not in fu.query
+    assert "wellbeing" in read_followup("and the first?", h, DOCS).query
+    # no list before, or a list too short: as before (not an item)
+    assert read_followup("expand on the 5th one", h, DOCS).query.startswith("expand on the 5th one")
+    plain = _history(("what does a carer's assessment look at?", "It looks at “the carer's own wellbeing”. [1]"))
+    assert "second one" in read_followup("and the second one?", plain, DOCS).query
+
+
+def test_the_author_is_the_person_of_the_document_in_hand():
+    from assistant.search.followup import asks_what_person_says, wants_person
+
+    h = _history(("what is a carer's assessment?", "Supporting unpaid carers: a practice guide (Carers Practice "
+                                                  "Network) says: “A carer's assessment looks at the carer's own "
+                                                  "wellbeing.” [1]"))
+    fu = read_followup("what does the author say about grants for housing adaptations", h, DOCS)
+    assert fu.continues and fu.doc_ids == ["carers-guide"] and fu.refers_to_document
+    assert wants_person("what does the author say about grants") and asks_what_person_says("what does the author say")
+    assert not wants_person("what does the guide say about grants")
+
+
+def test_something_similar_in_another_document_is_searched_with_what_the_last_answer_said_there():
+    answer = ("Housing and independent living (Housing Options Trust) says: “Grants can pay for a stair lift.” [1] "
+              "“A carer’s assessment looks at the carer’s own wellbeing.” [2]")
+    h = _history(("do grants pay for stair lifts?", answer))
+    fu = read_followup("does the carers guide say something similar?", h, DOCS)
+    # the quote the named document also holds (its apostrophes straight, the answer's curly), in that document
+    assert fu.continues and fu.doc_ids == ["carers-guide"] and "own wellbeing" in fu.query
+    assert "stair lift" not in fu.query
+    fu = read_followup("is that the same quote as in the carers guide?", h, DOCS)
+    assert fu.doc_ids == ["carers-guide"] and "own wellbeing" in fu.query
+
+
+def test_a_full_question_for_another_audience_opening_with_and_is_a_new_topic():
+    h = _history(("what does an assessment look at?", "An assessment looks at the adult's own strengths and "
+                                                      "wellbeing. [1]"))
+    fu = read_followup("and what does the family court review have to do with assessments for children?", h,
+                       AUDIENCE_DOCS)
+    assert not fu.continues and fu.named == "young-guide" and fu.query.startswith("and what does the family")
+    assert read_followup("and for children?", h, AUDIENCE_DOCS).continues  # nothing of its own: still the topic
+
+
+def test_a_pronoun_after_words_of_the_messages_own_may_still_point_back():
+    from assistant.search.followup import inner_pronoun
+
+    h = _history(("what is a carer's assessment?", "Supporting unpaid carers: a practice guide (Carers Practice "
+                                                  "Network) says: “A carer's assessment looks at the carer's own "
+                                                  "wellbeing.” [1]"))
+    fu = read_followup("anything I'm meant to read it alongside?", h, DOCS)
+    assert not fu.continues and fu.query == "anything I'm meant to read it alongside?"  # a new topic, unless…
+    assert fu.maybe is not None and fu.maybe.continues and fu.maybe.doc_ids == ["carers-guide"]  # …only this answers
+    assert inner_pronoun("how should councils involve carers in their own plans?")
+    assert not inner_pronoun("when was it published?") and not inner_pronoun("who published the carers guide?")
+    assert read_followup("how should councils involve carers in their own plans?", [], DOCS).maybe is None
+
+
+def test_a_message_naming_only_the_document_in_hand_refers_to_nothing_else():
+    from assistant.search.followup import names_document_only
+
+    assert names_document_only("does that guide get updated ever?")
+    assert names_document_only("whats the prevention bit on that page say")
+    assert not names_document_only("what does that report say about it?")  # "it": the earlier topic
+    assert not names_document_only("and that report?") and not names_document_only("when was it updated?")

@@ -19,3 +19,10 @@ def test_a_quick_bullet_list_of_things_is_a_question_about_them():
     assert list_request("list who the new report is aimed at") == ("who the new report is aimed at", None, True)
     assert list_request("Summarise in 3 bullet points what a good assessment looks like") == (
         "Summarise what a good assessment looks like", 3, True)
+
+
+def test_asking_what_else_is_on_that_list_asks_for_the_list():
+    assert list_request("what else is on that list")[2]
+    assert list_request("anything more in the list?")[2]
+    assert not list_request("what else does that guide say")[2]
+    assert not list_request("who is on the waiting list for an assessment?")[2]
