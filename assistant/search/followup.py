@@ -581,9 +581,32 @@ def names_own_topic(question: str, documents: Mapping[str, Document], rarity: Ca
             set(tokens(question, keep_stopwords=True)) & _BESIDE or not documents:
         return False
     words = {w for w in re.findall(r"[A-Za-z][\w’'-]*", question) if own_terms(w) and rarity(w) >= NAME_RARITY}
-    texts = [f"{d.title} {d.text}".lower() for d in documents.values()]
-    return any(sum(bool(re.search(rf"\b{re.escape(w.lower())}\b", t)) for t in texts) < len(texts) / 2
-               for w in words)
+    if not words:
+        return False
+    held = [_words_of(d) for d in documents.values()]
+    return any(sum(_holds(h, w) for h in held) < len(held) / 2 for w in words)
+
+
+_WORDS_OF: dict[tuple[str, int, int], tuple[frozenset[str], str]] = {}
+
+
+def _words_of(doc: Document) -> tuple[frozenset[str], str]:
+    """A document's lower-cased words and text, worked out once per document version (short messages ask this of
+    every document in the library)."""
+    key = (doc.doc_id, hash(doc.text), hash(doc.title))  # a str caches its hash: cheap after the first call
+    if key not in _WORDS_OF:
+        if len(_WORDS_OF) > 20000:
+            _WORDS_OF.clear()
+        text = f"{doc.title} {doc.text}".lower()
+        _WORDS_OF[key] = (frozenset(re.findall(r"\w+", text)), text)
+    return _WORDS_OF[key]
+
+
+def _holds(held: tuple[frozenset[str], str], word: str) -> bool:
+    w = word.lower()
+    if re.fullmatch(r"\w+", w):
+        return w in held[0]
+    return bool(re.search(rf"\b{re.escape(w)}\b", held[1]))  # "self-neglect", "o’brien": as written
 
 
 def _there_is_named(question: str) -> bool:
