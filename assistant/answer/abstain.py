@@ -34,7 +34,13 @@ from assistant.answer.cues import (
     situation_words,
     topic_words,
 )
-from assistant.answer.sentences import DOCUMENT_WORDS, Sentence, candidate_sentences
+from assistant.answer.sentences import (
+    DOCUMENT_WORDS,
+    Sentence,
+    asks_about_document,
+    candidate_sentences,
+    self_describing,
+)
 from assistant.search.abbreviations import Abbreviation, find_abbreviations
 from assistant.search.chatter import read_words
 from assistant.search.query import (
@@ -269,6 +275,7 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
     target = how_to_object(question) - case_people(retriever, question)
     keyword = keyword_style(retriever, question)
     pointer = asks_for_pointer(question)
+    about_document = asks_about_document(question)
     if keyword and unseen_search_words(retriever, question, names):
         return 0.0  # a search-box word the library has never seen: that topic is not covered
     if unfamiliar_situation(retriever, question, passages):
@@ -295,9 +302,13 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
         # A number or date only answers "how many" / "when" if the sentence holding it is about the question.
         # Each asking clause counts: "how long have they been going - when did the first come out?" is answered
         # by a date as well as by a length of time; a clause no number answers makes it an open question.
+        # "How often does the guide get updated?" is answered where the guide says so of itself ("This guide will be
+        # updated…"), with or without a period.
         typed = any((c.fits or any(fits_cue(k, c.text) for k in cues - {cue}))
                     and (c.overlap >= TYPED_OVERLAP or about_question(retriever, query, c.text) >= TYPED_OVERLAP
                          or about_question(retriever, query, c.text, where) >= TYPED_OVERLAP)
+                    or about_document and self_describing(c.text)
+                    and about_question(retriever, query, c.text, where) >= TYPED_OVERLAP
                     for c in usable)
         open_ = open_ask(question) or not cues <= set(TYPED_CUES)
         if not keys <= have or (cue in TYPED_CUES and not typed and not open_):

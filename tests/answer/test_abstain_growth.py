@@ -258,3 +258,11 @@ def test_document_names_are_the_details_that_tell_a_document_apart(real_retrieve
     assert set(tokens("children families")) <= children
     # what every title says is what the library is about, not where to look in it
     assert not (blog | children) & set(tokens("strengths-based care"))
+
+
+def test_how_often_a_document_is_updated_is_answered_where_it_says_so_of_itself(real_assistant):
+    ans = real_assistant.ask("How frequently is the definitions guide updated?")
+    assert not ans.abstained, ans.answer
+    assert "will be updated" in ans.answer
+    # not a document asked about: a review period the guidance never gives
+    assert real_assistant.ask("How often should a care and support plan be reviewed?").abstained
