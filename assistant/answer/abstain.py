@@ -32,8 +32,15 @@ from assistant.answer.cues import (
     open_ask,
     question_cue,
     situation_words,
+    topic_words,
 )
-from assistant.answer.sentences import Sentence, candidate_sentences
+from assistant.answer.sentences import (
+    DOCUMENT_WORDS,
+    Sentence,
+    asks_about_document,
+    candidate_sentences,
+    self_describing,
+)
 from assistant.search.abbreviations import Abbreviation, find_abbreviations
 from assistant.search.chatter import read_words
 from assistant.search.query import (
@@ -53,17 +60,23 @@ from assistant.types import Passage
 SITUATION_DEPTH = 12  # passages found for an advice question whose words must cover its situation
 TYPED_OVERLAP = 0.3  # share of the question's words a sentence with the asked-for number or date must have
 UNLISTED = 20.0  # rarity of a word English does not list (rarity.rarity gives about 21)
+TELLING_TOPIC = 12.0  # rarity in English of a topic word a source must know ("supervision" 13.6; "counting" 10.6)
 NEAR_SYNONYM = 0.6  # a word the library lacks still counts as covered when a library word is this close in meaning
 
 
 def unfamiliar_situation(retriever: Retriever, question: str, passages: list[Passage] | None = None) -> list[str]:
     """Words of the question's situation that the passages found for it never use, nor any word of theirs close
-    in meaning: guidance that never mentions hoarding cannot say how to support someone who is hoarding.
+    in meaning: guidance that never mentions hoarding cannot say how to support someone who is hoarding, nor
+    guidance that never mentions supervision what a framework says about supervision (its telling words only).
 
     The passages found, not the whole library, are what must know the word: a library that also holds school
     admission pages ("if you are refused a place") has not learnt how to support someone who refuses care."""
     # Short words are mostly everyday verbs ("stay", "live", "feel") that guidance need not use to cover the case.
+    # Of a topic a source is asked about, only the telling words: "counting on family", "the future" are said by
+    # the guidance in its own words ("relying on", "further needs"); "supervision" is a subject it would name.
     words_ = [w for w in situation_words(question) if len(w) > 4 and tokens(w) and not set(tokens(w)) & GENERIC]
+    words_ += [w for w in topic_words(question) if w not in words_ and len(w) > 4 and tokens(w)
+               and not set(tokens(w)) & GENERIC and rarity(w) >= TELLING_TOPIC]
     if not words_:
         return []
     known = (set().union(*(term_set(p.text) for p in passages[:SITUATION_DEPTH])) if passages
@@ -149,14 +162,45 @@ def passage_support(retriever: Retriever, query: str, p: Passage, text: str | No
     return (sum(w for t, w in terms.items() if t in have) / total if total else 1.0), have
 
 
-def about_question(retriever: Retriever, query: str, text: str) -> float:
+def about_question(retriever: Retriever, query: str, text: str, where: frozenset[str] = frozenset()) -> float:
     """The share of the query's words a sentence has, each weighted by its rarity in English: the same whatever
     else the library holds ("how many things did the first asset-based area paper list" and "The asset-based area,
-    published in 2017, described 10 features…", where the library's idf makes its own words weigh little)."""
+    published in 2017, described 10 features…", where the library's idf makes its own words weigh little).
+
+    where: words naming the sentence's document (document_names). The words of the question that name where to
+    look ("per SCIE's children/families page", "at the bottom of Ewan King's post") are then neither asked of the
+    sentence nor counted against it: they are said by the document it is in."""
     terms = term_weights(query)
+    if where:
+        there = with_acronyms(retriever, set(where)) | WHERE_WORDS
+        terms = {t: w for t, w in terms.items() if t not in there}
     total = sum(terms.values())
     have = with_acronyms(retriever, term_set(text))
     return sum(w for t, w in terms.items() if t in have) / total if total else 0.0
+
+
+_NAMES: dict[str, dict[str, frozenset[str]]] = {}
+# Words that say where in a library to look, not what to find there ("at the bottom of the blog post").
+WHERE_WORDS = DOCUMENT_WORDS | frozenset(tokens("post article website site webpage section bottom top end",
+                                               keep_stopwords=True))
+
+
+def document_names(retriever: Retriever, doc_id: str) -> frozenset[str]:
+    """The words of a document's details (title, publisher, author, aliases) that fewer than half the library's
+    documents have in theirs: what tells it apart ("children", "families", "Ewan King", "GOV.UK"), not what the
+    whole library is about ("strengths-based", "care"). Worked out once per index generation."""
+    idx = retriever.index
+    key = str(idx.path)
+    if key not in _NAMES:
+        _NAMES.clear()
+        details = {d: term_set(f"{doc.title} {doc.publisher} {doc.author} {' '.join(doc.aliases)}".replace(".", " "))
+                   for d, doc in idx.documents.items()}
+        count: dict[str, int] = {}
+        for toks in details.values():
+            for t in toks:
+                count[t] = count.get(t, 0) + 1
+        _NAMES[key] = {d: frozenset(t for t in toks if 2 * count[t] < len(details)) for d, toks in details.items()}
+    return _NAMES[key].get(doc_id, frozenset())
 
 
 @dataclass(frozen=True)
@@ -231,6 +275,7 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
     target = how_to_object(question) - case_people(retriever, question)
     keyword = keyword_style(retriever, question)
     pointer = asks_for_pointer(question)
+    about_document = asks_about_document(question)
     if keyword and unseen_search_words(retriever, question, names):
         return 0.0  # a search-box word the library has never seen: that topic is not covered
     if unfamiliar_situation(retriever, question, passages):
@@ -253,11 +298,17 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
         if not present:
             continue  # an abbreviation asked about must be there, as itself or spelt out
         cov, have = passage_support(retriever, query, p, text, said)
+        where = document_names(retriever, p.doc_id)
         # A number or date only answers "how many" / "when" if the sentence holding it is about the question.
         # Each asking clause counts: "how long have they been going - when did the first come out?" is answered
         # by a date as well as by a length of time; a clause no number answers makes it an open question.
+        # "How often does the guide get updated?" is answered where the guide says so of itself ("This guide will be
+        # updated…"), with or without a period.
         typed = any((c.fits or any(fits_cue(k, c.text) for k in cues - {cue}))
-                    and (c.overlap >= TYPED_OVERLAP or about_question(retriever, query, c.text) >= TYPED_OVERLAP)
+                    and (c.overlap >= TYPED_OVERLAP or about_question(retriever, query, c.text) >= TYPED_OVERLAP
+                         or about_question(retriever, query, c.text, where) >= TYPED_OVERLAP)
+                    or about_document and self_describing(c.text)
+                    and about_question(retriever, query, c.text, where) >= TYPED_OVERLAP
                     for c in usable)
         open_ = open_ask(question) or not cues <= set(TYPED_CUES)
         if not keys <= have or (cue in TYPED_CUES and not typed and not open_):

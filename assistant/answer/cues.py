@@ -42,11 +42,14 @@ _EXAMPLES = re.compile(r"\b(?:can|may|might|could|would|will|often|usually|typic
 # what it says: they answer a search for the name, never a question about its content.
 _NAVIGATION = re.compile(r"^(?:see also|see |click|read (?:more|her|his|their|our|the)|watch|listen|"
                          r"for (?:more|further) information)|\bhere\W*$", re.I)
-# A length of time, in figures or in words: "20 minutes", "at least an hour", "half a year", "a few weeks".
+# A length of time, in figures or in words: "20 minutes", "at least an hour", "half a year", "a few weeks"; or the
+# guidance's own answer that it is no fixed length: "over time", "in the long term", "immediately".
 _UNIT = r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|terms?)"
 _HAS_DURATION = re.compile(r"\b(?:\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r"|thirty|forty|fifty|sixty|ninety|a|an|"
                            r"half an?|a half|a few|few|several|a couple of|couple of|many)[\s-]+" + _UNIT + r"\b"
-                           r"|\b(?:half|quarter) (?:an?|of an?) " + _UNIT + r"\b|\b(?:overnight|all day)\b", re.I)
+                           r"|\b(?:half|quarter) (?:an?|of an?) " + _UNIT + r"\b|\b(?:overnight|all day)\b"
+                           r"|\bover time\b|\bin the (?:long|short|medium) (?:term|run)\b|\b(?:long|short)-term\b"
+                           r"|\b(?:immediately|straight away|right away)\b", re.I)
 # How often: "every year", "annually", "once a month", "three times a week", "at least yearly".
 _HAS_FREQUENCY = re.compile(r"\bevery (?:\w+ )?" + _UNIT + r"\b|\b(?:annually|yearly|monthly|"
                             r"weekly|fortnightly|daily|hourly|quarterly|regularly|periodically)\b"
@@ -188,6 +191,17 @@ _SITUATION = re.compile(
 def situation_words(question: str) -> list[str]:
     """The words describing the situation an advice question is about ('hoarding'), else []."""
     m = _SITUATION.match(question.strip())
+    return [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", m.group(1))] if m else []
+
+
+# What a source is asked to say something about: "What does the DHSC framework say about supervision for social
+# workers?" The topic is what the guidance must speak to, as an advice question's situation is.
+_SAYS_ABOUT = re.compile(r"\b(?:say|says|said|mention|mentions|mentioned|write|writes|wrote) about\s+(.+?)\s*\??$", re.I)
+
+
+def topic_words(question: str) -> list[str]:
+    """The words of the topic a "what does X say about Y?" question asks about ('supervision'), else []."""
+    m = _SAYS_ABOUT.search(question.strip())
     return [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", m.group(1))] if m else []
 
 

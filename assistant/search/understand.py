@@ -32,6 +32,13 @@ _ASKS = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|doe
                    r"will|may|must|tell|explain|describe|define|any|anything|where)\b", re.I)
 
 
+# A lead-in, then a dash or a colon, then the question: "quick one before my supervision - is it meant to…?"
+# …unless the question refers back to it: "co-production with SBAs - how does the page describe it?", "ICS colleagues -
+# is the paper meant for us?"
+_REFERS_BACK = re.compile(r"\b(?:it|its|this|that|these|those|they|them|their|each|both|either|we|us|our|me|my)\b", re.I)
+_LEAD_IN = re.compile(r"^(.{3,}?)(?:\s+[-–—]+\s+|:\s+)(\S.*)$", re.S)
+
+
 @dataclass(frozen=True)
 class Understood:
     """One query, read for searching."""
@@ -60,7 +67,12 @@ def vague_ask(sentence: str) -> bool:
 
 
 def asking_sentence(text: str) -> tuple[str, str]:
-    """(the sentence that asks, the rest) for a question of several sentences with case context; else (text, '')."""
+    """(the sentence that asks, the rest) for a question of several sentences with case context, or one asked after
+    a lead-in ("quick one before my supervision - is it…?", "for my team meeting: what does…?"); else (text, '')."""
+    lead = _LEAD_IN.match(text.strip())
+    if lead and "?" not in lead.group(1) and not _ASKS.match(lead.group(1)) and _ASKS.match(lead.group(2)) \
+            and not vague_ask(lead.group(2)) and not _REFERS_BACK.search(lead.group(2)):
+        return lead.group(2), lead.group(1)
     if len(tokens(text)) < LONG_QUESTION:
         return text, ""
     sentences = [text[s:e].strip() for s, e in sentence_spans(text)]

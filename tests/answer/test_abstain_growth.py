@@ -213,3 +213,56 @@ def test_a_date_answers_a_how_long_question_that_also_asks_when(real_assistant):
     ans = real_assistant.ask("how long have these asset based area papers been going - when did the first one come out?")
     assert not ans.abstained
     assert "2017" in ans.answer
+
+
+def test_the_guidance_saying_it_is_no_fixed_length_answers_how_long():
+    from assistant.answer.cues import fits_cue
+
+    for text in ("It can reduce demand over time.", "benefits in the long term", "a long-term programme",
+                 "Changes will not happen immediately."):
+        assert fits_cue("duration", text), text
+    # Time spoken of without saying how long is not an answer to "how long".
+    assert not fits_cue("duration", "Time has to be allowed for the assessment.")
+
+
+def test_a_how_long_question_answered_by_over_time(real_assistant):
+    ans = real_assistant.ask("How long until these approaches bring down demand for costly services?")
+    assert not ans.abstained, ans.answer
+    assert "over time" in ans.answer
+
+
+def test_words_naming_where_to_look_are_not_asked_of_the_dated_sentence(real_assistant):
+    # "advertised in the GOV.UK blog post" says which document; the sentence with the date need not repeat it.
+    ans = real_assistant.ask("On what date is the webinar advertised in the GOV.UK blog post?")
+    assert not ans.abstained, ans.answer
+    assert "26 march" in ans.answer.lower()
+
+
+def test_topic_words_of_what_does_it_say_about():
+    from assistant.answer.cues import topic_words
+
+    assert topic_words("What does the DHSC framework say about supervision for staff?") == [
+        "supervision", "for", "staff"]
+    assert topic_words("What does the guidance mention about carers?") == ["carers"]
+    assert topic_words("How should I support someone who is hoarding?") == []
+
+
+
+def test_document_names_are_the_details_that_tell_a_document_apart(real_retriever):
+    from assistant.answer.abstain import document_names
+    from assistant.textutil import tokens
+
+    blog = document_names(real_retriever, "looking-for-strengths-at-the-heart-of-social-care")
+    assert set(tokens("Ewan King")) <= blog
+    children = document_names(real_retriever, "strengths-based-social-care-children-young-people-families")
+    assert set(tokens("children families")) <= children
+    # what every title says is what the library is about, not where to look in it
+    assert not (blog | children) & set(tokens("strengths-based care"))
+
+
+def test_how_often_a_document_is_updated_is_answered_where_it_says_so_of_itself(real_assistant):
+    ans = real_assistant.ask("How frequently is the definitions guide updated?")
+    assert not ans.abstained, ans.answer
+    assert "will be updated" in ans.answer
+    # not a document asked about: a review period the guidance never gives
+    assert real_assistant.ask("How often should a care and support plan be reviewed?").abstained

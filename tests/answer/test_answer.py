@@ -227,6 +227,11 @@ def test_situation_words_of_advice_questions():
     ("What should I do if the person's family cannot help?", True),  # every situation word is in the guidance
     ("How can I support someone who wants to stay independent?", True),
     ("What should I do when a person has few relationships?", True),
+    # what a source says about a topic: "supervision" is a subject the guidance would name, and never does
+    ("What does the SCIE guidance say about supervision for practitioners?", False),
+    ("What does the blog say about the Bexley voluntary sector?", True),
+    # everyday words of a topic are said in the guidance's own words ("relying on", "further needs")
+    ("What does the Care Act guidance say about counting on family and friends?", True),
 ])
 def test_advice_about_a_situation_the_guidance_never_mentions_abstains(real_assistant, question, answers):
     ans = real_assistant.ask(question)

@@ -14,6 +14,7 @@ from assistant.search.chatter import load_chatter, strip_chatter
     ("sorry if this is a silly question but is an SBA the same as an asset based approach",
      "is an SBA the same as an asset based approach"),
     ("co-producers not consumers - many thanks", "co-producers not consumers"),
+    ("hi there! just trying to get my head round it, who wrote the blog?", "who wrote the blog?"),
 ])
 def test_greetings_and_thanks_are_taken_off(typed, asked):
     assert strip_chatter(typed) == asked

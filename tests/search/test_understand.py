@@ -81,3 +81,23 @@ def test_a_how_long_question_lifts_the_passage_that_says_a_length_of_time(real_r
         ranks[bonus] = next((p.rank for p in hits if gold in p.text), None)
     assert ranks[default] == 1
     assert ranks[0.0] is None or ranks[0.0] > 1  # without the lift the passage about interest alone leads
+
+
+def test_a_question_after_a_lead_in_leads():
+    # "quick one before my team meeting - …": the question after the dash is what is asked, the lead-in context
+    assert asking_sentence("before my team meeting - is strengths-based practice for every profession?") == (
+        "is strengths-based practice for every profession?", "before my team meeting")
+    assert asking_sentence("for a training session: what does a strengths-based approach focus on?") == (
+        "what does a strengths-based approach focus on?", "for a training session")
+    # A question that refers back to the lead-in, or a lead-in that asks, is read whole.
+    for q in ("co-production with families - how does the children's page describe it?",
+              "ICS colleagues - is the paper meant for us?",
+              "how long have these papers been going - when did the first one come out?"):
+        assert asking_sentence(q) == (q, "")
+
+
+def test_a_lead_in_counts_less_than_the_question_after_it(real_assistant):
+    gold = "holistic and multidisciplinary"
+    hits = real_assistant.search("quick one before my supervision - is strengths-based practice meant to be done "
+                                 "by one profession or lots of different ones?", 5)
+    assert any(gold in p.text for p in hits)
