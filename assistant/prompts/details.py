@@ -202,11 +202,11 @@ _QUOTE = re.compile(r"^\s*['‘\"“]")
 def _main_person(text: str) -> str | None:
     """The note's person. Names are read from the note's structure: a name given with an age ("Leo, 11", "Tia
     (9)"), a name after a title ("Mr K", "Mrs Obi"), a listed given name, a capitalised word opening a sentence as
-    its subject ("Ray's been back at the snooker hall") or introduced by a bracket ("Mo (carer for mum)"). A name that follows a relationship or a caring phrase ("dad to Mateo (9)",
-    "Grandson Kai (9)", "carer for Ella (12)") is someone in the person's life; so is a saint's name ("St
-    Mary's"), and a relationship noun is never a name ("Carer's assessment for Janet"). The person is the
-    earliest name given with an age that no relationship introduces, else the earliest such name of any
-    kind, else the earliest name given with an age."""
+    its subject ("Ray's been back at the snooker hall") or introduced by a bracket ("Mo (carer for mum)"). A name
+    that follows a relationship or a caring phrase ("dad to Mateo (9)", "Grandson Kai (9)", "carer for Ella
+    (12)") is someone in the person's life, a saint's name ("St Mary's") is a place, and a relationship noun is
+    never a name ("Carer's assessment for Janet"). The person is the earliest name given with an age that no
+    relationship introduces, else the earliest such name of any kind, else the earliest name given with an age."""
     lex = _lexicon(library_root(None))["relationships"]
     nouns = {w.lower() for w in list(lex["nouns"]) + list(lex.get("subjects") or [])}
     related = _introduced_by(tuple(sorted(nouns)) + tuple(lex["multiword"]))
