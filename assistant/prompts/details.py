@@ -156,7 +156,8 @@ NAME_WITH_AGE = re.compile(r"\b([A-Z][a-z]+)\b(?=,?\s*\(?\d{1,3}\b|\s+is\s+\d{1,
 _TAKES_PERSON = re.compile(r"\b(?:her|him|them)\s+(?:to|along|with|for)\b", re.I)  # "Dad takes her to rhyme time"
 _NOT_NAMES = frozenset("She He They Her His Their The This That Since When After Before Mum Dad Mr Mrs Ms Miss Dr"
                        " And But Also Then Today Yesterday Both All Each Every Some Most Many Several Neither Either"
-                       .split())
+                       # English's irregular plurals take "'s" like a name does: "Men's Shed", "Children's Centre".
+                       " Men Women Children People Gentlemen Folk Sheep Geese Mice".split())
 
 
 def _someone_elses(text: str, d: Detail, people: list[Detail], main: str | None) -> bool:

@@ -103,6 +103,8 @@ def test_an_interest_owned_in_so_many_words_is_the_owners(note, theirs, ours):
     ("Ward round: Mrs Ito in bay 4 is cheerful. Reads poetry and paints.", "Ito"),
     ("Home visit: Kai (15) lives with his gran. Kai loves skateboarding.", "Kai"),
     ("Mum Sarah says her son Leo (8) loves dinosaurs and his swimming lessons.", "Leo"),
+    ("Men's Shed on Thursdays is his lifeline since he was widowed. Ivor has kept driving.", "Ivor"),
+    ("Women's Institute keeps her busy; lives alone since her husband died. Brenda enjoys baking.", "Brenda"),
 ])
 def test_the_notes_person_is_read_from_its_structure(note, person):
     from assistant.prompts.details import _main_person
