@@ -70,13 +70,25 @@ def echoed_list(cands: list[Sentence], documents, terms: set[str], n: int | None
                        bool(terms - set().union(*(term_set(o.text) for o in cands[:k]))))
 
 
+ENUMERATION_SHARE = 0.8  # a list whose best sentence scores below this share of a top sentence that enumerates loses
+
+
+def enumerates(c: Sentence) -> bool:
+    """A plain sentence that is itself a list of three or more ("…can include knowledge, people, spaces, networks
+    and services.")."""
+    text = c.text.rstrip(" .;")
+    return c.kind == "sentence" and text.count(", ") >= 2 and bool(re.search(r"\b(?:and|or)\b[^,]*$", text))
+
+
 def _first_list(cands: list[Sentence], documents, n: int | None, fits) -> list[Quote] | None:
-    """The list of the first of the few best candidates that `fits` (its rank, it) and is in a list, as quotes."""
+    """The list of the first of the few best candidates that `fits` (its rank, it) and is in a list, as quotes.
+    None too when the best candidate is a sentence that enumerates the answer itself and scores clearly higher."""
     if not cands:
         return None
     top = cands[0].score
+    share = ENUMERATION_SHARE if enumerates(cands[0]) else LIST_SHARE
     for k, c in enumerate(cands[:LIST_RANK]):
-        if c.score < LIST_SHARE * top:
+        if c.score < share * top:
             return None
         if not fits(k, c):
             continue
