@@ -70,14 +70,16 @@ def echoed_list(cands: list[Sentence], documents, terms: set[str], n: int | None
                        bool(terms - set().union(*(term_set(o.text) for o in cands[:k]))))
 
 
+ENUMERATED_WORDS = 4  # words of each item after the first of a sentence that enumerates
 ENUMERATION_SHARE = 0.8  # a list whose best sentence scores below this share of a top sentence that enumerates loses
 
 
 def enumerates(c: Sentence) -> bool:
     """A plain sentence that is itself a list of three or more ("…can include knowledge, people, spaces, networks
     and services.")."""
-    text = c.text.rstrip(" .;")
-    return c.kind == "sentence" and text.count(", ") >= 2 and bool(re.search(r"\b(?:and|or)\b[^,]*$", text))
+    pieces = c.text.rstrip(" .;").split(", ")[1:]  # the first piece holds what the list is of
+    return c.kind == "sentence" and len(pieces) >= 2 and all(len(p.split()) <= ENUMERATED_WORDS for p in pieces) \
+        and bool(re.search(r"\b(?:and|or)\b", pieces[-1]))
 
 
 def _first_list(cands: list[Sentence], documents, n: int | None, fits) -> list[Quote] | None:

@@ -266,6 +266,8 @@ def test_a_sentence_that_enumerates_the_answer_beats_a_weaker_list():
     listing = _cand("Community assets can include knowledge, people, spaces, networks and services.", 1.0, start=500)
     docs = {"plan": type("D", (), {"text": text})()}
     assert enumerates(listing) and not enumerates(_cand("Plans name the carer, and a date.", 1.0))
+    assert not enumerates(_cand("An approach focuses on the strengths, or assets, as well as the needs and "
+                                "difficulties of children, young people and families.", 1.0))
     assert best_list([listing, item], docs) is None  # the sentence is the list asked for
     item.score = 0.85
     assert [q.kind for q in best_list([listing, item], docs)] == ["lead-in", "item", "item"]
