@@ -52,6 +52,7 @@ from assistant.search.query import (
     term_set,
     with_acronyms,
 )
+from assistant.search.naming import named_document
 from assistant.search.rarity import rarity, term_weights
 from assistant.search.request import comparison, list_request
 from assistant.search.retrieve import Retriever
@@ -123,7 +124,8 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
     if (items := echoed_list(a.candidates, docs, {t for t in own if t in retriever.index.bm25.idf}, count)):
         return compose_quotes(question, a.query, items)
     chosen = choose(a.candidates, count or settings.answer_max_sentences, keyword_style(retriever, question),
-                    asks_for_pointer(fu.question), people=question_cue(fu.question) in ("who", "author"))
+                    asks_for_pointer(fu.question), people=question_cue(fu.question) in ("who", "author"),
+                    question=fu.question)
     return compose(question, a.query, chosen, docs, bullets=wants_list and len(chosen) > 1)
 
 
@@ -304,6 +306,8 @@ def assess(retriever: Retriever, question: str, history: list[Turn], settings: S
     passages = search_understood(retriever, u, max(DEPTH, settings.search_k), qvec)
     pool = with_keyword_hits(retriever, u.search_text, qvec, passages)
     target = fu.doc_ids[0] if fu.continues and fu.doc_ids and (fu.refers_to_document or fu.named) else fu.named
+    if not fu.continues:
+        target = asked_document(fu.own, retriever.index.documents) or target
     if target:
         # "does it say…", "who is X in that doc?", "in the GOV.UK blog…": that document answers it
         wider = search_understood(retriever, u, max(settings.candidate_k, DEPTH), qvec)
@@ -337,6 +341,17 @@ def assess(retriever: Retriever, question: str, history: list[Turn], settings: S
         # "is it going to be updated?" about the document in hand: its own words, in that document, decide
         conf = confidence(retriever, asked.focus, asked.focus, passages, settings, cands, names=names, qvec=None)
     return Assessment(u.corrected, passages, cands, conf)
+
+
+_CLAUSE_END = re.compile(r"(?<=[.?!])\s+|\s+[-–—]+\s+")
+
+
+def asked_document(question: str, documents) -> str:
+    """The document the asking clause names when a question names two ("King's blog says… - does the children's
+    guidance say the same?": the children's guidance): the last clause that names a document, when an earlier one
+    names another. '' otherwise."""
+    named = [d for c in _CLAUSE_END.split(question) if (d := named_document(c, documents))]
+    return named[-1] if len(set(named)) > 1 else ""
 
 
 def within(passages: list[Passage], wider: list[Passage], doc_id: str) -> list[Passage]:

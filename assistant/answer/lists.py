@@ -70,13 +70,27 @@ def echoed_list(cands: list[Sentence], documents, terms: set[str], n: int | None
                        bool(terms - set().union(*(term_set(o.text) for o in cands[:k]))))
 
 
+ENUMERATED_WORDS = 4  # words of each item after the first of a sentence that enumerates
+ENUMERATION_SHARE = 0.8  # a list whose best sentence scores below this share of a top sentence that enumerates loses
+
+
+def enumerates(c: Sentence) -> bool:
+    """A plain sentence that is itself a list of three or more ("…can include knowledge, people, spaces, networks
+    and services.")."""
+    pieces = c.text.rstrip(" .;").split(", ")[1:]  # the first piece holds what the list is of
+    return c.kind == "sentence" and len(pieces) >= 2 and all(len(p.split()) <= ENUMERATED_WORDS for p in pieces) \
+        and bool(re.search(r"\b(?:and|or)\b", pieces[-1]))
+
+
 def _first_list(cands: list[Sentence], documents, n: int | None, fits) -> list[Quote] | None:
-    """The list of the first of the few best candidates that `fits` (its rank, it) and is in a list, as quotes."""
+    """The list of the first of the few best candidates that `fits` (its rank, it) and is in a list, as quotes.
+    None too when the best candidate is a sentence that enumerates the answer itself and scores clearly higher."""
     if not cands:
         return None
     top = cands[0].score
+    share = ENUMERATION_SHARE if enumerates(cands[0]) else LIST_SHARE
     for k, c in enumerate(cands[:LIST_RANK]):
-        if c.score < LIST_SHARE * top:
+        if c.score < share * top:
             return None
         if not fits(k, c):
             continue

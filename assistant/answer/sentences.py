@@ -52,7 +52,7 @@ def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, p
     """Every sentence of the top passages, scored as an answer to the question (best first). `typed`: the
     question as written, whose names and abbreviations also count when a sentence uses them as written
     ("NICE's quick guide" answers "a NICE resource" although the question is searched spelt out)."""
-    terms = _weighted_terms(retriever, question, query)
+    terms = _asked_first(retriever, question, _weighted_terms(retriever, question, query))
     about_document = asks_about_document(question)
     if about_document:  # "who is the report for?": "report" names the document, it is not a word to find in it
         terms = {t: w for t, w in terms.items() if t not in DOCUMENT_WORDS}
@@ -66,6 +66,7 @@ def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, p
     sims = _similarities(retriever, question, query, qvec, [sp[4] for sp in spans])
     w_overlap, w_sim, w_passage, w_rank, w_cue = WEIGHTS
     cue_bonus = 0.0 if not cue else 2 * w_cue if cue in _STRONG_CUES else w_cue
+    either = alternatives(question)  # "is it holistic or single-discipline?": a sentence with one answers it
     cands = []
     for (rank, p, s, e, text, context, author, kind), sim in zip(spans, sims):
         toks = with_acronyms(retriever, term_set(text))
@@ -77,7 +78,8 @@ def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, p
         fits = fits_cue(cue, text, author)
         score = (w_overlap * overlap + w_sim * float(sim) + w_passage * max(p.dense, 0.0) + w_rank / (rank + 1)
                  - (0.1 if len(text) < 30 else 0.0) + (cue_bonus if fits else 0.0)
-                 + (2 * w_cue if about_document and self_describing(text, context) else 0.0))
+                 + (2 * w_cue if about_document and self_describing(text, context) else 0.0)
+                 + (2 * w_cue if either & toks else 0.0))
         # Redundancy is judged on distinctive words only: every passage shares "strengths-based".
         cands.append(Sentence(p, s, e, text, score, {t for t in toks if idf.get(t, 9.0) >= 1.0}, rank,
                                is_navigation(text) or kind == "pointer", fits, overlap, kind))
@@ -85,12 +87,23 @@ def candidate_sentences(retriever: Retriever, question: str, query: str, qvec, p
     return cands
 
 
+# "Is it holistic or single-discipline?", "should we use X or Y": the two alternatives asked between.
+_EITHER_OR = re.compile(r"\b(?:is|are|was|were|does|do|did|should|can|could|will|would|has|have)\s+(?:[\w’'-]+\s+){1,4}?"
+                        r"([\w’'-]{3,})\s+or\s+(?:(?:the|a|an|their|our)\s+)?([\w’'-]{3,})\s*(?:[?.!]|$)", re.I)
+
+
+def alternatives(question: str) -> set[str]:
+    """The words of the alternatives an either-or question asks between (empty set for any other question)."""
+    m = _EITHER_OR.search(question)
+    return term_set(f"{m.group(1)} {m.group(2)}") - {"not", "else", "something"} if m else set()
+
+
 # A question about the document itself rather than about what it says: what it is for, who it is for, whether it is
 # updated, what to read it with ("who is the report for?", "can we use it for something?", "does that guide get
 # updated ever?"). The document answers those where it describes itself ("This paper is both an update… and a
 # toolkit", "This guide will be updated…", "It should be read in conjunction with…").
 _DOCUMENT_ASKED = re.compile(r"\b(?:for\W*$|for (?:something|anything)\b|aimed at|intended for|meant for|relevant to|"
-                             r"of interest to|audience|purpose|point of|updat\w*|revis\w*|(?:read|use|using) (?:\w+ ){0,2}"
+                             r"of interest to|audience|purpose|point of|updat\w*|revis\w*|describ\w*|what (?:kind|sort|type) of|(?:read|use|using) (?:\w+ ){0,2}"
                              r"(?:alongside|with|in conjunction|together))", re.I)
 _DOCUMENT_REFERENCE = re.compile(r"\b(?:report|paper|guide|guidance|page|blog|document|doc|glossary|toolkit|publication|"
                                  r"briefing|it|this|that)\b", re.I)
@@ -228,6 +241,22 @@ def _weighted_terms(retriever: Retriever, question: str, query: str) -> dict[str
     return terms
 
 
+NOTES_WEIGHT = 0.5  # in case notes read whole with their question, a word of the notes beside a word of the question
+
+
+def _asked_first(retriever: Retriever, question: str, terms: dict[str, float]) -> dict[str, float]:
+    """In case notes read whole with the question they end on ("…lots of telling families what to do. What does
+    embedding it actually need?"), the question's own words outweigh the notes' words."""
+    spans = sentence_spans(question)
+    asks = [question[s:e].strip() for s, e in spans if question[s:e].strip().endswith("?")]
+    if len(spans) < 2 or not asks:
+        return terms
+    mine = set(question_terms(retriever, asks[-1]))
+    if not mine or not set(terms) - mine:
+        return terms
+    return {t: (w if t in mine else NOTES_WEIGHT * w) for t, w in terms.items()}
+
+
 def _similarities(retriever: Retriever, question: str, query: str, qvec, texts: list[str]):
     vecs = retriever.embed_cached(texts)
     if qvec is None:
@@ -239,11 +268,15 @@ def _similarities(retriever: Retriever, question: str, query: str, qvec, texts: 
 
 
 def choose(cands: list[Sentence], limit: int, keyword: bool = False, pointers: bool = False,
-           people: bool = False) -> list[Sentence]:
+           people: bool = False, question: str = "") -> list[Sentence]:
     """A direct lead, then non-redundant supporting points; headings only for searches, pointers ('See
-    also…') for searches and for questions asking where to look, bylines for questions asking who. The lead
-    has what the question asks for (a name for "who", a number for "how many") when a close second has it."""
+    also…') for searches and for questions asking where to look, bylines for questions asking who or naming the
+    person the byline names ("what organisation is Alex Fox chief executive of?"). The lead has what the question
+    asks for (a name for "who", a number for "how many") when a close second has it."""
     skip = NOT_ANSWERS if people else NOT_ANSWERS | {"byline"}
+    if not people and question:
+        cands = [replace(c, kind="sentence") if c.kind == "byline" and names_byline_person(question, c.text) else c
+                 for c in cands]
     if not pointers:  # what a "See also…" points at answers only when the document says nothing closer itself
         cands = sorted((replace(c, score=c.score - POINTER_DISCOUNT) if c.kind == "pointer" else c for c in cands),
                        key=lambda c: -c.score)
@@ -259,7 +292,8 @@ def choose(cands: list[Sentence], limit: int, keyword: bool = False, pointers: b
         chosen.append(c)
         follow = _continuation(c, usable) if len(chosen) < limit else None
         if follow is not None and not any(_similar(follow, o) for o in chosen) and \
-                (len(c.text) < SHORT_SENTENCE and c.toks & follow.toks or _carries_on(follow)):
+                (len(c.text) < SHORT_SENTENCE and c.toks & follow.toks or _carries_on(follow)
+                 or _goes_on(c, follow)):
             chosen.append(follow)
     return chosen
 
@@ -279,7 +313,9 @@ def _continuation(c: Sentence, cands: list[Sentence]) -> Sentence | None:
     """The next sentence of the chosen one's passage (brought when a short one carries on the same topic, sharing a
     distinctive word: "…follows previous studies into asset-based areas." → "The asset-based area, published in
     2017, …"; or when it turns or completes the point: _carries_on)."""
-    after = [o for o in cands if o.passage.chunk_id == c.passage.chunk_id and o.start >= c.end]
+    # (or the sentence straight after it in the document, when that one came from the next passage)
+    after = [o for o in cands if o.start >= c.end and (o.passage.chunk_id == c.passage.chunk_id or
+                                                       o.passage.doc_id == c.passage.doc_id and o.start - c.end <= 2)]
     return min(after, key=lambda o: o.start, default=None)
 
 
@@ -291,6 +327,23 @@ _CARRIES_ON = re.compile(r"^(?:but|however|yet|its (?:aim|goal|purpose|objective
 
 def _carries_on(follow: Sentence) -> bool:
     return bool(_CARRIES_ON.match(follow.text)) and follow.overlap > 0
+
+
+GOES_ON_SHARE = 0.8  # an "It / This…" next sentence that scores this share of the chosen one goes on with its point
+
+
+def _goes_on(c: Sentence, follow: Sentence) -> bool:
+    """The next sentence leans on the chosen one ("Supporting the person's strengths can help address needs…" →
+    "It may also help delay the development of further needs.") and answers nearly as well itself: the two make
+    one point, quoted together."""
+    return bool(_ANAPHOR.match(follow.text)) and follow.overlap > 0 and follow.kind not in NOT_ANSWERS and \
+        follow.score >= GOES_ON_SHARE * c.score
+
+
+def names_byline_person(question: str, byline: str) -> bool:
+    """The question names the person a byline line is about ("Alex Fox, OBE, Chief Executive, …": "Alex Fox")."""
+    name = byline.split(",", 1)[0].strip().lower()
+    return len(name.split()) >= 2 and name in " ".join(question.lower().split())
 
 
 def _similar(a: Sentence, b: Sentence) -> bool:

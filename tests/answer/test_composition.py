@@ -230,3 +230,91 @@ def test_a_question_echoing_a_lists_lead_in_is_answered_with_the_list(real_assis
     assert echoed_list([better, lead], docs, {"plan"}) is None  # a better sentence has every word it asks
     ans = real_assistant.ask("in the kids guidance what is an SBA essentially")
     assert "rights-based and person-centred" in ans.answer and "\n- " in ans.answer, ans.answer
+
+
+def test_a_byline_answers_a_question_that_names_its_person():
+    byline = _cand("Alex Fox, Chief Executive, Harbour Trust", 0.9, kind="byline", start=100)
+    plain = _cand("The report sets out ten commitments for councils.", 0.5, start=200)
+    assert choose([byline, plain], 3, question="which charity does Alex Fox lead?")[0].text == byline.text
+    assert byline.text not in [c.text for c in choose([byline, plain], 3, question="which charity leads it?")]
+
+
+def test_a_next_sentence_leaning_on_the_chosen_one_comes_with_it_when_it_answers_nearly_as_well():
+    text = ("Supporting what a person can do helps meet their needs in a way that keeps them in control of an "
+            "ordinary daily life as much as possible. It may also delay further needs. Councils meet monthly.")
+    p = Passage(rank=1, chunk_id="c0", doc_id="d0", title="T", text=text, score=0.0, start=0, end=len(text))
+    spans = sentence_spans(text)
+    other = _cand("Another guide says carers should be offered an assessment of their own needs too.", 0.86,
+                  start=900)
+
+    def cands(score):
+        return [Sentence(p, spans[0][0], spans[0][1], text[slice(*spans[0])], 0.9, {"support", "needs"},
+                         overlap=0.3),
+                Sentence(p, spans[1][0], spans[1][1], text[slice(*spans[1])], score, {"delay", "needs"},
+                         overlap=0.3), other]
+
+    assert [c.text for c in choose(cands(0.8), 2)] == [text[slice(*spans[0])], text[slice(*spans[1])]]
+    assert [c.text for c in choose(cands(0.5), 2)] == [text[slice(*spans[0])], other.text]  # too far behind
+
+
+def test_a_sentence_that_enumerates_the_answer_beats_a_weaker_list():
+    from assistant.answer.lists import best_list, enumerates
+
+    text = "A good plan essentially:\n- Names the carer.\n- Sets a review date.\n"
+    item = Sentence(Passage(rank=1, chunk_id="p", doc_id="plan", title="Plans", text=text, score=0.0, start=0,
+                            end=len(text)), 27, 43, "Names the carer.", 0.7, set(), kind="item")
+    listing = _cand("Community assets can include knowledge, people, spaces, networks and services.", 1.0, start=500)
+    docs = {"plan": type("D", (), {"text": text})()}
+    assert enumerates(listing) and not enumerates(_cand("Plans name the carer, and a date.", 1.0))
+    assert not enumerates(_cand("An approach focuses on the strengths, or assets, as well as the needs and "
+                                "difficulties of children, young people and families.", 1.0))
+    assert best_list([listing, item], docs) is None  # the sentence is the list asked for
+    item.score = 0.85
+    assert [q.kind for q in best_list([listing, item], docs)] == ["lead-in", "item", "item"]
+    plain = _cand("A plan is agreed with the person, their carer and the team leader.", 1.0, start=700)
+    item.score = 0.7
+    assert best_list([plain, item], docs) is not None  # a sentence that does not enumerate: the list still answers
+
+
+def test_an_either_or_question_is_answered_by_a_sentence_with_one_of_its_alternatives(real_assistant):
+    from assistant.answer.sentences import alternatives
+
+    assert alternatives("is it holistic or single-discipline?") == {"holist", "singl", "disciplin"}
+    assert alternatives("Is the plan about the person or the service?") == {"person", "servic"}
+    assert alternatives("what is a strengths-based approach?") == set()
+    ans = real_assistant.ask("strengths-based practice: is it a holistic thing or a single-team thing?")
+    assert "holistic and multidisciplinary" in ans.answer, ans.answer
+
+
+def test_case_notes_words_count_less_than_the_question_they_end_on(real_retriever):
+    from assistant.answer.sentences import NOTES_WEIGHT, _asked_first
+    from assistant.search.query import question_terms
+
+    q = "My team is top-down and risk averse with families. What does embedding it need?"
+    terms = _asked_first(real_retriever, q, question_terms(real_retriever, q))
+    plain = question_terms(real_retriever, q)
+    asked = question_terms(real_retriever, "What does embedding it need?")
+    assert asked and all(terms[t] == plain[t] for t in asked)
+    notes = set(plain) - set(asked)
+    assert notes and all(terms[t] == NOTES_WEIGHT * plain[t] for t in notes)
+    assert _asked_first(real_retriever, "What does embedding it need?", plain) == plain
+
+
+def test_the_asking_clause_names_the_document_that_answers(real_assistant):
+    from assistant.answer.extractive import asked_document
+
+    docs = real_assistant.index.documents
+    assert asked_document("The Care Act guidance talks about carers - what does the glossary say about "
+                          "assets?", docs) == "strengths-based-approaches-definitions"
+    assert asked_document("what does the glossary say about assets?", docs) == ""
+    ans = real_assistant.ask("Ewan King's blog says culture change goes beyond adult services. Does the SCIE "
+                             "children's guidance say that about other agencies too?")
+    assert {c.doc_id for c in ans.citations} == {"strengths-based-social-care-children-young-people-families"}, \
+        ans.answer
+
+
+def test_a_question_asking_how_a_document_is_described_is_about_the_document():
+    from assistant.answer.sentences import asks_about_document
+
+    assert asks_about_document("how is that paper described?")
+    assert asks_about_document("what kind of report is it?")
