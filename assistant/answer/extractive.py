@@ -37,6 +37,7 @@ from assistant.answer.sentences import (
 )
 from assistant.search.followup import (
     FollowUp,
+    asks_for_more,
     asks_what_person_says,
     elliptical,
     names_document_only,
@@ -57,7 +58,7 @@ from assistant.search.request import comparison, list_request
 from assistant.search.retrieve import Retriever
 from assistant.search.understand import query_vector, search_understood, understand
 from assistant.settings import Settings
-from assistant.textutil import tokens
+from assistant.textutil import normalise, tokens
 from assistant.types import Answer, Passage, Turn
 
 
@@ -112,6 +113,8 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
     if sides and (side_by_side := compare(retriever, question, fu, settings, *sides)) is not None:
         return side_by_side
     a = assess(retriever, question, history, settings, fu)
+    if fu.continues and asks_for_more(fu.question):  # "what else does it say…": not what the last answer quoted
+        a = replace(a, candidates=not_said_before(a.candidates, history))
     if a.confidence < settings.abstain_threshold:
         vague = not question_terms(retriever, a.query)
         return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, searched_query=a.query,
@@ -125,6 +128,13 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
     chosen = choose(a.candidates, count or settings.answer_max_sentences, keyword_style(retriever, question),
                     asks_for_pointer(fu.question), people=question_cue(fu.question) in ("who", "author"))
     return compose(question, a.query, chosen, docs, bullets=wants_list and len(chosen) > 1)
+
+
+def not_said_before(candidates: list[Sentence], history: list[Turn]) -> list[Sentence]:
+    """The candidates but those the previous answer quoted (unchanged when nothing else is left)."""
+    said = normalise(next((t.content for t in reversed(history) if t.role == "assistant"), ""))
+    rest = [c for c in candidates if not (len(c.text) > 20 and normalise(c.text) in said)]
+    return rest or candidates
 
 
 def compare(retriever, question: str, fu: FollowUp, settings: Settings, topic: str, sides: list[str]

@@ -41,7 +41,9 @@ from assistant.search.naming import (  # which document a message names; re-expo
     _details,
     author_organisation,
     described_document,
+    _adjacent_run,
     initialisms,
+    kind_document,
     named_document,
 )
 from assistant.search.request import list_request
@@ -73,8 +75,9 @@ _IN_THAT_DOCUMENT = re.compile(r"\s*\b(?:(?:in|on|from|of|by|about|for|within|in
 _SIMILAR = (r"\b(?:say|says|said|mention|mentions|have|has|state|states)\s+(?:the\s+|something\s+|anything\s+)?"
             r"(?:same|similar)\b|\b(?:the\s+)?same\s+(?:\w+\s+)?(?:as\s+)?(?:on|in|for)\s+the\b|\bsame thing\b")
 _SAME = re.compile(_SIMILAR + r"|\bagree\b", re.I)
-# "does Ewan King say something similar for adults?": set beside what the last answer said, so it refers back
-_SAYS_SIMILAR = re.compile(_SIMILAR, re.I)
+# "does Ewan King say something similar for adults?", "what's the children's equivalent?": set beside what the last
+# answer said, so it refers back
+_SAYS_SIMILAR = re.compile(_SIMILAR + r"|\bequivalents?\b", re.I)
 _PERSON = re.compile(r"\b(?:he|him|his|she|her|hers|the (?:author|writer)s?)\b", re.I)
 # Openings that only make sense after something: "and for children?", "what about…", "rather than?".
 _ELLIPSIS = re.compile(r"^\s*(?:and|but|also|so|or|plus|then|what about|how about|what else|rather than|"
@@ -270,8 +273,12 @@ def named_people(text: str, docs: list[Document], library: Mapping[str, Document
         if len(words) >= 2 and not of and not any(w.lower() in lower for w in words) and name not in titles:
             found.append(name)
     known = {p for d in docs for p in (d.author, *d.aliases) if p}
+    authors = {d.author for d in docs if d.author}
     found = list(dict.fromkeys(reversed(found)))
-    return [p for p in found if p in known] + [p for p in found if p not in known]  # an author's name first
+    # an author's name first, then one the answer introduces as a person ("Alex Fox, Chief Executive"), then other
+    # names the documents go by (an alias may be an organisation: "Mayday Trust")
+    introduced = {p for p in found if re.search(re.escape(p) + r",\s+[A-Z]", body)}
+    return sorted(found, key=lambda p: (p not in authors, p not in introduced, p not in known))
 
 
 @functools.lru_cache(maxsize=8)
@@ -288,9 +295,9 @@ def previous_documents(history: list[Turn], documents: Mapping[str, Document], s
         if turn.role != "assistant":
             continue
         found = cited_documents(turn, documents)
-        if found:
-            return found
         asked = next((t.content for t in reversed(history[:n]) if t.role == "user"), "")
+        if found:  # the cited document the question itself named in passing ("…for care act support") first
+            return sorted(found, key=lambda d: not _adjacent_run(asked, documents[d], [documents[o] for o in found]))
         named = named_document(new_topic_opener(asked), documents, similar) if asked else ""
         if named:
             return [named]
@@ -306,7 +313,9 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
     named = named_document(asked, documents, similar) if documents else ""
     if not users or asked != question or not refers_back(asked, inner):
-        alone = FollowUp(asked, asked, named=named)
+        # "what does the blog say…" to start a topic: the one blog (in a conversation it could be the one in hand)
+        alone = FollowUp(asked, asked, named=named or ("" if _THAT_DOCUMENT.search(asked) or not documents
+                                                       else kind_document(asked, documents)))
         if users and asked == question and not inner and depth == 0 and inner_pronoun(asked):
             alone.maybe = read_followup(question, history, documents, depth, similar, inner=True)
         return alone
@@ -324,7 +333,7 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
         named = ""  # "who is Alex Fox in that doc?": the name is a person's, the document is the last one's
     if not named and prev_docs:  # "is it the same for children and families?": the same point, for whom it is written
         named = audience_document(asked, documents, prev_docs[0], similar)
-        whom = {t for w in _FOR_WHOM.findall(asked) if named and
+        whom = {t for w in _whom(asked) if named and
                 audience_document(f"for {w}", documents, prev_docs[0], similar) == named for t in tokens(w)}
         if named and all(_anchored(asked, m, inner) for m in _POINTER.finditer(asked)) and \
                 len([t for t in _besides_name(asked, documents[named]) if t not in whom]) > SHORT:
@@ -398,6 +407,13 @@ def _audience_words(doc: Document) -> list[str]:
 # Whom a message asks about: the word after "for / to / with / about" ("and for kids?", "the same for children and
 # families?", "does that apply to carers?"), not a subject ("what do children bring…") or "relying on family".
 _FOR_WHOM = re.compile(r"\b(?:for|to|with|about)\s+(?:the\s+|our\s+|their\s+|young\s+)?([A-Za-z]{3,})", re.I)
+# "what's the children's equivalent?", "the carers' version": whom, by the possessive before a word of likeness
+_WHOSE = re.compile(r"\b([A-Za-z]{3,})(?:['’]s|s['’])\s+(?:equivalents?|versions?|side)\b", re.I)
+
+
+def _whom(question: str) -> list[str]:
+    """The words naming whom a message asks about (_FOR_WHOM, _WHOSE)."""
+    return _FOR_WHOM.findall(question) + _WHOSE.findall(question)
 
 
 def audience_document(question: str, documents: Mapping[str, Document], in_hand: str, similar: Similar | None = None
@@ -409,7 +425,7 @@ def audience_document(question: str, documents: Mapping[str, Document], in_hand:
     if in_hand not in documents:
         return ""
     audiences = {d: _audience_words(doc) for d, doc in documents.items()}
-    for word in _FOR_WHOM.findall(question):
+    for word in _whom(question):
         if not own_terms(word):
             continue
         fits = {d for d, words in audiences.items() if words and (set(tokens(word)) <= set(tokens(" ".join(words)))
@@ -512,6 +528,16 @@ def _fold(question: str, earlier: str) -> str:
     words_ = [w.strip(".,;:!?()[]\"'“”‘’–—-") for w in earlier.split()]
     extra = [w for w in words_ if w and not set(tokens(w, keep_stopwords=True)) <= have]
     return f"{question} {' '.join(extra)}".strip() if extra else question
+
+
+# "what else does it say…", "any other examples?": something the last answer did not say ("tell me more about
+# the 2nd one" expands on what it said)
+_MORE = re.compile(r"\b(?:else|another|other|others|besides|apart from|other than)\b", re.I)
+
+
+def asks_for_more(question: str) -> bool:
+    """The message asks for what the previous answer did not already say ("what else…", "any other…")."""
+    return bool(_MORE.search(question))
 
 
 def wants_person(question: str) -> bool:
