@@ -530,9 +530,11 @@ def _fold(question: str, earlier: str) -> str:
     return f"{question} {' '.join(extra)}".strip() if extra else question
 
 
-# "what else does it say…", "any other examples?": something the last answer did not say ("tell me more about
-# the 2nd one" expands on what it said)
-_MORE = re.compile(r"\b(?:else|another|other|others|besides|apart from|other than)\b", re.I)
+# "what else does it say…", "anything else on…", "any other examples?": something the last answer did not say. Not
+# "tell me more about the 2nd one" (it expands on what was said), nor "who else was involved?" or "support from where
+# else?" (someone or somewhere else, often in the sentence already quoted)
+_MORE = re.compile(r"\b(?:what|anything|something)\s+else\b|\bany\s+other\b|\bother\s+(?:things?|points?|ways?|"
+                   r"examples?|bits?|ideas?)\b", re.I)
 
 
 def asks_for_more(question: str) -> bool:

@@ -515,6 +515,8 @@ def test_asking_for_more_leaves_out_what_the_last_answer_quoted():
                                                             "Co-production means working in equal partnership."))
     h = _history(("what do families know?", "T says: “Families know their own children best.” [1]"))
     assert asks_for_more("what else does it say these approaches are about") and not asks_for_more("who wrote it")
+    assert asks_for_more("any other examples?") and asks_for_more("anything else on respite")
     assert not asks_for_more("tell me more about the 2nd one")  # expands on what it said
+    assert not asks_for_more("who else was involved") and not asks_for_more("and support from where else?")
     assert not_said_before([said, new], h) == [new]
     assert not_said_before([said], h) == [said]  # nothing else: unchanged
