@@ -339,9 +339,10 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
                 len([t for t in _besides_name(asked, documents[named]) if t not in whom]) > SHORT:
             # "and what's the Munro review got to do with SBAs for kids?": a question of its own, asked of the
             # document written for them; only its opening word is the conversation's
-            return FollowUp(asked, asked, named=named)
+            return FollowUp(asked, _without_likeness(asked), named=named, own=_without_likeness(asked))
     own = _without_document(asked) if prev_docs and not named else asked
-    last = users[-1]
+    own = _without_likeness(own) if named else own
+    last = _answered(users, history, documents) if named else users[-1]
     before = list_request(new_topic_opener(history[last].content))[0]
     # An earlier question that carries its own topic is folded as it was asked; a short one ("when did that
     # come out?") as it was itself understood, so a chain of follow-ups keeps its topic.
@@ -366,6 +367,17 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     short = not _ELLIPSIS.match(asked) and all(_anchored(asked, m, inner) for m in _POINTER.finditer(asked))
     return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own,
                     people, weak, short)
+
+
+def _answered(users: list[int], history: list[Turn], documents: Mapping[str, Document]) -> int:
+    """The last user turn whose answer cited something: a message naming the document to go back to ("back to
+    that care act thing - …") after an off-topic question the guidance did not answer follows on from the
+    answered one, not the weather."""
+    for i in reversed(users):
+        reply = next((t for t in history[i + 1:] if t.role == "assistant"), None)
+        if reply is not None and cited_documents(reply, documents):
+            return i
+    return users[-1]
 
 
 _ORDINALS = {w: n for n, ws in enumerate((("first", "1st"), ("second", "2nd"), ("third", "3rd"), ("fourth", "4th"),
@@ -409,6 +421,15 @@ def _audience_words(doc: Document) -> list[str]:
 _FOR_WHOM = re.compile(r"\b(?:for|to|with|about)\s+(?:the\s+|our\s+|their\s+|young\s+)?([A-Za-z]{3,})", re.I)
 # "what's the children's equivalent?", "the carers' version": whom, by the possessive before a word of likeness
 _WHOSE = re.compile(r"\b([A-Za-z]{3,})(?:['’]s|s['’])\s+(?:equivalents?|versions?|side)\b", re.I)
+
+_LIKENESS = re.compile(r"(?:\bthe\s+)?" + _WHOSE.pattern + r"\s*[-–—:,]?\s*", re.I)  # the phrase, to take out
+
+
+def _without_likeness(text: str) -> str:
+    """The message without "the children's equivalent", which says where to look, not what to find (unchanged when
+    nothing of its own is left)."""
+    rest = re.sub(r"\s{2,}", " ", _LIKENESS.sub(" ", text)).strip()
+    return rest if rest != text.strip() and own_terms(rest) else text
 
 
 def _whom(question: str) -> list[str]:

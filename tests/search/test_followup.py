@@ -502,6 +502,14 @@ def test_the_equivalent_for_someone_refers_back_to_the_document_written_for_them
     assert refers_back("whats the children's equivalent - what do they believe families have")
     assert audience_document("whats the children's equivalent?", AUDIENCE_DOCS, "adult-guide") == "young-guide"
     assert audience_document("whats the carers' version?", AUDIENCE_DOCS, "adult-guide") == ""  # in hand is theirs
+    h = _history(("what does an assessment look at?", "An assessment looks at the adult's own strengths and "
+                                                      "wellbeing. [1]"))
+    fu = read_followup("whats the children's equivalent - what do they believe families have", h, AUDIENCE_DOCS)
+    assert fu.continues and fu.doc_ids == ["young-guide"], fu
+    assert "equivalent" not in fu.own and "believe families have" in fu.own  # where to look, not what to find
+    fu = read_followup("whats the children's equivalent - what do they believe families bring to meetings", h,
+                       AUDIENCE_DOCS)
+    assert fu.named == "young-guide" and "equivalent" not in fu.query + fu.own, fu  # a question of its own, of it
 
 
 def test_asking_for_more_leaves_out_what_the_last_answer_quoted():
@@ -520,3 +528,14 @@ def test_asking_for_more_leaves_out_what_the_last_answer_quoted():
     assert not asks_for_more("who else was involved") and not asks_for_more("and support from where else?")
     assert not_said_before([said, new], h) == [new]
     assert not_said_before([said], h) == [said]  # nothing else: unchanged
+
+
+def test_going_back_to_a_named_document_skips_an_unanswered_off_topic_turn():
+    h = _history(("what does a carer's assessment look at?", "Supporting unpaid carers: a practice guide says: "
+                                                             "“A carer's assessment looks at the carer's own wellbeing.” [1]"),
+                 ("will it rain in Leeds tomorrow?", "The guidance in the library does not cover this question."))
+    fu = read_followup("back to that carers guide thing - who is it offered to", h, DOCS)
+    assert fu.continues and fu.doc_ids == ["carers-guide"], fu
+    assert "rain" not in fu.query and "assessment" in fu.query, fu.query
+    fu = read_followup("and tomorrow?", h, DOCS)  # names no document: it follows the last question, as asked
+    assert "rain" in fu.query, fu.query
