@@ -108,7 +108,9 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
     detail = document_detail(fu.question) if fu.refers_to_document and fu.doc_ids and \
         not asks_what_person_says(fu.question) else ""
     doc = retriever.index.documents.get(fu.doc_ids[0]) if detail else None
-    if doc is not None and getattr(doc, detail):  # "who published that guidance?": the document's own details
+    if doc is not None and getattr(doc, detail) and not other_year(fu.question, doc):
+        # "who published that guidance?": the document's own details (not "when was the 2021 one published?", a
+        # report the document tells of)
         return detail_answer(question, fu.query, doc, detail)
     sides = comparison(fu.question) if not fu.continues else None
     if sides and (side_by_side := compare(retriever, question, fu, settings, *sides)) is not None:
@@ -133,7 +135,9 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
                                                                                            fu.question)[1:]])
     chosen = choose(a.candidates, count or settings.answer_max_sentences, keyword_style(retriever, question),
                     asks_for_pointer(fu.question), people=people)
-    chosen = with_byline(chosen, a.candidates) if people else chosen
+    # "what title does he have there?": who the person is, said by the byline under their quote
+    chosen = with_byline(chosen, a.candidates) if people or wants_person(fu.question) and \
+        not asks_what_person_says(fu.question) else chosen
     return compose(question, a.query, chosen, docs, bullets=wants_list and len(chosen) > 1)
 
 
@@ -164,6 +168,12 @@ def _holds_words(text: str, sentence: str) -> bool:
 
 def _same_words(a: str, b: str) -> bool:
     return _words(a) == _words(b)
+
+
+def other_year(question: str, doc) -> bool:
+    """The message names a year that is not the document's own ("the 2021 one" of a report the document mentions)."""
+    years = re.findall(r"\b(?:19|20)\d{2}\b", question)
+    return bool(years) and not any(y in (doc.date or "") for y in years)
 
 
 BYLINE_REACH = 400  # characters between a quote and the byline that says whose it is, at most

@@ -263,8 +263,11 @@ def named_people(text: str, docs: list[Document], library: Mapping[str, Document
     lower = _lower_words(tuple((d.doc_id, d.text) for d in (library or {}).values()) or
                          tuple((d.doc_id, d.text) for d in docs))
     titles = " ".join(d.title for d in docs)
-    found = []
+    found, after = [], -1
     for m in _NAME.finditer(body):
+        if after >= 0 and re.fullmatch(r"[\s,A-Z]*,\s*", body[after:m.start()]):
+            after = m.end()
+            continue  # "Alex Fox, OBE, Chief Executive, …": the titles that follow a name are not people
         words = re.split(r"[ -]", m.group(0))
         while words and words[0].lower() in lower:
             words.pop(0)
@@ -272,6 +275,7 @@ def named_people(text: str, docs: list[Document], library: Mapping[str, Document
         of = body[m.end():m.end() + 4] == " of "  # "London Borough of Bexley", "Department of Health": a body
         if len(words) >= 2 and not of and not any(w.lower() in lower for w in words) and name not in titles:
             found.append(name)
+            after = m.end()
     known = {p for d in docs for p in (d.author, *d.aliases) if p}
     authors = {d.author for d in docs if d.author}
     found = list(dict.fromkeys(reversed(found)))

@@ -281,3 +281,17 @@ def test_what_else_does_not_repeat_the_last_answer(real_assistant):
     first = re.findall(r"“(.+?)”", a[0].answer)
     assert a[1].citations and a[1].citations[0].doc_id == KIDS
     assert not set(re.findall(r"“(.+?)”", a[1].answer)) & set(first), a[1].answer
+
+
+def test_a_year_that_is_not_the_documents_own_asks_about_a_report_the_document_tells_of(real_assistant):
+    a = _talk(real_assistant, ["what earlier studies does the strengths-based areas report follow on from?",
+                               "when did the 2019 one come out and what was it called?"])
+    assert a[1].citations and a[1].citations[0].doc_id == AREAS
+    assert "2.0" in a[1].answer and "is the title of the document" not in a[1].answer, a[1].answer
+
+
+def test_his_title_in_another_document_is_its_byline(real_assistant):
+    a = _talk(real_assistant, ["who wrote the new report on strengths-based areas",
+                               "he's quoted in the kids guidance as well isn't he - what's his title there?"])
+    assert a[1].citations and a[1].citations[0].doc_id == KIDS
+    assert "Alex Fox, OBE, Chief Executive" in a[1].answer, a[1].answer

@@ -494,6 +494,8 @@ def test_a_person_the_answer_introduces_comes_before_an_organisation_the_documen
                    text="Hope Trust and others launch a report written by Sam Reed. Sam Reed, Chief Executive, Hope Trust")
     answer = "A report on areas says: “Written by Sam Reed.” [1] “Sam Reed, Chief Executive, Hope Trust” [2]"
     assert named_people(answer, [doc], {"areas": doc})[0] == "Sam Reed"
+    byline = "A report on areas says: “Sam Reed, OBE, Chief Executive, Hope Trust” [1]"
+    assert named_people(byline, [doc], {"areas": doc}) == ["Sam Reed"]  # the titles after the name are not people
 
 
 def test_the_equivalent_for_someone_refers_back_to_the_document_written_for_them():
