@@ -37,7 +37,9 @@ from assistant.answer.sentences import (
 )
 from assistant.search.followup import (
     FollowUp,
+    asks_for_more,
     asks_what_person_says,
+    previous_documents,
     elliptical,
     names_document_only,
     names_own_topic,
@@ -58,7 +60,7 @@ from assistant.search.request import comparison, list_request
 from assistant.search.retrieve import Retriever
 from assistant.search.understand import query_vector, search_understood, understand
 from assistant.settings import Settings
-from assistant.textutil import tokens
+from assistant.textutil import normalise, tokens
 from assistant.types import Answer, Passage, Turn
 
 
@@ -107,12 +109,18 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
     detail = document_detail(fu.question) if fu.refers_to_document and fu.doc_ids and \
         not asks_what_person_says(fu.question) else ""
     doc = retriever.index.documents.get(fu.doc_ids[0]) if detail else None
-    if doc is not None and getattr(doc, detail):  # "who published that guidance?": the document's own details
+    if doc is not None and getattr(doc, detail) and not other_year(fu.question, doc):
+        # "who published that guidance?": the document's own details (not "when was the 2021 one published?", a
+        # report the document tells of)
         return detail_answer(question, fu.query, doc, detail)
     sides = comparison(fu.question) if not fu.continues else None
     if sides and (side_by_side := compare(retriever, question, fu, settings, *sides)) is not None:
         return side_by_side
     a = assess(retriever, question, history, settings, fu)
+    if not fu.continues and not fu.named and history and (shared := in_hand_copy(retriever, fu, a, history, settings)):
+        fu, a = shared  # a sentence the document in hand also has word for word: quoted from the document in hand
+    if fu.continues and asks_for_more(fu.question):  # "what else does it say…": not what the last answer quoted
+        a = replace(a, candidates=not_said_before(a.candidates, history))
     if a.confidence < settings.abstain_threshold:
         vague = not question_terms(retriever, a.query)
         return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, searched_query=a.query,
@@ -123,10 +131,71 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
     own = set(question_terms(retriever, fu.own)) - DOCUMENT_WORDS
     if (items := echoed_list(a.candidates, docs, {t for t in own if t in retriever.index.bm25.idf}, count)):
         return compose_quotes(question, a.query, items)
+    # "in the CYP guide, who says…": the clause that asks may follow one that says where to look
+    people = any(question_cue(part) in ("who", "author") for part in [fu.question, *re.split(r"\s*[,;:–—]\s*|\s+-\s+",
+                                                                                           fu.question)[1:]])
     chosen = choose(a.candidates, count or settings.answer_max_sentences, keyword_style(retriever, question),
-                    asks_for_pointer(fu.question), people=question_cue(fu.question) in ("who", "author"),
-                    question=fu.question)
+                    asks_for_pointer(fu.question), people=people, question=fu.question)
+    # "what title does he have there?": who the person is, said by the byline under their quote
+    chosen = with_byline(chosen, a.candidates) if people or wants_person(fu.question) and \
+        not asks_what_person_says(fu.question) else chosen
     return compose(question, a.query, chosen, docs, bullets=wants_list and len(chosen) > 1)
+
+
+def in_hand_copy(retriever, fu: FollowUp, a: "Assessment", history: list[Turn], settings: Settings
+                 ) -> "tuple[FollowUp, Assessment] | None":
+    """For a new-topic message, when the document the last answer cited has the lead sentence word for word too
+    ("who said let's look first at what people can do", quoted by two documents): the message asked of that
+    document, if it leads with the same sentence there. None otherwise."""
+    docs = retriever.index.documents
+    in_hand = next(iter(previous_documents(history, docs)), "")
+    lead = a.candidates[0] if a.candidates else None
+    if not in_hand or lead is None or lead.passage.doc_id == in_hand or not _holds_words(docs[in_hand].text, lead.text):
+        return None
+    mine = replace(fu, named=in_hand)
+    there = assess(retriever, fu.question, [], settings, mine)
+    if there.candidates and _same_words(there.candidates[0].text, lead.text):
+        return mine, there
+    return None
+
+
+def _words(text: str) -> str:
+    return f" {' '.join(tokens(text, keep_stopwords=True))} "
+
+
+def _holds_words(text: str, sentence: str) -> bool:
+    return _words(sentence) in _words(text)
+
+
+def _same_words(a: str, b: str) -> bool:
+    return _words(a) == _words(b)
+
+
+def other_year(question: str, doc) -> bool:
+    """The message names a year that is not the document's own ("the 2021 one" of a report the document mentions)."""
+    years = re.findall(r"\b(?:19|20)\d{2}\b", question)
+    return bool(years) and not any(y in (doc.date or "") for y in years)
+
+
+BYLINE_REACH = 400  # characters between a quote and the byline that says whose it is, at most
+
+
+def with_byline(chosen: list[Sentence], candidates: list[Sentence]) -> list[Sentence]:
+    """For a question asking who ("who says people should be experts…?"), the lead quote followed by the byline
+    under it in its passage ("Alex Fox, OBE, Chief Executive, …"), when no byline is chosen already."""
+    if not chosen or any(c.kind == "byline" for c in chosen):
+        return chosen
+    lead = chosen[0]
+    under = [c for c in candidates if c.kind == "byline" and c.passage.chunk_id == lead.passage.chunk_id
+             and 0 <= c.start - lead.end <= BYLINE_REACH]
+    return [lead, min(under, key=lambda c: c.start), *chosen[1:]] if under else chosen
+
+
+def not_said_before(candidates: list[Sentence], history: list[Turn]) -> list[Sentence]:
+    """The candidates but those the previous answer quoted (unchanged when nothing else is left)."""
+    said = normalise(next((t.content for t in reversed(history) if t.role == "assistant"), ""))
+    rest = [c for c in candidates if not (len(c.text) > 20 and normalise(c.text) in said)]
+    return rest or candidates
 
 
 def compare(retriever, question: str, fu: FollowUp, settings: Settings, topic: str, sides: list[str]

@@ -41,7 +41,9 @@ from assistant.search.naming import (  # which document a message names; re-expo
     _details,
     author_organisation,
     described_document,
+    _adjacent_run,
     initialisms,
+    kind_document,
     named_document,
 )
 from assistant.search.request import list_request
@@ -73,8 +75,9 @@ _IN_THAT_DOCUMENT = re.compile(r"\s*\b(?:(?:in|on|from|of|by|about|for|within|in
 _SIMILAR = (r"\b(?:say|says|said|mention|mentions|have|has|state|states)\s+(?:the\s+|something\s+|anything\s+)?"
             r"(?:same|similar)\b|\b(?:the\s+)?same\s+(?:\w+\s+)?(?:as\s+)?(?:on|in|for)\s+the\b|\bsame thing\b")
 _SAME = re.compile(_SIMILAR + r"|\bagree\b", re.I)
-# "does Ewan King say something similar for adults?": set beside what the last answer said, so it refers back
-_SAYS_SIMILAR = re.compile(_SIMILAR, re.I)
+# "does Ewan King say something similar for adults?", "what's the children's equivalent?": set beside what the last
+# answer said, so it refers back
+_SAYS_SIMILAR = re.compile(_SIMILAR + r"|\bequivalents?\b", re.I)
 _PERSON = re.compile(r"\b(?:he|him|his|she|her|hers|the (?:author|writer)s?)\b", re.I)
 # Openings that only make sense after something: "and for children?", "what about…", "rather than?".
 _ELLIPSIS = re.compile(r"^\s*(?:and|but|also|so|or|plus|then|what about|how about|what else|rather than|"
@@ -260,8 +263,11 @@ def named_people(text: str, docs: list[Document], library: Mapping[str, Document
     lower = _lower_words(tuple((d.doc_id, d.text) for d in (library or {}).values()) or
                          tuple((d.doc_id, d.text) for d in docs))
     titles = " ".join(d.title for d in docs)
-    found = []
+    found, after = [], -1
     for m in _NAME.finditer(body):
+        if after >= 0 and re.fullmatch(r"[\s,A-Z]*,\s*", body[after:m.start()]):
+            after = m.end()
+            continue  # "Alex Fox, OBE, Chief Executive, …": the titles that follow a name are not people
         words = re.split(r"[ -]", m.group(0))
         while words and words[0].lower() in lower:
             words.pop(0)
@@ -269,9 +275,14 @@ def named_people(text: str, docs: list[Document], library: Mapping[str, Document
         of = body[m.end():m.end() + 4] == " of "  # "London Borough of Bexley", "Department of Health": a body
         if len(words) >= 2 and not of and not any(w.lower() in lower for w in words) and name not in titles:
             found.append(name)
+            after = m.end()
     known = {p for d in docs for p in (d.author, *d.aliases) if p}
+    authors = {d.author for d in docs if d.author}
     found = list(dict.fromkeys(reversed(found)))
-    return [p for p in found if p in known] + [p for p in found if p not in known]  # an author's name first
+    # an author's name first, then one the answer introduces as a person ("Alex Fox, Chief Executive"), then other
+    # names the documents go by (an alias may be an organisation: "Mayday Trust")
+    introduced = {p for p in found if re.search(re.escape(p) + r",\s+[A-Z]", body)}
+    return sorted(found, key=lambda p: (p not in authors, p not in introduced, p not in known))
 
 
 @functools.lru_cache(maxsize=8)
@@ -288,9 +299,9 @@ def previous_documents(history: list[Turn], documents: Mapping[str, Document], s
         if turn.role != "assistant":
             continue
         found = cited_documents(turn, documents)
-        if found:
-            return found
         asked = next((t.content for t in reversed(history[:n]) if t.role == "user"), "")
+        if found:  # the cited document the question itself named in passing ("…for care act support") first
+            return sorted(found, key=lambda d: not _adjacent_run(asked, documents[d], [documents[o] for o in found]))
         named = named_document(new_topic_opener(asked), documents, similar) if asked else ""
         if named:
             return [named]
@@ -306,7 +317,9 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
     named = named_document(asked, documents, similar) if documents else ""
     if not users or asked != question or not refers_back(asked, inner):
-        alone = FollowUp(asked, asked, named=named)
+        # "what does the blog say…" to start a topic: the one blog (in a conversation it could be the one in hand)
+        alone = FollowUp(asked, asked, named=named or ("" if _THAT_DOCUMENT.search(asked) or not documents
+                                                       else kind_document(asked, documents)))
         if users and asked == question and not inner and depth == 0 and inner_pronoun(asked):
             alone.maybe = read_followup(question, history, documents, depth, similar, inner=True)
         return alone
@@ -324,15 +337,16 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
         named = ""  # "who is Alex Fox in that doc?": the name is a person's, the document is the last one's
     if not named and prev_docs:  # "is it the same for children and families?": the same point, for whom it is written
         named = audience_document(asked, documents, prev_docs[0], similar)
-        whom = {t for w in _FOR_WHOM.findall(asked) if named and
+        whom = {t for w in _whom(asked) if named and
                 audience_document(f"for {w}", documents, prev_docs[0], similar) == named for t in tokens(w)}
         if named and all(_anchored(asked, m, inner) for m in _POINTER.finditer(asked)) and \
                 len([t for t in _besides_name(asked, documents[named]) if t not in whom]) > SHORT:
             # "and what's the Munro review got to do with SBAs for kids?": a question of its own, asked of the
             # document written for them; only its opening word is the conversation's
-            return FollowUp(asked, asked, named=named)
+            return FollowUp(asked, _without_likeness(asked), named=named, own=_without_likeness(asked))
     own = _without_document(asked) if prev_docs and not named else asked
-    last = users[-1]
+    own = _without_likeness(own) if named else own
+    last = _answered(users, history, documents) if named else users[-1]
     before = list_request(new_topic_opener(history[last].content))[0]
     # An earlier question that carries its own topic is folded as it was asked; a short one ("when did that
     # come out?") as it was itself understood, so a chain of follow-ups keeps its topic.
@@ -357,6 +371,17 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     short = not _ELLIPSIS.match(asked) and all(_anchored(asked, m, inner) for m in _POINTER.finditer(asked))
     return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own,
                     people, weak, short)
+
+
+def _answered(users: list[int], history: list[Turn], documents: Mapping[str, Document]) -> int:
+    """The last user turn whose answer cited something: a message naming the document to go back to ("back to
+    that care act thing - …") after an off-topic question the guidance did not answer follows on from the
+    answered one, not the weather."""
+    for i in reversed(users):
+        reply = next((t for t in history[i + 1:] if t.role == "assistant"), None)
+        if reply is not None and cited_documents(reply, documents):
+            return i
+    return users[-1]
 
 
 _ORDINALS = {w: n for n, ws in enumerate((("first", "1st"), ("second", "2nd"), ("third", "3rd"), ("fourth", "4th"),
@@ -398,6 +423,22 @@ def _audience_words(doc: Document) -> list[str]:
 # Whom a message asks about: the word after "for / to / with / about" ("and for kids?", "the same for children and
 # families?", "does that apply to carers?"), not a subject ("what do children bring…") or "relying on family".
 _FOR_WHOM = re.compile(r"\b(?:for|to|with|about)\s+(?:the\s+|our\s+|their\s+|young\s+)?([A-Za-z]{3,})", re.I)
+# "what's the children's equivalent?", "the carers' version": whom, by the possessive before a word of likeness
+_WHOSE = re.compile(r"\b([A-Za-z]{3,})(?:['’]s|s['’])\s+(?:equivalents?|versions?|side)\b", re.I)
+
+_LIKENESS = re.compile(r"(?:\bthe\s+)?" + _WHOSE.pattern + r"\s*[-–—:,]?\s*", re.I)  # the phrase, to take out
+
+
+def _without_likeness(text: str) -> str:
+    """The message without "the children's equivalent", which says where to look, not what to find (unchanged when
+    nothing of its own is left)."""
+    rest = re.sub(r"\s{2,}", " ", _LIKENESS.sub(" ", text)).strip()
+    return rest if rest != text.strip() and own_terms(rest) else text
+
+
+def _whom(question: str) -> list[str]:
+    """The words naming whom a message asks about (_FOR_WHOM, _WHOSE)."""
+    return _FOR_WHOM.findall(question) + _WHOSE.findall(question)
 
 
 def audience_document(question: str, documents: Mapping[str, Document], in_hand: str, similar: Similar | None = None
@@ -409,7 +450,7 @@ def audience_document(question: str, documents: Mapping[str, Document], in_hand:
     if in_hand not in documents:
         return ""
     audiences = {d: _audience_words(doc) for d, doc in documents.items()}
-    for word in _FOR_WHOM.findall(question):
+    for word in _whom(question):
         if not own_terms(word):
             continue
         fits = {d for d, words in audiences.items() if words and (set(tokens(word)) <= set(tokens(" ".join(words)))
@@ -512,6 +553,18 @@ def _fold(question: str, earlier: str) -> str:
     words_ = [w.strip(".,;:!?()[]\"'“”‘’–—-") for w in earlier.split()]
     extra = [w for w in words_ if w and not set(tokens(w, keep_stopwords=True)) <= have]
     return f"{question} {' '.join(extra)}".strip() if extra else question
+
+
+# "what else does it say…", "anything else on…", "any other examples?": something the last answer did not say. Not
+# "tell me more about the 2nd one" (it expands on what was said), nor "who else was involved?" or "support from where
+# else?" (someone or somewhere else, often in the sentence already quoted)
+_MORE = re.compile(r"\b(?:what|anything|something)\s+else\b|\bany\s+other\b|\bother\s+(?:things?|points?|ways?|"
+                   r"examples?|bits?|ideas?)\b", re.I)
+
+
+def asks_for_more(question: str) -> bool:
+    """The message asks for what the previous answer did not already say ("what else…", "any other…")."""
+    return bool(_MORE.search(question))
 
 
 def wants_person(question: str) -> bool:

@@ -20,8 +20,8 @@ def _phrases(doc: Document) -> list[str]:
 Similar = Callable[[str, list[str]], float]
 # Nouns a message names a document by ("the kids guidance", "the SCIE blog", "the 2017 one").
 _DOC_NOUN = re.compile(r"\b(guidance|guide|report|blog|page|doc|document|paper|glossary|news|piece|article|briefing|"
-                       r"publication|one|toolkit|leaflet|factsheet)\b", re.I)
-_GENERIC_NOUNS = frozenset(tokens("page doc document paper piece publication one article", keep_stopwords=True))
+                       r"publication|one|toolkit|leaflet|factsheet|thing)\b", re.I)
+_GENERIC_NOUNS = frozenset(tokens("page doc document paper piece publication one article thing", keep_stopwords=True))
 NEAR = 0.7  # a word describes a document when it is this close in meaning to a word of its details ("kids": children)
 _DESCRIBE_WORDS = 3  # words before the noun read as its description
 
@@ -89,6 +89,23 @@ def described_document(question: str, documents: Mapping[str, Document], similar
             fits = [d for d in fits if _adjacent(words, documents[d])] or fits
         if not fits and noun:  # "the Care Act guide" of the "Care Act guidance": the words side by side say which
             fits = [d for d in documents if _adjacent(words, documents[d])]
+        if not fits and noun:  # "the children's guide" of a guidance: the one document its description fits
+            fits = [d for d, det in details.items() if all(_describes(w, det, similar) for w in words)]
+        if len(fits) == 1:
+            return fits[0]
+    return ""
+
+
+def kind_document(question: str, documents: Mapping[str, Document]) -> str:
+    """The one document of the kind a message names bare ("what does the blog say…?" when one document is a blog;
+    not "the guidance" when two are, nor a generic "the page"): for a message that starts a topic, where there is
+    no document in hand for "the blog" to mean. '' when none or several are of that kind."""
+    details = {d: _details(doc)[0] for d, doc in documents.items()}
+    for m in _DOC_NOUN.finditer(question):
+        if not re.search(r"\bthe\s+$", question[:m.start()], re.I) or \
+                set(tokens(m.group(1), keep_stopwords=True)) & _GENERIC_NOUNS:
+            continue
+        fits = [d for d, stems in details.items() if set(tokens(m.group(1))) <= stems]
         if len(fits) == 1:
             return fits[0]
     return ""
@@ -125,6 +142,22 @@ def _adjacent(words: list[str], doc: Document) -> bool:
         if any(flat[i:i + len(want)] == want for i in range(len(flat) - len(want) + 1)):
             return True
     return False
+
+
+def _adjacent_run(question: str, doc: Document, others: list[Document]) -> bool:
+    """The message has two or more words side by side that one of the document's details has side by side and no
+    other document's ("…support under the care act?" of the "Care Act 2014 guidance")."""
+    words = [t for w in re.findall(r"[A-Za-z0-9]+", question) for t in tokens(w)]
+    runs = {tuple(words[i:i + 2]) for i in range(len(words) - 1)}
+
+    def pairs(d: Document) -> set[tuple[str, ...]]:
+        out = set()
+        for phrase in _detail_phrases(d):
+            flat = [t[0] for t in (tokens(w) for w in phrase) if t]
+            out |= {tuple(flat[i:i + 2]) for i in range(len(flat) - 1)}
+        return out
+    mine = pairs(doc) & runs
+    return bool(mine - set().union(*(pairs(o) for o in others if o.doc_id != doc.doc_id)))
 
 
 def initialisms(doc: Document) -> set[str]:

@@ -248,3 +248,50 @@ def test_asking_whether_that_guide_is_updated_is_not_searched_with_the_question_
     assert a[0].citations[0].doc_id == "strengths-based-approaches-definitions"
     assert a[1].citations[0].doc_id == "strengths-based-approaches-definitions"
     assert "will be updated" in a[1].citations[0].quote, a[1].answer
+
+
+def test_a_bare_kind_and_a_description_name_their_documents(real_assistant):
+    a = _talk(real_assistant, ["how does the care act guidance describe strengths-based practice",
+                               "what does the blog say about demand for high cost services",
+                               "does the children's guide say anything about cost?"])
+    assert a[1].citations and a[1].citations[0].doc_id == BLOG, a[1].answer  # the one blog of the library
+    assert a[2].citations and a[2].citations[0].doc_id == KIDS, a[2].answer  # no document calls itself a "guide"
+
+
+def test_back_to_a_document_after_an_off_topic_turn(real_assistant):
+    a = _talk(real_assistant, ["does SBA still apply if the person is not eligible for care act support",
+                               "is it going to snow in York this weekend?",
+                               "back to that care act thing - whose agreement is needed for support from family"])
+    assert a[1].abstained
+    assert a[2].citations and a[2].citations[0].doc_id == CA and "agreement of the adult" in a[2].answer, a[2].answer
+    assert "snow" not in a[2].searched_query
+
+
+def test_who_said_a_quote_two_documents_share_is_answered_from_the_document_in_hand_with_its_byline(real_assistant):
+    a = _talk(real_assistant, ["what does an SBA focus on for children and families",
+                               "who said to look first at what people can do with their skills and resources"])
+    assert a[1].citations[0].doc_id == KIDS and "Alex Fox, OBE, Chief Executive" in a[1].answer, a[1].answer
+    a = _talk(real_assistant, ["in the kids guidance, who says people need to be experts in their own lives"])
+    assert "Alex Fox, OBE, Chief Executive" in a[0].answer, a[0].answer  # the clause that asks comes second
+
+
+def test_what_else_does_not_repeat_the_last_answer(real_assistant):
+    a = _talk(real_assistant, ["what does an SBA focus on for children and families",
+                               "what else does it say these approaches are about"])
+    first = re.findall(r"“(.+?)”", a[0].answer)
+    assert a[1].citations and a[1].citations[0].doc_id == KIDS
+    assert not set(re.findall(r"“(.+?)”", a[1].answer)) & set(first), a[1].answer
+
+
+def test_a_year_that_is_not_the_documents_own_asks_about_a_report_the_document_tells_of(real_assistant):
+    a = _talk(real_assistant, ["what earlier studies does the strengths-based areas report follow on from?",
+                               "when did the 2019 one come out and what was it called?"])
+    assert a[1].citations and a[1].citations[0].doc_id == AREAS
+    assert "2.0" in a[1].answer and "is the title of the document" not in a[1].answer, a[1].answer
+
+
+def test_his_title_in_another_document_is_its_byline(real_assistant):
+    a = _talk(real_assistant, ["who wrote the new report on strengths-based areas",
+                               "he's quoted in the kids guidance as well isn't he - what's his title there?"])
+    assert a[1].citations and a[1].citations[0].doc_id == KIDS
+    assert "Alex Fox, OBE, Chief Executive" in a[1].answer, a[1].answer

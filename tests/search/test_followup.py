@@ -449,3 +449,95 @@ def test_a_message_naming_only_the_document_in_hand_refers_to_nothing_else():
     assert names_document_only("whats the prevention bit on that page say")
     assert not names_document_only("what does that report say about it?")  # "it": the earlier topic
     assert not names_document_only("and that report?") and not names_document_only("when was it updated?")
+
+
+def test_a_bare_kind_names_the_one_document_of_that_kind_to_start_a_topic():
+    from assistant.search.followup import kind_document
+
+    docs = {**DOCS, "news": Document(doc_id="news", title="Council news", doc_type="blog", text="Grants rise.")}
+    docs["carers-guide"] = docs["carers-guide"].model_copy(update={"doc_type": "guidance"})
+    docs["housing-note"] = docs["housing-note"].model_copy(update={"doc_type": "guidance"})
+    assert kind_document("what does the blog say about grants?", docs) == "news"
+    assert kind_document("what does the guidance say about grants?", docs) == ""  # two are guidance
+    assert kind_document("what does a blog say about grants?", docs) == ""  # not "the" blog
+    assert kind_document("what does the page say about grants?", docs) == ""  # a generic noun names no kind
+    assert read_followup("what does the blog say about grants?", [], docs).named == "news"
+    h = _history(("what does the carers guide say about respite?", "A carer's assessment looks at the carer's own "
+                                                                    "wellbeing. [1]"))
+    assert read_followup("separate q - what does the blog say about grants?", h, docs).named == "news"
+    assert read_followup("what does that blog say about grants?", [], docs).named == ""  # a pointer
+
+
+def test_a_description_names_a_document_whose_details_lack_the_noun():
+    docs = {**DOCS, "kids-guide": Document(doc_id="kids-guide", title="Support for children and families",
+                                            doc_type="guidance", audience=["children-families"], text="Families.")}
+    # no document calls itself a "guide" ("guidance" is not "guide"), but only one is for children
+    assert described_document("does the children's guide say the same?", docs) == "kids-guide"
+    assert described_document("back to that housing thing - what pays for a shower?", docs) == "housing-note"
+    assert described_document("what's the key thing about grants?", docs) == ""  # "key" describes no document
+
+
+def test_the_document_the_previous_question_named_in_passing_comes_first():
+    from assistant.search.followup import previous_documents
+
+    docs = {"act": Document(doc_id="act", title="Strengths-based approaches: Care Act guidance", text="Eligible or not."),
+            "blog": Document(doc_id="blog", title="Strengths in social care", text="Good news for social care.")}
+    answer = "Strengths in social care says: “Good news for social care.” [1] “Eligible or not.” [2]"
+    h = _history(("does it apply if the person is not eligible for care act support?", answer))
+    assert previous_documents(h, docs) == ["act", "blog"]
+    h = _history(("does it apply if the person is not eligible for support?", answer))
+    assert previous_documents(h, docs) == ["blog", "act"]  # named by none: the order it was quoted in
+
+
+def test_a_person_the_answer_introduces_comes_before_an_organisation_the_document_goes_by():
+    doc = Document(doc_id="areas", title="A report on areas", aliases=["Hope Trust", "Sam Reed"],
+                   text="Hope Trust and others launch a report written by Sam Reed. Sam Reed, Chief Executive, Hope Trust")
+    answer = "A report on areas says: “Written by Sam Reed.” [1] “Sam Reed, Chief Executive, Hope Trust” [2]"
+    assert named_people(answer, [doc], {"areas": doc})[0] == "Sam Reed"
+    byline = "A report on areas says: “Sam Reed, OBE, Chief Executive, Hope Trust” [1]"
+    assert named_people(byline, [doc], {"areas": doc}) == ["Sam Reed"]  # the titles after the name are not people
+
+
+def test_the_equivalent_for_someone_refers_back_to_the_document_written_for_them():
+    from assistant.search.followup import audience_document
+
+    assert refers_back("whats the children's equivalent - what do they believe families have")
+    assert audience_document("whats the children's equivalent?", AUDIENCE_DOCS, "adult-guide") == "young-guide"
+    assert audience_document("whats the carers' version?", AUDIENCE_DOCS, "adult-guide") == ""  # in hand is theirs
+    h = _history(("what does an assessment look at?", "An assessment looks at the adult's own strengths and "
+                                                      "wellbeing. [1]"))
+    fu = read_followup("whats the children's equivalent - what do they believe families have", h, AUDIENCE_DOCS)
+    assert fu.continues and fu.doc_ids == ["young-guide"], fu
+    assert "equivalent" not in fu.own and "believe families have" in fu.own  # where to look, not what to find
+    fu = read_followup("whats the children's equivalent - what do they believe families bring to meetings", h,
+                       AUDIENCE_DOCS)
+    assert fu.named == "young-guide" and "equivalent" not in fu.query + fu.own, fu  # a question of its own, of it
+
+
+def test_asking_for_more_leaves_out_what_the_last_answer_quoted():
+    from assistant.answer.extractive import not_said_before
+    from assistant.answer.sentences import Sentence
+    from assistant.search.followup import asks_for_more
+    from assistant.types import Passage
+
+    p = Passage(chunk_id="c", doc_id="d", title="T", text="x", rank=1, score=1.0, start=0, end=1)
+    said, new = (Sentence(p, 0, 1, t, 1.0, set()) for t in ("Families know their own children best.",
+                                                            "Co-production means working in equal partnership."))
+    h = _history(("what do families know?", "T says: “Families know their own children best.” [1]"))
+    assert asks_for_more("what else does it say these approaches are about") and not asks_for_more("who wrote it")
+    assert asks_for_more("any other examples?") and asks_for_more("anything else on respite")
+    assert not asks_for_more("tell me more about the 2nd one")  # expands on what it said
+    assert not asks_for_more("who else was involved") and not asks_for_more("and support from where else?")
+    assert not_said_before([said, new], h) == [new]
+    assert not_said_before([said], h) == [said]  # nothing else: unchanged
+
+
+def test_going_back_to_a_named_document_skips_an_unanswered_off_topic_turn():
+    h = _history(("what does a carer's assessment look at?", "Supporting unpaid carers: a practice guide says: "
+                                                             "“A carer's assessment looks at the carer's own wellbeing.” [1]"),
+                 ("will it rain in Leeds tomorrow?", "The guidance in the library does not cover this question."))
+    fu = read_followup("back to that carers guide thing - who is it offered to", h, DOCS)
+    assert fu.continues and fu.doc_ids == ["carers-guide"], fu
+    assert "rain" not in fu.query and "assessment" in fu.query, fu.query
+    fu = read_followup("and tomorrow?", h, DOCS)  # names no document: it follows the last question, as asked
+    assert "rain" in fu.query, fu.query
