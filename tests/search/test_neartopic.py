@@ -50,7 +50,6 @@ def test_the_bank_is_data_about_social_care_not_everyday_life(real_retriever):
     ("Who do I ring to arrange an interpreter for a Polish-speaking family?", True),
     ("Is my client entitled to free aftercare after being sectioned?", True),
     # Complaints, a carer's own assessment, reviewing a practitioner's plan, expenses: not what the guidance says.
-    ("How can a son challenge the council's decision about his mum's care package?", True),
     ("Could you look over my client's care plan before I send it?", True),
     ("Can I get my train fare back for a training day?", True),
     ("What does the Care Act guidance say about support from family and friends?", False),
