@@ -121,12 +121,21 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def is_stopword(word: str) -> bool:
+    """Whether a lower-cased word is a function word, also with "'s" on it: "what's", "there's", "who’s" are
+    "what is", "there is", "who is", not a word to search for."""
+    if word in STOPWORDS:
+        return True
+    w = word.replace("’", "'")
+    return w.endswith("'s") and w[:-2] in STOPWORDS
+
+
 def tokens(text: str, keep_stopwords: bool = False) -> list[str]:
     """Lower-cased, stemmed word tokens for lexical matching (hyphenated words split too)."""
     out = []
     for w in words(text.replace("-", " ").replace("–", " ")):
         lw = w.lower()
-        if not keep_stopwords and lw in STOPWORDS:
+        if not keep_stopwords and is_stopword(lw):
             continue
         out.append(stem(lw))
     return out

@@ -29,3 +29,14 @@ def split(text: str) -> list[str]:
 ])
 def test_abbreviations_and_initials_do_not_end_sentences(text, sentences):
     assert split(text) == sentences
+
+
+def test_a_function_word_with_s_on_it_is_no_search_word():
+    from assistant.search.rarity import term_weights
+    from assistant.textutil import tokens
+
+    # "what's" is "what is": neither half is a word to search for; a name's possessive keeps the name.
+    assert tokens("what's the point") == tokens("what’s the point") == ["point"]
+    assert tokens("there's a toolkit") == ["toolkit"]
+    assert tokens("King's blog") == ["king", "blog"]
+    assert "there" not in term_weights("there's a toolkit")

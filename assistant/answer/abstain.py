@@ -45,6 +45,7 @@ from assistant.search.abbreviations import Abbreviation, find_abbreviations
 from assistant.search.chatter import read_words
 from assistant.search.query import (
     keyword_style,
+    QUESTION_WORDS,
     question_terms,
     term_set,
     with_acronyms,
@@ -133,6 +134,32 @@ def compound_of(word: str, known) -> bool:
         for i in range(COMPOUND_PART, len(w) - COMPOUND_PART + 1))
 
 
+_OWNED = re.compile(r"(?<![\w'’-])((?:[A-Z][\w-]*\s+){0,3}[A-Z][\w-]*)['’]s\s+(?:[a-z][\w-]*\s+){0,2}?"
+                    r"(blog|blogs|post|article|paper|report|guide|guidance|book|toolkit|publication|briefing|"
+                    r"website|podcast|video|presentation|speech|talk|review)\b")
+
+
+def unknown_owner(retriever: Retriever, question: str) -> str:
+    """Whose document a question asks about ("Lyn Romeo's latest blog") when the library holds none of theirs:
+    no document has them in its details (title, author, publisher, aliases), and no sentence of the library
+    speaks of their document ("the Munro review" answers "Munro's review"). '' otherwise."""
+    idx = retriever.index
+    for m in _OWNED.finditer(question):
+        owner = set(tokens(m.group(1)))
+        if not owner or owner <= QUESTION_WORDS or " " not in m.group(1) and re.fullmatch(
+                r"|.*[.?!:]\s*", question[:m.start()]):
+            continue  # "Council's report says…": a capital where a sentence starts marks no name
+        kind = set(tokens(m.group(2)))
+        if any(owner <= term_set(f"{d.title} {d.publisher} {d.author} {' '.join(d.aliases)}".replace(".", " "))
+               for d in idx.documents.values()):
+            continue
+        if any(owner | kind <= term_set(d.text[a:b]) for d in idx.documents.values() if owner <= term_set(d.text)
+               for a, b in sentence_spans(d.text)):
+            continue
+        return m.group(1)
+    return ""
+
+
 def _meta(retriever: Retriever, p: Passage) -> str:
     doc = retriever.index.documents.get(p.doc_id)
     meta = f"{p.title} {p.publisher} {p.section} {doc.author if doc else ''} {' '.join(doc.aliases) if doc else ''}"
@@ -176,6 +203,7 @@ def about_question(retriever: Retriever, query: str, text: str, where: frozenset
         terms = {t: w for t, w in terms.items() if t not in there}
     total = sum(terms.values())
     have = with_acronyms(retriever, term_set(text))
+    have |= {t for t in terms if t.endswith("s") and t[:-1] in have}  # "SBAs": "strengths-based approaches"
     return sum(w for t, w in terms.items() if t in have) / total if total else 0.0
 
 
@@ -280,6 +308,8 @@ def confidence(retriever: Retriever, question: str, query: str, passages: list[P
         return 0.0  # a search-box word the library has never seen: that topic is not covered
     if unfamiliar_situation(retriever, question, passages):
         return 0.0  # advice about a situation the library never mentions
+    if unknown_owner(retriever, question):
+        return 0.0  # "Lyn Romeo's latest blog": a document of someone's the library does not hold
     if qvec is not None and everyday(retriever, qvec, passages[:5], named=bool(keys)):
         return 0.0  # weather, trains, "Is this page useful?": closer to everyday questions than to the guidance
     if qvec is not None and beside_the_guidance(retriever, qvec, passages[:5]):

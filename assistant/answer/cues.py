@@ -55,7 +55,9 @@ _HAS_FREQUENCY = re.compile(r"\bevery (?:\w+ )?" + _UNIT + r"\b|\b(?:annually|ye
                             r"weekly|fortnightly|daily|hourly|quarterly|regularly|periodically)\b"
                             r"|\b(?:once|twice|\w+ times) (?:a|an|per|each|every) \w+", re.I)
 # A subject pronoun and what it does ("they doing", "we meant to"): not a term after "what is / are"
-_DOING = r"(?:they|we|you|he|she|i|it|these|those|people)\s+\w+"
+# …or what someone named is doing ("what is Bexley doing with its voluntary sector?")
+_DOING = (r"(?:(?:they|we|you|he|she|i|it|these|those|people)\s+\w+"
+          r"|(?:[\w'’-]+\s+){1,3}(?:doing|saying|planning|trying|going|proposing)\b)")
 TYPED_CUES = ("quantity", "age", "date", "duration", "frequency")  # the answer must hold what they ask for
 _CUES = (
     ("age", re.compile(r"\bhow old\b|\b(?:what|which) age\b|\bage (?:limit|range)\b", re.I)),
@@ -234,8 +236,11 @@ def key_terms(question: str) -> set[str]:
 
 # A count of the categories asked for ("the 3 kinds of", "two types of", "five ways to") is how many items the
 # answer lists, which guidance shows by listing them, not by writing the number.
+# So is the pair in "the two councils": guidance names both without counting them. (A longer count, "the nine areas
+# of wellbeing", is a list the guidance would announce; a passage that never lists them does not answer it.)
 _HOW_MANY_KINDS = re.compile(r"\b(?:\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?=\s+(?:different\s+|main\s+|key\s+)?"
-                             r"(?:kinds|types|sorts|categories|ways|forms)\s+(?:of|to|in)\b)", re.I)
+                             r"(?:kinds|types|sorts|categories|ways|forms)\s+(?:of|to|in)\b)"
+                             r"|(?<=\bthe )(?:2|two)(?=\s+[a-z]+s\b)", re.I)
 
 
 
@@ -274,7 +279,24 @@ def case_details(question: str) -> tuple[set[str], set[str]]:
     people = {t for m in titled.finditer(question) for g in m.groups() if g for t in tokens(g)}
     people |= {t for w in re.findall(r"\b[A-Z][a-z]+(?=\b|['’])", question) if w.lower() in names for t in tokens(w)}
     numbers = {t for m in counted.finditer(question) for g in m.groups() if g for t in tokens(g)}
-    return people, numbers
+    return people, numbers | _noted_counts(question)
+
+
+_SMALL_NUMBER = re.compile(r"(?<![\d.,£$€])\b\d{1,3}\b(?![.,]?\d)(?!\s*(?:%|percent|per\s+cent))")
+
+
+def _noted_counts(question: str) -> set[str]:
+    """Counts in the case notes before or after the sentence that asks ("I've got 14 cases and no time. Does the
+    guidance say anything about time?"): the practitioner's own figures, not what the guidance must mention. A
+    number in a sentence that asks, and a year anywhere ("the 2017 paper"), stays asked about."""
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", question.strip()) if p]
+    if len(parts) < 2:
+        return set()
+    asking = [p for p in parts if p.rstrip().endswith("?") or _ASKING.match(_LEAD_IN.sub("", p))]
+    if not asking or len(asking) == len(parts):
+        return set()
+    asked = {m.group(0) for p in asking for m in _SMALL_NUMBER.finditer(p)}
+    return {m.group(0) for p in parts if p not in asking for m in _SMALL_NUMBER.finditer(p)} - asked
 
 
 # "Does it point to any NICE resource?", "what else should I read?": a question that asks for a pointer, so

@@ -12,7 +12,7 @@ import functools
 import math
 import re
 
-from assistant.textutil import STOPWORDS, stem, tokens
+from assistant.textutil import is_stopword, stem, tokens
 
 # Words that say what kind of question it is, not what it is about.
 QUESTION_WORDS = frozenset(tokens("what which who whom whose when where why how does do did is are can could "
@@ -64,7 +64,7 @@ def term_weights(query: str) -> dict[str, float]:
     out: dict[str, float] = {}
     for w in re.findall(r"[A-Za-z0-9]+(?:[.'’][A-Za-z0-9]+)*", query.replace("-", " ")):
         lw = w.lower()
-        if lw in STOPWORDS:
+        if is_stopword(lw):
             continue
         t = stem(lw)
         if t in QUESTION_WORDS:

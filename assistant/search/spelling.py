@@ -24,7 +24,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.search.abbreviations import is_known
-from assistant.search.rarity import as_typed
+from assistant.search.rarity import as_typed, rarity
 from assistant.errors import InputError
 from assistant.search.retrieve import Retriever
 from assistant.settings import REPO_DIR
@@ -120,6 +120,19 @@ def english_word(word: str) -> str | None:
     return best if best and best != word and best in sp else None
 
 
+def function_word(retriever: Retriever, word: str) -> str | None:
+    """The function word a short unknown word is typed for, with a letter missed or two swapped ("wht" -> "what",
+    "hw" -> "how", "teh" -> "the"); None for a word English, the library or the glossary knows ("la", "pip") and
+    when no function word is that close. Among several, the commonest in English."""
+    w = word.lower()
+    if len(w) < 2 or w in STOPWORDS or stem(w) in retriever.index.bm25.idf or is_english(w) or is_known(retriever, w):
+        return None
+    near = [f for f in STOPWORDS if f.isalpha() and (
+        len(f) == len(w) + 1 and any(f[:i] + f[i + 1:] == w for i in range(len(f)))
+        or len(f) == len(w) and sorted(f) == sorted(w) and DamerauLevenshtein.distance(f, w) == 1)]
+    return min(near, key=lambda f: (rarity(f), f)) if near else None
+
+
 def corrections(retriever: Retriever, query: str) -> list[Correction]:
     """Words of the query the library has never seen, nor English, each with the library word it stands for."""
     idf = retriever.index.bm25.idf
@@ -131,6 +144,9 @@ def corrections(retriever: Retriever, query: str) -> list[Correction]:
         if word in load_shorthand() and stem(word) not in idf:
             long = load_shorthand()[word]
             out.append(Correction(m.group(0), long[0].upper() + long[1:] if m.group(0)[0].isupper() else long))
+            continue
+        if len(word) < MIN_LENGTH and (fixed := function_word(retriever, word)):
+            out.append(Correction(m.group(0), fixed.capitalize() if m.group(0)[0].isupper() else fixed))
             continue
         if len(word) < MIN_LENGTH or word in STOPWORDS or stem(word) in idf or is_english(word) \
                 or is_known(retriever, word) or "'" in as_typed(word):  # 'dont' is "don't", not a typo

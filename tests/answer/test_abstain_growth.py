@@ -266,3 +266,28 @@ def test_how_often_a_document_is_updated_is_answered_where_it_says_so_of_itself(
     assert "will be updated" in ans.answer
     # not a document asked about: a review period the guidance never gives
     assert real_assistant.ask("How often should a care and support plan be reviewed?").abstained
+
+
+def test_a_document_of_someone_the_library_holds_nothing_of_is_not_covered(real_retriever, real_assistant):
+    from assistant.answer.abstain import unknown_owner
+
+    # Lyn Romeo is quoted in the GOV.UK blog, but the library holds no blog of hers.
+    assert unknown_owner(real_retriever, "What does Lyn Romeo's latest blog say about strengths-based practice?")
+    assert real_assistant.ask("What does Lyn Romeo's latest blog say about strengths-based practice?").abstained
+    # Ewan King wrote the blog; the children's guidance speaks of "the Munro review"; SCIE publishes guidance.
+    for q in ("What does Ewan King's blog say about Bexley?", "What did Munro's review emphasise?",
+              "What does SCIE's children's guidance say about families?"):
+        assert not unknown_owner(real_retriever, q), q
+    assert not real_assistant.ask("What did Munro's review emphasise?").abstained
+
+    # A capital where a sentence starts marks no name.
+    assert not unknown_owner(real_retriever, "Council's report - what does it say about carers?")
+
+
+def test_a_plural_acronym_is_said_by_its_long_form(real_retriever, real_assistant):
+    from assistant.answer.abstain import about_question
+
+    # The children's guidance defines "strengths-based approach (SBA)": "SBAs" are "strengths-based approaches".
+    assert about_question(real_retriever, "SBAs", "Good strengths-based approaches can help") == 1.0
+    ans = real_assistant.ask("how long before SBAs actually start cutting demand for expensive services?")
+    assert not ans.abstained and "over time" in ans.answer

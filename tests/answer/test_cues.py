@@ -130,3 +130,32 @@ def test_a_role_or_position_asks_who_only_when_it_is_a_persons():
     assert question_cue("and what's her job?") == "who"
     assert question_cue("what does the carers guide say about its ethical position?") != "who"
     assert question_cue("what does it say about the role families play?") != "who"
+
+
+def test_what_a_named_place_is_doing_is_no_term_to_define():
+    from assistant.answer.cues import defined_term, question_cue
+
+    assert question_cue("What is Bexley doing with its voluntary sector?") != "definition"
+    assert defined_term("What is Bexley doing with its voluntary sector?") == []
+    assert question_cue("What is strengths-based working?") == "definition"
+
+
+def test_the_things_asked_to_be_named_need_not_be_counted_by_the_guidance():
+    from assistant.answer.cues import key_terms
+
+    # "the two councils": the guidance names them (Bexley, Surrey); it need not say "two".
+    assert key_terms("list the two councils in the King blog and what each one is doing") == {"king"}
+    # A count that is not of the things asked for, a longer list's length and a year are still asked about.
+    assert key_terms("Did 2 councils take part in 2019?") == {"2", "2019"}
+    assert key_terms("What are the nine areas of wellbeing listed in the Care Act?") == {"nine", "care", "act"}
+
+
+def test_counts_in_the_case_notes_are_case_details_not_what_is_asked():
+    from assistant.answer.cues import case_details
+
+    q = ("I'm a newly qualified SW. I've got 14 cases and no time to find out what local groups exist. "
+         "Does the guidance say anything about practitioner time?")
+    assert case_details(q) == (set(), {"14"})
+    # A number in the sentence that asks, or a year in the notes ("the 2017 paper"), is asked about.
+    assert case_details("We have 3 teams. Is 3 teams enough for a strengths-based area?")[1] == set()
+    assert case_details("We read the 2017 paper. What does it list?")[1] == set()

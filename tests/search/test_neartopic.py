@@ -49,6 +49,9 @@ def test_the_bank_is_data_about_social_care_not_everyday_life(real_retriever):
     ("Can the daughter I work with get Carer's Allowance if she has a part-time job?", True),
     ("Who do I ring to arrange an interpreter for a Polish-speaking family?", True),
     ("Is my client entitled to free aftercare after being sectioned?", True),
+    # Complaints, a carer's own assessment, reviewing a practitioner's plan, expenses: not what the guidance says.
+    ("Could you look over my client's care plan before I send it?", True),
+    ("Can I get my train fare back for a training day?", True),
     ("What does the Care Act guidance say about support from family and friends?", False),
     ("How can practitioners build on a person's strengths and community networks?", False),
     ("What did the Munro review say about child protection?", False),

@@ -28,6 +28,7 @@ def test_a_broken_probe_bank_is_refused_with_a_message(tmp_path):
 @pytest.mark.parametrize("question, expected", [
     ("Is it going to be sunny in Brighton at the weekend?", True),
     ("What time does the last train leave?", True),
+    ("Could you write a congratulations message for a colleague's new baby?", True),
     ("How can practitioners build on a person's strengths and networks?", False),
     ("What does the Care Act guidance say about involving carers?", False),
 ])

@@ -85,3 +85,15 @@ def test_british_spellings_and_short_slang_are_not_typos(real_retriever):
     # The English word list is American: "neighbour" is not a typo of "neighbor", nor "meds" of "mess".
     q = "my client's neighbour helps with her meds and the organisation of her week"
     assert correct_spelling(real_retriever, q) == q
+
+
+def test_a_short_typo_of_a_function_word_is_read_as_that_word(real_retriever):
+    from assistant.search.spelling import function_word
+
+    # A letter missed or two swapped in "what", "how", "the": the question then reads as a question.
+    assert correct_spelling(real_retriever, "wht do personal strengths include") == "what do personal strengths include"
+    assert correct_spelling(real_retriever, "Hw are carers involved in teh assessment") == \
+        "How are carers involved in the assessment"
+    # Words English or the glossary knows, and shorthand too far from any function word, stay.
+    assert function_word(real_retriever, "la") is None and function_word(real_retriever, "ot") is None
+    assert function_word(real_retriever, "pip") is None and function_word(real_retriever, "what") is None
