@@ -130,6 +130,11 @@ def is_stopword(word: str) -> bool:
     return w.endswith("'s") and w[:-2] in STOPWORDS
 
 
+# Bump when tokens() would split, drop or stem a text differently: an index built before then remakes its keyword
+# postings on the next ingest (index.generation.lexical_key holds it), its vectors are kept.
+TOKENS_VERSION = "2"
+
+
 def tokens(text: str, keep_stopwords: bool = False) -> list[str]:
     """Lower-cased, stemmed word tokens for lexical matching (hyphenated words split too)."""
     out = []

@@ -23,7 +23,7 @@ import numpy as np
 from assistant.index import passages, sentence_vectors, vectorfiles, word_vectors
 from assistant.index.lexical import Builder
 from assistant.settings import Settings
-from assistant.textutil import sha1
+from assistant.textutil import TOKENS_VERSION, sha1
 from assistant.types import Chunk, Document
 
 BATCH = 2000  # passages per flush: the texts and vectors an ingest holds at once
@@ -37,7 +37,7 @@ def lexical_text(chunk: Chunk, doc: Document) -> str:
 
 def lexical_key(doc: Document) -> str:
     """Changes whenever a kept passage's lexical_text would (the passages themselves follow content_hash)."""
-    return sha1("\x1f".join([doc.content_hash, *doc.aliases]))
+    return sha1("\x1f".join([doc.content_hash, *doc.aliases, "tokens " + TOKENS_VERSION]))
 
 
 @dataclass

@@ -313,7 +313,7 @@ def _ingest_locked(settings, root, paths, rebuild, progress, clear_refused=False
             (report.updated if prev else report.added).append(src.doc_id)
     report.removed = sorted(set(old_docs) - {s.doc_id for s in sources})
     if (old and not (report.added or report.updated or report.removed) and not paths
-            and derived_up_to_date(settings, old.path)):
+            and all(k.lexical for k in kept.values()) and derived_up_to_date(settings, old.path)):
         report.chunks_total = len(old.chunks)
         report.seconds = time.perf_counter() - t0
         return report  # nothing changed: keep the live generation as it is

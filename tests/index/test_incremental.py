@@ -97,6 +97,22 @@ def test_changed_and_removed_documents_match_a_rebuild(corpus_copy, tmp_path):
     _rebuild_and_compare(s, tmp_path)
 
 
+def test_an_index_made_with_older_tokens_remakes_its_keyword_postings_and_keeps_its_vectors(corpus_copy, tmp_path,
+                                                                                            monkeypatch):
+    s = get_settings()
+    monkeypatch.setattr(generation, "TOKENS_VERSION", "0")  # as an earlier release wrote it
+    ingest(s, progress=False)
+    old = Index.open(s)
+    monkeypatch.setattr(generation, "TOKENS_VERSION", "1")
+    rep = ingest(s, progress=False)
+    assert rep.chunks_embedded == 0 and not (rep.added or rep.updated or rep.removed)
+    remade = Index.open(s).gen
+    assert remade != old.gen  # a new generation, not "nothing changed"
+    ingest(s, progress=False)
+    assert Index.open(s).gen == remade  # and once remade, nothing changed again
+    _rebuild_and_compare(s, tmp_path)
+
+
 def test_a_generation_without_positions_or_word_pieces_is_still_reused(corpus_copy, tmp_path):
     """Generations written before this version lack the manifest's positions and terms.pieces.jsonl."""
     s = get_settings()
