@@ -237,6 +237,8 @@ def compare(retriever, question: str, fu: FollowUp, settings: Settings, topic: s
 
 
 STANDS_ALONE = 0.3  # a bare "it / that" message stands alone when searched alone it beats the folded reading by this
+FOLD_ADDS = 0.0  # how much more confident than the message alone its folded reading must be, or it stands alone
+FOLD_ELSEWHERE = 0.3  # the same, when alone it leads with another document (0.1 cost back-references on dev sets)
 STAYS = 0.6  # a continuation stays in the document in hand when that document has this share of its own words
 
 
@@ -283,6 +285,17 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
         mine = _share(retriever, prev, fu.question) or 0.0
         if lead and lead != prev and (_share(retriever, lead, fu.question) or 0.0) > mine and \
                 (alone.confidence >= settings.abstain_threshold or not mine):
+            return FollowUp(fu.question, fu.question)
+    if set(own_terms(fu.own)) - DOCUMENT_WORDS:
+        # Folding must add something: a message with words of its own that the guidance answers alone at least as
+        # confidently as folded with the earlier questions ("what about the webinar, when is it?") is a new topic,
+        # whatever its opening word ("also", "what about", "does it say"); by a clear margin when alone it leads
+        # with another document than the one in hand
+        alone = assess(retriever, fu.question, [], settings, FollowUp(fu.question, fu.question))
+        lead = alone.candidates[0].passage.doc_id if alone.candidates else ""
+        margin = FOLD_ADDS if lead == prev else FOLD_ELSEWHERE
+        if alone.confidence >= settings.abstain_threshold and \
+                alone.confidence >= assess(retriever, fu.question, [], settings, fu).confidence + margin:
             return FollowUp(fu.question, fu.question)
     if not fu.refers_to_document and _covers(retriever, prev, fu.own):
         return replace(fu, refers_to_document=True)

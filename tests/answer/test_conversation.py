@@ -295,3 +295,13 @@ def test_his_title_in_another_document_is_its_byline(real_assistant):
                                "he's quoted in the kids guidance as well isn't he - what's his title there?"])
     assert a[1].citations and a[1].citations[0].doc_id == KIDS
     assert "Alex Fox, OBE, Chief Executive" in a[1].answer, a[1].answer
+
+
+def test_a_message_the_guidance_answers_better_alone_is_a_new_topic_whatever_its_opening(real_assistant):
+    # "also what about …" reads like a follow-up, but folding the earlier question adds nothing the message needs
+    a = _talk(real_assistant, ["What does the Care Act guidance say about support from family and friends?",
+                               "also what about wellbeing",
+                               "does the adult have to agree?"])
+    assert a[1].citations and a[1].citations[0].doc_id == CA
+    assert "family" not in a[1].searched_query.lower() and "friends" not in a[1].searched_query.lower()
+    assert a[2].citations and a[2].citations[0].doc_id == CA  # a real follow-up still stays in the document
