@@ -153,11 +153,26 @@ def unknown_owner(retriever: Retriever, question: str) -> str:
         if any(owner <= term_set(f"{d.title} {d.publisher} {d.author} {' '.join(d.aliases)}".replace(".", " "))
                for d in idx.documents.values()):
             continue
-        if any(owner | kind <= term_set(d.text[a:b]) for d in idx.documents.values() if owner <= term_set(d.text)
-               for a, b in sentence_spans(d.text)):
+        if _one_sentence_has(retriever, owner | kind):
             continue
         return m.group(1)
     return ""
+
+
+def _one_sentence_has(retriever: Retriever, words: set[str]) -> bool:
+    """Whether a sentence of the library has all the words: only the passages the keyword index lists for every
+    word are read, not the whole library."""
+    bm25, common = retriever.index.bm25, None
+    for w in words:
+        got = bm25.postings(w)
+        common = set() if got is None else set(got[0].tolist()) if common is None else common & set(got[0].tolist())
+        if not common:
+            return False
+    for i in sorted(common):
+        text = retriever.index.chunks[int(i)].text
+        if any(words <= term_set(text[a:b]) for a, b in sentence_spans(text)):
+            return True
+    return False
 
 
 def _meta(retriever: Retriever, p: Passage) -> str:

@@ -10,6 +10,7 @@ It works in three steps:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -159,7 +160,9 @@ def in_hand_copy(retriever, fu: FollowUp, a: "Assessment", history: list[Turn], 
     return None
 
 
+@functools.lru_cache(maxsize=256)
 def _words(text: str) -> str:
+    """A text's tokens, spaced (remembered: a new topic in a conversation asks this of the whole document in hand)."""
     return f" {' '.join(tokens(text, keep_stopwords=True))} "
 
 
@@ -263,10 +266,19 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
     if not fu.continues or not fu.doc_ids or fu.named:
         return fu
     prev = fu.doc_ids[0]
+
+    @functools.cache
+    def searched_alone() -> tuple[Assessment, str]:  # the message searched as typed, and the document it leads with
+        got = assess(retriever, fu.question, [], settings, FollowUp(fu.question, fu.question))
+        return got, got.candidates[0].passage.doc_id if got.candidates else ""
+
+    @functools.cache
+    def folded() -> float:  # how confidently the message is answered folded with the conversation
+        return assess(retriever, fu.question, [], settings, fu).confidence
+
     if fu.weak:
-        alone = assess(retriever, fu.question, [], settings, FollowUp(fu.question, fu.question))
-        lead = alone.candidates[0].passage.doc_id if alone.candidates else ""
-        together = assess(retriever, fu.question, [], settings, fu).confidence
+        alone, lead = searched_alone()
+        together = folded()
         if alone.confidence >= settings.abstain_threshold and lead != prev and \
                 alone.confidence > together + STANDS_ALONE:
             return FollowUp(fu.question, fu.question)
@@ -280,8 +292,7 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
         # A continuation only for being short ("what's SCIE been doing with Bexley?"): a new topic when searched
         # alone it leads with another document that has more of its words, and answers it confidently or the
         # document in hand has none of them. ("does the adult need to agree?" stays: its document has them.)
-        alone = assess(retriever, fu.question, [], settings, FollowUp(fu.question, fu.question))
-        lead = alone.candidates[0].passage.doc_id if alone.candidates else ""
+        alone, lead = searched_alone()
         mine = _share(retriever, prev, fu.question) or 0.0
         if lead and lead != prev and (_share(retriever, lead, fu.question) or 0.0) > mine and \
                 (alone.confidence >= settings.abstain_threshold or not mine):
@@ -291,11 +302,9 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
         # confidently as folded with the earlier questions ("what about the webinar, when is it?") is a new topic,
         # whatever its opening word ("also", "what about", "does it say"); by a clear margin when alone it leads
         # with another document than the one in hand
-        alone = assess(retriever, fu.question, [], settings, FollowUp(fu.question, fu.question))
-        lead = alone.candidates[0].passage.doc_id if alone.candidates else ""
+        alone, lead = searched_alone()
         margin = FOLD_ADDS if lead == prev else FOLD_ELSEWHERE
-        if alone.confidence >= settings.abstain_threshold and \
-                alone.confidence >= assess(retriever, fu.question, [], settings, fu).confidence + margin:
+        if alone.confidence >= settings.abstain_threshold and alone.confidence >= folded() + margin:
             return FollowUp(fu.question, fu.question)
     if not fu.refers_to_document and _covers(retriever, prev, fu.own):
         return replace(fu, refers_to_document=True)
