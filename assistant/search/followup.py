@@ -33,15 +33,15 @@ from pathlib import Path
 
 from assistant.search.chatter import load_chatter, read_words
 from assistant.search.naming import (  # which document a message names; re-exported for the answerer and tests
-    _DOC_NOUN,
-    _GENERIC_NOUNS,
+    DOC_NOUN,
+    GENERIC_NOUNS,
     NEAR,
     Similar,
-    _describes,
-    _details,
+    describes,
+    document_details,
     author_organisation,
     described_document,
-    _adjacent_run,
+    adjacent_run,
     initialisms,
     kind_document,
     named_document,
@@ -301,7 +301,7 @@ def previous_documents(history: list[Turn], documents: Mapping[str, Document], s
         found = cited_documents(turn, documents)
         asked = next((t.content for t in reversed(history[:n]) if t.role == "user"), "")
         if found:  # the cited document the question itself named in passing ("…for care act support") first
-            return sorted(found, key=lambda d: not _adjacent_run(asked, documents[d], [documents[o] for o in found]))
+            return sorted(found, key=lambda d: not adjacent_run(asked, documents[d], [documents[o] for o in found]))
         named = named_document(new_topic_opener(asked), documents, similar) if asked else ""
         if named:
             return [named]
@@ -357,7 +357,7 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
         # "does the cyp page say the same thing?": what the other document says on what the last answer led with
         # The document's own name says where to look, not what to look for ("care act" would favour sentences
         # that mention the Act)
-        stems = _details(documents[named])[0]
+        stems = document_details(documents[named])[0]
         own = " ".join(w for w in asked.split() if not (tokens(w) and set(tokens(w)) <= stems)) or asked
         query = _fold(own, said)
     if (item := listed_item(asked, history)) and (where := cited_documents(Turn(role="assistant", content=item),
@@ -521,16 +521,16 @@ def _people_named(asked: str, history: list[Turn], users: list[int], prev_docs: 
 
 def _besides_name(question: str, doc: Document) -> list[str]:
     """The message's own words other than the words of the document's details it names it by."""
-    stems, _, _ = _details(doc)
-    return [t for t in own_terms(question) if t not in stems and t not in _GENERIC_NOUNS
-            and not _DOC_NOUN.fullmatch(t)]
+    stems, _, _ = document_details(doc)
+    return [t for t in own_terms(question) if t not in stems and t not in GENERIC_NOUNS
+            and not DOC_NOUN.fullmatch(t)]
 
 
 def _besides_description(question: str, doc: Document, similar: Similar | None) -> list[str]:
     """The message's own words other than those that name or describe the document ("kids" of "the kids page")."""
-    details = _details(doc)
+    details = document_details(doc)
     return [w for w in re.findall(r"[\w'’-]+", question)
-            if own_terms(w) and set(own_terms(w)) & set(_besides_name(w, doc)) and not _describes(w, details, similar)]
+            if own_terms(w) and set(own_terms(w)) & set(_besides_name(w, doc)) and not describes(w, details, similar)]
 
 
 def names_document_only(question: str) -> bool:

@@ -19,14 +19,14 @@ def _phrases(doc: Document) -> list[str]:
 # How close in meaning a word is to the nearest of some words (0–1); the answerer passes the bundled model's.
 Similar = Callable[[str, list[str]], float]
 # Nouns a message names a document by ("the kids guidance", "the SCIE blog", "the 2017 one").
-_DOC_NOUN = re.compile(r"\b(guidance|guide|report|blog|page|doc|document|paper|glossary|news|piece|article|briefing|"
+DOC_NOUN = re.compile(r"\b(guidance|guide|report|blog|page|doc|document|paper|glossary|news|piece|article|briefing|"
                        r"publication|one|toolkit|leaflet|factsheet|thing)\b", re.I)
-_GENERIC_NOUNS = frozenset(tokens("page doc document paper piece publication one article thing", keep_stopwords=True))
+GENERIC_NOUNS = frozenset(tokens("page doc document paper piece publication one article thing", keep_stopwords=True))
 NEAR = 0.7  # a word describes a document when it is this close in meaning to a word of its details ("kids": children)
 _DESCRIBE_WORDS = 3  # words before the noun read as its description
 
 
-def _details(doc: Document) -> tuple[set[str], list[str], set[str]]:
+def document_details(doc: Document) -> tuple[set[str], list[str], set[str]]:
     """The words a document is described by (its title, publisher, author, the author's organisation, aliases,
     audience and type): as tokens, as written (for comparing meanings), and the initialisms of its title and
     aliases ("cyp") and of the author's organisation ("Social Care Institute for Excellence": "scie")."""
@@ -63,8 +63,8 @@ def described_document(question: str, documents: Mapping[str, Document], similar
     each word before the noun, and the noun itself unless it is a generic one ("page", "one"), is among the
     document's details or close in meaning to one of them. '' when none or several fit, or the phrase points
     ("that report": the conversation's document, not a description)."""
-    details = {d: _details(doc) for d, doc in documents.items()}
-    for m in _DOC_NOUN.finditer(question):
+    details = {d: document_details(doc) for d, doc in documents.items()}
+    for m in DOC_NOUN.finditer(question):
         before = re.findall(r"[\w'’.-]+", question[:m.start()])
         if before and before[-1].lower() in ("that", "this", "same", "above"):
             continue
@@ -77,20 +77,20 @@ def described_document(question: str, documents: Mapping[str, Document], similar
         short = _library_short_words(documents)
         words = [w for w in words if not (len(w) < 5 and short.get(w, 0) > 1
                                          and not any(set(tokens(w)) <= det[0] for det in details.values()))]
-        generic = bool(set(tokens(m.group(1), keep_stopwords=True)) & _GENERIC_NOUNS)
+        generic = bool(set(tokens(m.group(1), keep_stopwords=True)) & GENERIC_NOUNS)
         noun = [] if generic else tokens(m.group(1))
         if not words:
             continue  # "the report" alone describes nothing: in a conversation it is the one in hand
         # The noun as written ("guide" is not "guidance": the glossary calls itself a guide too); the words
         # before it also by meaning ("kids": children).
         fits = [d for d, det in details.items()
-                if set(noun) <= det[0] and all(_describes(w, det, similar) for w in words)]
+                if set(noun) <= det[0] and all(describes(w, det, similar) for w in words)]
         if len(fits) > 1:  # "the care act page": the one whose details have the words side by side
             fits = [d for d in fits if _adjacent(words, documents[d])] or fits
         if not fits and noun:  # "the Care Act guide" of the "Care Act guidance": the words side by side say which
             fits = [d for d in documents if _adjacent(words, documents[d])]
         if not fits and noun:  # "the children's guide" of a guidance: the one document its description fits
-            fits = [d for d, det in details.items() if all(_describes(w, det, similar) for w in words)]
+            fits = [d for d, det in details.items() if all(describes(w, det, similar) for w in words)]
         if len(fits) == 1:
             return fits[0]
     return ""
@@ -100,10 +100,10 @@ def kind_document(question: str, documents: Mapping[str, Document]) -> str:
     """The one document of the kind a message names bare ("what does the blog say…?" when one document is a blog;
     not "the guidance" when two are, nor a generic "the page"): for a message that starts a topic, where there is
     no document in hand for "the blog" to mean. '' when none or several are of that kind."""
-    details = {d: _details(doc)[0] for d, doc in documents.items()}
-    for m in _DOC_NOUN.finditer(question):
+    details = {d: document_details(doc)[0] for d, doc in documents.items()}
+    for m in DOC_NOUN.finditer(question):
         if not re.search(r"\bthe\s+$", question[:m.start()], re.I) or \
-                set(tokens(m.group(1), keep_stopwords=True)) & _GENERIC_NOUNS:
+                set(tokens(m.group(1), keep_stopwords=True)) & GENERIC_NOUNS:
             continue
         fits = [d for d, stems in details.items() if set(tokens(m.group(1))) <= stems]
         if len(fits) == 1:
@@ -144,7 +144,7 @@ def _adjacent(words: list[str], doc: Document) -> bool:
     return False
 
 
-def _adjacent_run(question: str, doc: Document, others: list[Document]) -> bool:
+def adjacent_run(question: str, doc: Document, others: list[Document]) -> bool:
     """The message has two or more words side by side that one of the document's details has side by side and no
     other document's ("…support under the care act?" of the "Care Act 2014 guidance")."""
     words = [t for w in re.findall(r"[A-Za-z0-9]+", question) for t in tokens(w)]
@@ -176,7 +176,7 @@ def initialisms(doc: Document) -> set[str]:
     return out
 
 
-def _describes(word: str, details: tuple[set[str], list[str], set[str]], similar: Similar | None) -> bool:
+def describes(word: str, details: tuple[set[str], list[str], set[str]], similar: Similar | None) -> bool:
     stems, written, short = details
     if set(tokens(word)) <= stems or (2 < len(word) < 5 and word.lower() in short):
         return True
