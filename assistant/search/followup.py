@@ -46,9 +46,17 @@ from assistant.search.naming import (  # which document a message names; re-expo
     kind_document,
     named_document,
 )
+from assistant.search.history import (  # what earlier turns hold; re-exported for the answerer and tests
+    ORDINAL,
+    QUOTED,
+    cited_documents,
+    listed_item,
+    named_people,
+    said_before,
+)
 from assistant.search.request import list_request
 from assistant.settings import REPO_DIR
-from assistant.textutil import normalise, tokens
+from assistant.textutil import tokens
 from assistant.types import Document, Turn
 
 # Said before a question that has nothing to do with the last one: "separate question –", "new q:", "diff
@@ -218,78 +226,6 @@ _SUBJECT_AFTER = re.compile(r"\s+(?:the|a|an|it|they|he|she|we|you|i|there|this|
                             r"everyone|anyone|all|every|each|some|any|no|our|their|his|her|its|my|your)\b", re.I)
 
 
-_QUOTED = re.compile(r"“([^”]{12,})”")
-_MARKERS = re.compile(r"\s*\[\d+\]")
-
-
-def cited_documents(turn: Turn, documents: Mapping[str, Document]) -> list[str]:
-    """The documents an assistant turn quotes, in the order it quotes them."""
-    if turn.doc_ids:
-        return [d for d in dict.fromkeys(turn.doc_ids) if d in documents]
-    text = _MARKERS.sub("", turn.content)
-    quoted = list(_QUOTED.finditer(text))
-    pieces = [(m.group(1), m.start()) for m in quoted] or \
-        [(piece, 0) for piece in re.split(r"(?<=[.!?:])\s+|\n+", text)]
-    norm = {d: normalise(doc.text) for d, doc in documents.items()}
-    titles = {d: normalise(doc.title) for d, doc in documents.items()}
-    out: list[str] = []
-    for piece, at in pieces:
-        p = normalise(re.sub(r"^[-•*]\s+", "", piece.strip()))
-        if len(p) < 12:
-            continue
-        hit = [d for d, t in norm.items() if p in t] or [d for d, t in titles.items() if p == t]
-        if len(hit) > 1:  # a sentence two documents share: the one the answer names as its source
-            hit = _attributed(text[:at], hit, documents) or hit
-        out.extend(d for d in hit if d not in out)
-    return out
-
-
-def _attributed(before: str, hit: list[str], documents: Mapping[str, Document]) -> list[str]:
-    """Of the documents a quote is found in, the one whose title the answer names last before the quote
-    ("<title> says: “…”")."""
-    said = normalise(before)
-    where = {d: said.rfind(normalise(re.sub(r"[?!]", "", documents[d].title)).strip(" .:;'’")) for d in hit}
-    best = max(where.values())
-    return [d for d, at in where.items() if at == best] if best >= 0 else []
-
-
-_NAME = re.compile(r"\b[A-Z][a-z’']+(?:[ -][A-Z][a-z’']+){1,2}\b")
-
-
-def named_people(text: str, docs: list[Document], library: Mapping[str, Document] | None = None) -> list[str]:
-    """People an answer names, last named first: runs of two or three capitalised words that the library never
-    writes in lower case (so "Alex Fox" and "Lyn Romeo", not "Social Care" or "Chief Social Worker")."""
-    body = re.sub(r"^.*?\bsays:\s*", "", _MARKERS.sub("", text), count=1)  # not the "<title> says:" attribution
-    lower = _lower_words(tuple((d.doc_id, d.text) for d in (library or {}).values()) or
-                         tuple((d.doc_id, d.text) for d in docs))
-    titles = " ".join(d.title for d in docs)
-    found, after = [], -1
-    for m in _NAME.finditer(body):
-        if after >= 0 and re.fullmatch(r"[\s,A-Z]*,\s*", body[after:m.start()]):
-            after = m.end()
-            continue  # "Alex Fox, OBE, Chief Executive, …": the titles that follow a name are not people
-        words = re.split(r"[ -]", m.group(0))
-        while words and words[0].lower() in lower:
-            words.pop(0)
-        name = " ".join(words)
-        of = body[m.end():m.end() + 4] == " of "  # "London Borough of Bexley", "Department of Health": a body
-        if len(words) >= 2 and not of and not any(w.lower() in lower for w in words) and name not in titles:
-            found.append(name)
-            after = m.end()
-    known = {p for d in docs for p in (d.author, *d.aliases) if p}
-    authors = {d.author for d in docs if d.author}
-    found = list(dict.fromkeys(reversed(found)))
-    # an author's name first, then one the answer introduces as a person ("Alex Fox, Chief Executive"), then other
-    # names the documents go by (an alias may be an organisation: "Mayday Trust")
-    introduced = {p for p in found if re.search(re.escape(p) + r",\s+[A-Z]", body)}
-    return sorted(found, key=lambda p: (p not in authors, p not in introduced, p not in known))
-
-
-@functools.lru_cache(maxsize=8)
-def _lower_words(texts: tuple[tuple[str, str], ...]) -> frozenset[str]:
-    return frozenset(w for _, t in texts for w in re.findall(r"\b[a-z][a-z’']+\b", t))
-
-
 def previous_documents(history: list[Turn], documents: Mapping[str, Document], similar: Similar | None = None
                        ) -> list[str]:
     """The documents cited by the last assistant turn that cited any; when the last answer cited none (it
@@ -325,7 +261,7 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
         return alone
     prev_docs = previous_documents(history, documents, similar) if documents else []
     elliptical = bool(_ELLIPSIS.match(asked)) or len(own_terms(asked)) <= SHORT
-    similar_to_last = bool(named and _SAYS_SIMILAR.search(asked) and _QUOTED.search(history[-1].content))
+    similar_to_last = bool(named and _SAYS_SIMILAR.search(asked) and QUOTED.search(history[-1].content))
     if named and named not in prev_docs and not similar_to_last and (
             not elliptical and len(own_terms(asked)) > SHORT + 1 or len(_besides_name(asked, documents[named])) > SHORT
             or _there_is_named(asked) and _besides_description(asked, documents[named], similar)):
@@ -353,7 +289,7 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     earlier = read_followup(history[last].content, history[:last], documents, depth + 1, similar).query \
         if depth < MAX_FOLD and len(own_terms(before)) <= SHORT else before
     query = _fold(own, earlier)
-    if named and _SAME.search(asked) and (said := _said_before(history[-1].content, documents[named])):
+    if named and _SAME.search(asked) and (said := said_before(history[-1].content, documents[named])):
         # "does the cyp page say the same thing?": what the other document says on what the last answer led with
         # The document's own name says where to look, not what to look for ("care act" would favour sentences
         # that mention the Act)
@@ -363,7 +299,7 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     if (item := listed_item(asked, history)) and (where := cited_documents(Turn(role="assistant", content=item),
                                                                            documents)):
         # "expand on the 4th one": the fourth item of the list the previous answer showed, in its document
-        query = _fold(_ORDINAL.sub(" ", asked).strip(), item)
+        query = _fold(ORDINAL.sub(" ", asked).strip(), item)
         return FollowUp(asked, query, True, where[:1], True, "", query)
     pointer = bool(_POINTER.search(asked))
     weak = pointer and not elliptical and not _PERSON.search(asked) and not _THAT_DOCUMENT.search(asked)
@@ -382,37 +318,6 @@ def _answered(users: list[int], history: list[Turn], documents: Mapping[str, Doc
         if reply is not None and cited_documents(reply, documents):
             return i
     return users[-1]
-
-
-_ORDINALS = {w: n for n, ws in enumerate((("first", "1st"), ("second", "2nd"), ("third", "3rd"), ("fourth", "4th"),
-                                          ("fifth", "5th"), ("sixth", "6th"), ("seventh", "7th"), ("eighth", "8th")), 1)
-             for w in ws}
-# "the second one", "the 4th point", "and the first?": an item by its place in a list (or "the last one")
-_ORDINAL = re.compile(r"\bthe\s+(" + "|".join(_ORDINALS) + r"|last)(?:\s+(?:one|item|point|bullet|bit)\b|\s*(?=[?.!]*\s*$))",
-                      re.I)
-_BULLET = re.compile(r"^\s*[-•*]\s+“(.+?)”", re.M)
-
-
-def listed_item(question: str, history: list[Turn]) -> str:
-    """The item a message picks by its place ("expand on the 4th one") from the bullet list the previous answer
-    showed ('' when the message names no place, the previous answer is no list, or the list is shorter)."""
-    m = _ORDINAL.search(question)
-    answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
-    items = _BULLET.findall(answer) if m else []
-    if not items:
-        return ""
-    n = len(items) if m.group(1).lower() == "last" else _ORDINALS[m.group(1).lower()]
-    return items[n - 1] if n <= len(items) else ""
-
-
-def _said_before(answer: str, doc: Document) -> str:
-    """What the previous answer said that a message asks another document about ("does the cyp page say the same
-    thing?"): of its quotes, the first that document also holds word for word (dashes and apostrophes aside), else
-    its first quote ('' if none)."""
-    quotes = [m.group(1) for m in _QUOTED.finditer(_MARKERS.sub("", answer))]
-    text = f" {' '.join(tokens(doc.text, keep_stopwords=True))} "  # word for word, whatever its dashes and apostrophes
-    return next((q for q in quotes if f" {' '.join(tokens(q, keep_stopwords=True))} " in text),
-                quotes[0] if quotes else "")
 
 
 def _audience_words(doc: Document) -> list[str]:
