@@ -59,6 +59,7 @@ from assistant.search.naming import named_document
 from assistant.search.rarity import rarity, term_weights
 from assistant.search.request import comparison, list_request
 from assistant.search.retrieve import Retriever
+from assistant.search.spelling import correct_spelling
 from assistant.search.understand import query_vector, search_understood, understand
 from assistant.settings import Settings
 from assistant.textutil import normalise, tokens
@@ -104,6 +105,9 @@ def extractive_answer(retriever: Retriever, question: str, history: list[Turn], 
     retriever = _Pinned(retriever) if isinstance(retriever, Retriever) else retriever
     docs = retriever.index.documents
     asked, count, wants_list = list_request(question)  # "in 3 bullet points" says how, not what
+    # "n for a neighbourhood?", "wot yr": read as the search will read it ("and for…", "what year"), so shorthand
+    # is not taken for words of its own or for a name
+    asked = correct_spelling(retriever, asked)
     fu = settle(retriever, read_followup(asked, history, docs, similar=word_similarity(retriever)), settings)
     fu = unfolded(fu)
     # "what does the author say about…" asks what is in the document, not who wrote it

@@ -305,3 +305,13 @@ def test_a_message_the_guidance_answers_better_alone_is_a_new_topic_whatever_its
     assert a[1].citations and a[1].citations[0].doc_id == CA
     assert "family" not in a[1].searched_query.lower() and "friends" not in a[1].searched_query.lower()
     assert a[2].citations and a[2].citations[0].doc_id == CA  # a real follow-up still stays in the document
+
+
+def test_shorthand_follow_ups_are_read_as_the_search_reads_them(real_assistant):
+    # "n" for "and", "wot yr" for "what year": shorthand is neither words of the message's own nor a name
+    a = _talk(real_assistant, ["what does the care act guidance say about relying on family and friends for support",
+                               "n does the adult have to agree to it?"])
+    assert a[1].citations and a[1].citations[0].doc_id == CA
+    assert "agreement of the adult" in a[1].answer
+    b = _talk(real_assistant, ["in the kids guidance what did the munro review emphasise", "wot yr"])
+    assert b[1].citations and b[1].citations[0].doc_id == KIDS and "2011" in b[1].answer
