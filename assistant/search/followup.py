@@ -264,7 +264,8 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     similar_to_last = bool(named and _SAYS_SIMILAR.search(asked) and QUOTED.search(history[-1].content))
     if named and named not in prev_docs and not similar_to_last and (
             not elliptical and len(own_terms(asked)) > SHORT + 1 or len(_besides_name(asked, documents[named])) > SHORT
-            or _there_is_named(asked) and _besides_description(asked, documents[named], similar)):
+            or _there_is_named(asked) and _besides_description(asked, documents[named], similar)
+            or _besides_description(asked, documents[named], similar) and not _points_back(asked)):
         # names another document and stands on its own ("and in the kids guidance what is an SBA essentially?",
         # not "and in the strengths-based areas report?", which has nothing to ask but the name). "Is he quoted
         # on the kids page too?": the person is still the one the previous answer named.
@@ -406,6 +407,12 @@ def _holds(held: tuple[frozenset[str], str], word: str) -> bool:
     if re.fullmatch(r"\w+", w):
         return w in held[0]
     return bool(re.search(rf"\b{re.escape(w)}\b", held[1]))  # "self-neglect", "o’brien": as written
+
+
+def _points_back(question: str) -> bool:
+    """Something in the message points at what was said before: a pronoun that is not the message's own ("what
+    did the glossary say about *that*?") or a word setting it beside the last answer ("something similar")."""
+    return bool(_SAYS_SIMILAR.search(question)) or any(not _anchored(question, m) for m in _POINTER.finditer(question))
 
 
 def _there_is_named(question: str) -> bool:

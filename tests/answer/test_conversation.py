@@ -315,3 +315,12 @@ def test_shorthand_follow_ups_are_read_as_the_search_reads_them(real_assistant):
     assert "agreement of the adult" in a[1].answer
     b = _talk(real_assistant, ["in the kids guidance what did the munro review emphasise", "wot yr"])
     assert b[1].citations and b[1].citations[0].doc_id == KIDS and "2011" in b[1].answer
+
+
+def test_a_message_naming_another_document_with_words_of_its_own_and_no_pointer_back_is_a_new_topic(real_assistant):
+    a = _talk(real_assistant, ["what does ewan king's blog say about form filling",
+                               "also whats the glossary line on prevention",
+                               "what did the kids guidance say about that"])
+    assert "form" not in a[1].searched_query.lower() and a[1].citations[0].doc_id == DEFS
+    assert "prevention" in a[1].answer.lower()
+    assert "prevention" in a[2].searched_query.lower()  # "that" points back: folded, in the document it names
