@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from assistant.answer.cues import is_navigation
 from assistant.answer.sentences import Sentence, sentence_kind
+from assistant.search.docnouns import alternation, load_document_nouns
 from assistant.textutil import sentence_spans
 from assistant.types import Answer, Citation, Document, Passage
 
@@ -91,8 +92,8 @@ def _quote(s: Sentence) -> Quote:
 _ANAPHOR = re.compile(r"^(?:(?:hence|thus|therefore|so),?\s+)?(?:this|these|those|it|its|it’s|it's|they|their|such|"
                       r"as such|that)\b|^(?:hence|thus|therefore)\b|^(?:key|central|crucial|essential) to (?:this|that)\b",
                       re.I)
-_DOC_NOUN = re.compile(r"^(?:this|these) (?:(?:new|latest|recent|updated|short|quick|full|original|online) )?(?:guide|guidance|report|paper|blog|document|glossary|publication|page|"
-                       r"article|toolkit|briefing)s?\b", re.I)
+_DOC_NOUN = re.compile(r"^(?:this|these) (?:(?:new|latest|recent|updated|short|quick|full|original|online) )?(?:"
+                       + alternation(load_document_nouns()["nouns"]) + r")s?\b", re.I)
 
 
 def with_antecedents(chosen: list[Sentence], documents: Mapping[str, Document]) -> list[Quote]:

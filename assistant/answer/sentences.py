@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.answer.cues import fits_cue, is_navigation, key_terms, question_cue
+from assistant.search.docnouns import alternation, load_document_nouns
 from assistant.search.query import question_terms, term_set, with_acronyms
 from assistant.search.retrieve import Retriever
 from assistant.textutil import sentence_spans, tokens
@@ -107,11 +108,9 @@ _DOCUMENT_ASKED = re.compile(r"\b(?:for\W*$|for (?:something|anything)\b|aimed a
                              r"(?:alongside|with|in conjunction|together))", re.I)
 _DOCUMENT_REFERENCE = re.compile(r"\b(?:report|paper|guide|guidance|page|blog|document|doc|glossary|toolkit|publication|"
                                  r"briefing|it|this|that)\b", re.I)
-DOCUMENT_WORDS = frozenset(tokens("report paper guide guidance page blog document doc glossary toolkit publication "
-                                   "briefing", keep_stopwords=True))
+DOCUMENT_WORDS = frozenset(tokens(" ".join(load_document_nouns()["nouns"]), keep_stopwords=True))
 _SELF_DESCRIBING = re.compile(r"^(?:this|the) (?:(?:new|latest|recent|updated|short|quick|full|original|online) )?"
-                              r"(?:guide|guidance|report|paper|blog|document|glossary|publication|page|article|toolkit|"
-                              r"briefing)\b", re.I)
+                              r"(?:" + alternation(load_document_nouns()["nouns"]) + r")\b", re.I)
 
 
 def asks_about_document(question: str) -> bool:

@@ -16,10 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from assistant.search.docnouns import alternation, load_document_nouns
+
 _MARKERS = re.compile(r"\s*\[\d+\]")
 ANAPHOR = re.compile(r"^[\"“‘']?(?:this|these|those|it|its|they|their|them|such|he|she|his|her|that)\b", re.I)
-DOC_NOUN = re.compile(r"^[\"“‘']?(?:this|these|the) (?:(?:new|latest|recent|updated|short|quick|full|original|online) )?(?:guide|guidance|report|paper|blog|document|glossary|"
-                      r"publication|page|article|toolkit|briefing)s?\b", re.I)
+DOC_NOUN = re.compile(r"^[\"“‘']?(?:this|these|the) (?:(?:new|latest|recent|updated|short|quick|full|original|online) )?(?:"
+                      + alternation(load_document_nouns()["nouns"]) + r")s?\b", re.I)
 _POINTER = re.compile(r"^(?:see also|see |click|read (?:more|her|his|their|our|the)|watch|listen)|\bhere\W*$", re.I)
 _QUOTED = re.compile(r"“([^”]+)”")
 

@@ -8,6 +8,7 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 
+from assistant.search.docnouns import alternation, load_document_nouns
 from assistant.textutil import tokens
 from assistant.types import Document
 
@@ -19,9 +20,9 @@ def _phrases(doc: Document) -> list[str]:
 # How close in meaning a word is to the nearest of some words (0–1); the answerer passes the bundled model's.
 Similar = Callable[[str, list[str]], float]
 # Nouns a message names a document by ("the kids guidance", "the SCIE blog", "the 2017 one").
-DOC_NOUN = re.compile(r"\b(guidance|guide|report|blog|page|doc|document|paper|glossary|news|piece|article|briefing|"
-                       r"publication|one|toolkit|leaflet|factsheet|thing)\b", re.I)
-GENERIC_NOUNS = frozenset(tokens("page doc document paper piece publication one article thing", keep_stopwords=True))
+_NOUNS = load_document_nouns()
+DOC_NOUN = re.compile(r"\b(" + alternation(_NOUNS["nouns"] + _NOUNS["naming_only"]) + r")\b", re.I)
+GENERIC_NOUNS = frozenset(tokens(" ".join(_NOUNS["generic"]), keep_stopwords=True))
 NEAR = 0.7  # a word describes a document when it is this close in meaning to a word of its details ("kids": children)
 _DESCRIBE_WORDS = 3  # words before the noun read as its description
 
