@@ -42,6 +42,7 @@ from assistant.search.followup import (
     asks_what_person_says,
     previous_documents,
     elliptical,
+    inner_pronoun,
     names_document_only,
     names_own_topic,
     opens_elliptically,
@@ -58,6 +59,7 @@ from assistant.search.query import (
 from assistant.search.naming import named_document
 from assistant.search.rarity import rarity, term_weights
 from assistant.search.request import comparison, list_request
+from assistant.search.offtopic import everyday
 from assistant.search.retrieve import Retriever
 from assistant.search.spelling import correct_spelling
 from assistant.search.understand import query_vector, search_understood, understand
@@ -244,6 +246,7 @@ def compare(retriever, question: str, fu: FollowUp, settings: Settings, topic: s
 
 
 STANDS_ALONE = 0.3  # a bare "it / that" message stands alone when searched alone it beats the folded reading by this
+FORCED_MARGIN = 0.1  # a message that points at nothing is a continuation when only folded it is answered, by this much
 FOLD_ADDS = 0.0  # how much more confident than the message alone its folded reading must be, or it stands alone
 FOLD_ELSEWHERE = 0.3  # the same, when alone it leads with another document (0.1 cost back-references on dev sets)
 STAYS = 0.6  # a continuation stays in the document in hand when that document has this share of its own words
@@ -325,10 +328,16 @@ def _inner_pronoun(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
     """A message whose pronoun may point inside it or back ("anything I'm meant to read it alongside?") is a new
     topic unless the guidance does not answer it alone and answers it confidently as a continuation."""
     alone, together = replace(fu, maybe=None), settle(retriever, fu.maybe, settings)
-    if not together.continues or not together.doc_ids or \
-            assess(retriever, fu.question, [], settings, alone).confidence >= settings.abstain_threshold:
+    if not together.continues or not together.doc_ids:
         return alone
-    if assess(retriever, fu.question, [], settings, together).confidence >= settings.abstain_threshold + STANDS_ALONE:
+    got = assess(retriever, fu.question, [], settings, alone)
+    if got.confidence >= settings.abstain_threshold:
+        return alone
+    if not inner_pronoun(fu.question) and \
+            everyday(retriever, query_vector(retriever, understand(retriever, fu.question)), got.passages[:5]):
+        return alone  # "is there parking at the venue?": small talk, whatever the conversation was about
+    margin = STANDS_ALONE if inner_pronoun(fu.question) else FORCED_MARGIN
+    if assess(retriever, fu.question, [], settings, together).confidence >= settings.abstain_threshold + margin:
         return together
     return alone
 

@@ -245,19 +245,25 @@ def previous_documents(history: list[Turn], documents: Mapping[str, Document], s
 
 
 def read_followup(question: str, history: list[Turn], documents: Mapping[str, Document] | None = None,
-                  depth: int = 0, similar: Similar | None = None, inner: bool = False) -> FollowUp:
+                  depth: int = 0, similar: Similar | None = None, inner: bool = False, force: bool = False
+                  ) -> FollowUp:
     """Whether the message continues the conversation, what to search, and which documents it refers to.
-    `inner`: read a pronoun inside the message as pointing back (FollowUp.maybe)."""
+    `inner`: read a pronoun inside the message as pointing back; `force`: read the message as a continuation
+    whatever it says (both for FollowUp.maybe)."""
     documents = documents or {}
     asked = new_topic_opener(question)
     users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
     named = named_document(asked, documents, similar) if documents else ""
-    if not users or asked != question or not refers_back(asked, inner):
+    if not users or asked != question or not (force or refers_back(asked, inner)):
         # "what does the blog say…" to start a topic: the one blog (in a conversation it could be the one in hand)
         alone = FollowUp(asked, asked, named=named or ("" if _THAT_DOCUMENT.search(asked) or not documents
                                                        else kind_document(asked, documents)))
         if users and asked == question and not inner and depth == 0 and inner_pronoun(asked):
             alone.maybe = read_followup(question, history, documents, depth, similar, inner=True)
+        elif users and asked == question and not force and depth == 0 and not alone.named:
+            # "straight away tho?", "putting cash into what": nothing points back, but the guidance may answer it
+            # only as a continuation, which retrieval tells (answer.extractive.settle)
+            alone.maybe = read_followup(question, history, documents, depth, similar, force=True)
         return alone
     prev_docs = previous_documents(history, documents, similar) if documents else []
     elliptical = bool(_ELLIPSIS.match(asked)) or len(own_terms(asked)) <= SHORT
