@@ -325,18 +325,19 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
 
 
 def _inner_pronoun(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
-    """A message whose pronoun may point inside it or back ("anything I'm meant to read it alongside?") is a new
-    topic unless the guidance does not answer it alone and answers it confidently as a continuation."""
+    """A message whose pronoun may point inside it or back ("anything I'm meant to read it alongside?"), or that
+    points at nothing ("straight away tho?"), is a new topic unless the guidance does not answer it alone and
+    answers it confidently as a continuation (a message pointing at nothing must also not be small talk)."""
     alone, together = replace(fu, maybe=None), settle(retriever, fu.maybe, settings)
     if not together.continues or not together.doc_ids:
         return alone
     got = assess(retriever, fu.question, [], settings, alone)
     if got.confidence >= settings.abstain_threshold:
         return alone
-    if not inner_pronoun(fu.question) and \
-            everyday(retriever, query_vector(retriever, understand(retriever, fu.question)), got.passages[:5]):
+    pronoun = inner_pronoun(fu.question)
+    if not pronoun and everyday(retriever, query_vector(retriever, understand(retriever, fu.question)), got.passages[:5]):
         return alone  # "is there parking at the venue?": small talk, whatever the conversation was about
-    margin = STANDS_ALONE if inner_pronoun(fu.question) else FORCED_MARGIN
+    margin = STANDS_ALONE if pronoun else FORCED_MARGIN
     if assess(retriever, fu.question, [], settings, together).confidence >= settings.abstain_threshold + margin:
         return together
     return alone

@@ -20,16 +20,18 @@ CHATTER = REPO_DIR / "corpus" / "search" / "chatter.yaml"
 _SEP = r"[\s,.:;!\-–—~]"
 
 
-def read_words(path: Path, what: str, shape: str, fits=lambda w: bool(w.strip())) -> list[str]:
-    """The 'words:' list of a data file beside chatter.yaml (corpus/search/), each stripped; a file that cannot
-    be read, or whose list is missing, empty or holds an entry that does not `fit`, is refused naming the file."""
+def read_words(path: Path, what: str, shape: str, fits=lambda w: bool(w.strip()), key: str = "words",
+               empty: bool = False) -> list[str]:
+    """The `key` list ('words:') of a data file beside chatter.yaml (corpus/search/), each stripped; a file that
+    cannot be read, or whose list is missing, empty (unless `empty`) or holds an entry that does not `fit`, is
+    refused naming the file."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as e:
         raise InputError(f"Cannot read the {what} {path} ({e}): restore it from the repository.") from e
-    words = data.get("words") if isinstance(data, dict) else None
-    if not (isinstance(words, list) and words and all(isinstance(w, str) and fits(w) for w in words)):
-        raise InputError(f"{path} must hold 'words:', {shape}.")
+    words = data.get(key) if isinstance(data, dict) else None
+    if not (isinstance(words, list) and (words or empty) and all(isinstance(w, str) and fits(w) for w in words)):
+        raise InputError(f"{path} must hold '{key}:', {shape}.")
     return [w.strip() for w in words]
 
 
