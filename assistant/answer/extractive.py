@@ -304,6 +304,8 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
         if lead and lead != prev and (_share(retriever, lead, fu.question) or 0.0) > mine and \
                 (alone.confidence >= settings.abstain_threshold or not mine):
             return FollowUp(fu.question, fu.question)
+    if not fu.refers_to_document and (alone := elsewhere_only(retriever, fu, settings)) is not None:
+        return alone  # "what about bexley", "what about the 2021 report": words only another document has
     if set(own_terms(fu.own)) - DOCUMENT_WORDS:
         # Folding must add something: a message with words of its own that the guidance answers alone at least as
         # confidently as folded with the earlier questions ("what about the webinar, when is it?") is a new topic,
@@ -322,6 +324,37 @@ def settle(retriever, fu: FollowUp, settings: Settings) -> FollowUp:
         if assess(retriever, fu.question, [], settings, own).confidence >= settings.abstain_threshold:
             return own
     return fu
+
+
+def _stems(doc) -> frozenset[str]:
+    """A document's word stems (title and text), as tokens() makes them."""
+    return frozenset(_words(f"{doc.title} {doc.text}").split())
+
+
+TELLING = 13.0  # rarity (search.rarity) of a word that tells a topic ("threshold" 13.0, "Surrey" 15.9; "culture" 11.4)
+
+
+def elsewhere_only(retriever, fu: FollowUp, settings: Settings) -> FollowUp | None:
+    """A continuation that points at nothing but adds a word of its own that no document in hand has and the
+    document the message leads with when searched alone does ("what about bexley" after the Care Act guide; "also
+    when did the munro review come out"): a new topic, searched as typed, when searched alone it is answered
+    confidently from that other document. None otherwise ("n surrey" after Bexley: the blog has both)."""
+    docs = retriever.index.documents
+    in_hand = [docs[d] for d in fu.doc_ids if d in docs]
+    # its telling words (English rarely uses them: a name, an acronym, a year, a term of art), as stems
+    words = {t for w in re.findall(r"[\w’'-]+", fu.own) if rarity(w) >= TELLING
+             for t in own_terms(w) if t not in DOCUMENT_WORDS}
+    if not in_hand or not words:
+        return None
+    missing = {t for t in words if not any(t in _stems(d) for d in in_hand)}
+    if not missing:
+        return None
+    got = assess(retriever, fu.question, [], settings, FollowUp(fu.question, fu.question))
+    lead = got.candidates[0].passage.doc_id if got.candidates else ""
+    if got.confidence < settings.abstain_threshold or not lead or lead in fu.doc_ids or \
+            not missing & _stems(docs[lead]):
+        return None
+    return FollowUp(fu.question, fu.question)
 
 
 def _inner_pronoun(retriever, fu: FollowUp, settings: Settings) -> FollowUp:

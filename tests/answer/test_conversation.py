@@ -324,3 +324,14 @@ def test_a_message_naming_another_document_with_words_of_its_own_and_no_pointer_
     assert "form" not in a[1].searched_query.lower() and a[1].citations[0].doc_id == DEFS
     assert "prevention" in a[1].answer.lower()
     assert "prevention" in a[2].searched_query.lower()  # "that" points back: folded, in the document it names
+
+
+def test_a_telling_word_only_another_document_has_starts_a_new_topic(real_assistant):
+    # "munro" is in the children's guidance only: after a Care Act question, "what about the munro review" is a
+    # topic of its own, searched as typed; "and surrey?" after Bexley stays in the blog, which names both
+    a = _talk(real_assistant, ["does the care act guidance say strengths help with needs that aren't eligible",
+                               "what about the munro review then"])
+    assert "eligible" not in a[1].searched_query.lower()
+    assert a[1].citations and a[1].citations[0].doc_id == KIDS and "munro" in a[1].answer.lower()
+    b = _talk(real_assistant, ["what is scie doing with bexley council", "and surrey?"])
+    assert b[1].citations and b[1].citations[0].doc_id == BLOG and "surrey" in b[1].answer.lower()
