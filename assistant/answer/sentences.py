@@ -279,8 +279,12 @@ def choose(cands: list[Sentence], limit: int, keyword: bool = False, pointers: b
     if not pointers:  # what a "See also…" points at answers only when the document says nothing closer itself
         cands = sorted((replace(c, score=c.score - POINTER_DISCOUNT) if c.kind == "pointer" else c for c in cands),
                        key=lambda c: -c.score)
-    usable = cands if keyword else [c for c in cands if (pointers or not c.navigation or c.kind == "pointer")
-                                    and c.kind not in skip] or [c for c in cands if c.kind not in skip] or cands
+    # a search-box query may be answered by a heading, never by a list's lead-in or a fragment without its items
+    if keyword:
+        usable = [c for c in cands if c.kind not in ("lead-in", "fragment")] or cands
+    else:
+        usable = [c for c in cands if (pointers or not c.navigation or c.kind == "pointer") and c.kind not in skip] \
+            or [c for c in cands if c.kind not in skip] or cands
     usable = _answering_first(usable)
     chosen: list[Sentence] = []
     for c in usable:

@@ -268,10 +268,8 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     prev_docs = previous_documents(history, documents, similar) if documents else []
     elliptical = bool(_ELLIPSIS.match(asked)) or len(own_terms(asked)) <= SHORT
     similar_to_last = bool(named and _SAYS_SIMILAR.search(asked) and QUOTED.search(history[-1].content))
-    if named and named not in prev_docs and not similar_to_last and (
-            not elliptical and len(own_terms(asked)) > SHORT + 1 or len(_besides_name(asked, documents[named])) > SHORT
-            or _there_is_named(asked) and _besides_description(asked, documents[named], similar)
-            or _besides_description(asked, documents[named], similar) and not _points_back(asked)):
+    if named and named not in prev_docs and not similar_to_last and \
+            _stands_apart(asked, documents[named], elliptical, similar):
         # names another document and stands on its own ("and in the kids guidance what is an SBA essentially?",
         # not "and in the strengths-based areas report?", which has nothing to ask but the name). "Is he quoted
         # on the kids page too?": the person is still the one the previous answer named.
@@ -287,6 +285,12 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
             # "and what's the Munro review got to do with SBAs for kids?": a question of its own, asked of the
             # document written for them; only its opening word is the conversation's
             return FollowUp(asked, _without_likeness(asked), named=named, own=_without_likeness(asked))
+    if not named and documents and (run := _run_document(asked, documents)) and run not in prev_docs and \
+            _stands_apart(asked, documents[run], elliptical, similar):
+        # "also does sba let people lead an ordinary life under the care act": words side by side that only another
+        # document's details have, and a question of its own: a new topic, searched as typed (not in that document
+        # alone: "the care act" is also the subject of questions the guidance does not answer)
+        return FollowUp(asked, asked, people=_people_named(asked, history, users, prev_docs, documents))
     own = _without_document(asked) if prev_docs and not named else asked
     own = _without_likeness(own) if named else own
     last = _answered(users, history, documents) if named else users[-1]
@@ -314,6 +318,20 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
     short = not _ELLIPSIS.match(asked) and all(_anchored(asked, m, inner) for m in _POINTER.finditer(asked))
     return FollowUp(asked, query, True, [named] if named else prev_docs, pointer and not named, named, own,
                     people, weak, short)
+
+
+def _stands_apart(asked: str, doc: Document, elliptical: bool, similar: Similar | None) -> bool:
+    """A message naming `doc` asks something of its own besides the name ("and in the kids guidance what is an SBA
+    essentially?"; not "and in the strengths-based areas report?")."""
+    return (not elliptical and len(own_terms(asked)) > SHORT + 1 or len(_besides_name(asked, doc)) > SHORT
+            or _there_is_named(asked) and bool(_besides_description(asked, doc, similar))
+            or bool(_besides_description(asked, doc, similar)) and not _points_back(asked))
+
+
+def _run_document(asked: str, documents: Mapping[str, Document]) -> str:
+    """The one document whose details alone have two of the message's words side by side ("under the care act")."""
+    ran = [d for d, doc in documents.items() if adjacent_run(asked, doc, list(documents.values()))]
+    return ran[0] if len(ran) == 1 else ""
 
 
 def _answered(users: list[int], history: list[Turn], documents: Mapping[str, Document]) -> int:

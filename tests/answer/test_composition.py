@@ -318,3 +318,15 @@ def test_a_question_asking_how_a_document_is_described_is_about_the_document():
 
     assert asks_about_document("how is that paper described?")
     assert asks_about_document("what kind of report is it?")
+
+
+def test_a_search_box_query_is_never_answered_by_a_lead_in_alone():
+    from assistant.answer.sentences import Sentence, choose
+    from assistant.types import Passage
+
+    p = Passage(rank=1, chunk_id="d:0", doc_id="d", title="D", text="x" * 200, score=1.0, start=0, end=200)
+    lead_in = Sentence(p, 0, 30, "An SBA to social care essentially:", 0.9, {"sba"}, kind="lead-in")
+    heading = Sentence(p, 40, 60, "Strengths at home", 0.8, {"strength"}, kind="heading")
+    answer = Sentence(p, 70, 140, "People can lead an ordinary life with the right support.", 0.7, {"ordinari"})
+    chosen = choose([lead_in, heading, answer], 3, keyword=True)
+    assert lead_in not in chosen and heading in chosen and answer in chosen

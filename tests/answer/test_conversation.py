@@ -335,3 +335,18 @@ def test_a_telling_word_only_another_document_has_starts_a_new_topic(real_assist
     assert a[1].citations and a[1].citations[0].doc_id == KIDS and "munro" in a[1].answer.lower()
     b = _talk(real_assistant, ["what is scie doing with bexley council", "and surrey?"])
     assert b[1].citations and b[1].citations[0].doc_id == BLOG and "surrey" in b[1].answer.lower()
+
+
+def test_words_only_another_documents_title_has_start_a_new_topic_and_no_lead_in_stands_alone(real_assistant):
+    # "under the care act": two words side by side that only the Care Act guide's details have; with a question of
+    # its own that is a new topic after the children's guidance, searched as typed. A list's lead-in is never
+    # quoted without its items, whatever the message's style ("also does…" reads as a search-box query).
+    a = _talk(real_assistant, ["in the kids guidance what do SBAs put at the heart of social care",
+                               "also can people have an ordinary life under the care act"])
+    assert "heart" not in a[1].searched_query.lower()
+    assert a[1].citations and a[1].citations[0].doc_id == CA and "ordinary" in a[1].answer
+    for ans in a:
+        lines = ans.answer.split("\n")
+        for i, line in enumerate(lines):
+            if re.search(r":” \[\d+\]$", line):  # a lead-in: the next line is one of its items
+                assert i + 1 < len(lines) and lines[i + 1].startswith("- "), ans.answer
