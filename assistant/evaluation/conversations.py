@@ -35,10 +35,23 @@ def parse_conversation(line: dict) -> dict:
 
 
 def folded(question: str, searched: str, earlier: list[str]) -> bool:
-    """The searched query holds words of earlier user turns that the question itself does not have."""
+    """The searched query holds words of earlier user turns that the question itself does not have (a word the
+    search spelt right, "practitioners" for "practitoners", is the question's own, not folded in)."""
     own = set(tokens(question))
     before = {t for q in earlier for t in tokens(q)}
-    return bool((set(tokens(searched)) - own) & before)
+    return any(not any(_respelt(t, o) for o in own) for t in (set(tokens(searched)) - own) & before)
+
+
+def _respelt(word: str, own: str) -> bool:
+    """`word` is `own` spelt right: one letter added, dropped, changed or two swapped, in words of 5+ letters."""
+    if min(len(word), len(own)) < 5 or abs(len(word) - len(own)) > 1:
+        return False
+    if len(word) == len(own):
+        diff = [i for i, (a, b) in enumerate(zip(word, own)) if a != b]
+        return len(diff) == 1 or len(diff) == 2 and diff[1] == diff[0] + 1 and \
+            word[diff[0]] == own[diff[1]] and word[diff[1]] == own[diff[0]]
+    short, long_ = sorted((word, own), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def run_conversations(a, conversations: list[dict], errors: list[str], record=None) -> dict:

@@ -35,6 +35,9 @@ def test_folded_means_earlier_words_the_question_lacks():
     assert folded("who is Lyn Romeo?", "who is Lyn Romeo? family friends", earlier)
     assert not folded("who is Lyn Romeo?", "who is Lyn Romeo?", earlier)
     assert not folded("what about family?", "what about family?", earlier)  # its own word, not folded
+    # the search's spelling of the message's own word is not a word folded in; a different word is
+    assert not folded("time for practitoners?", "time for practitioners?", ["what do practitioners lack"])
+    assert folded("time for practitoners?", "time for practitoners? lack", ["what do practitioners lack"])
 
 
 def test_conversation_lines_are_checked(tmp_path):
