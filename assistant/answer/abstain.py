@@ -19,6 +19,7 @@ from pathlib import Path
 
 from assistant.answer.cues import (
     GENERIC,
+    NUMBER_FIGURES,
     case_details,
     clause_cues,
     fits_cue,
@@ -55,7 +56,7 @@ from assistant.search.offtopic import everyday
 from assistant.search.rarity import as_typed, everyday as everyday_word, rarity, term_weights
 from assistant.search.retrieve import Retriever
 from assistant.settings import REPO_DIR, Settings
-from assistant.textutil import sentence_spans, tokens
+from assistant.textutil import sentence_spans, stem, tokens
 from assistant.types import Passage
 
 SITUATION_DEPTH = 12  # passages found for an advice question whose words must cover its situation
@@ -195,10 +196,23 @@ def _source_said(retriever: Retriever, p: Passage) -> str:
     return f"{_meta(retriever, p)} {_statements(doc.text) if doc else ''}"
 
 
+def with_figures(have: set[str]) -> set[str]:
+    """A number written as a word or a figure is had either way ("ten" where the text has "10", and back)."""
+    out = set()
+    for word, figure in NUMBER_FIGURES.items():
+        w = stem(word)
+        if figure in have:
+            out.add(w)
+        if w in have:
+            out.add(figure)
+    return out
+
+
 def passage_support(retriever: Retriever, query: str, p: Passage, text: str | None = None,
                     also: set[str] | frozenset[str] = frozenset()) -> tuple[float, set[str]]:
     """(idf-weighted share of the query's content terms in the passage, the tokens it has, with also)."""
     have = with_acronyms(retriever, term_set(p.text if text is None else text) | term_set(_meta(retriever, p))) | also
+    have |= with_figures(have)
     terms = term_weights(query)
     total = sum(terms.values())
     return (sum(w for t, w in terms.items() if t in have) / total if total else 1.0), have

@@ -19,6 +19,9 @@ from assistant.textutil import stem, tokens
 CASE_DETAILS = REPO_DIR / "corpus" / "answer" / "case_details.yaml"
 
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty hundred".split())
+# Each number word with its figure: "the original ten actions" is answered by "the original 10 actions"
+NUMBER_FIGURES = {w: str(n) for n, w in enumerate("zero one two three four five six seven eight nine ten eleven "
+                                                  "twelve".split())} | {"twenty": "20", "hundred": "100"}
 _ENTITY = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]+|[A-Z]{2,}s?)\b|\b(\d+(?:\.\d+)*)\b")
 _MONTHS = "january february march april may june july august september october november december"
 _HAS_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b|[£%]|\b(?:" + "|".join(_NUMBER_WORDS)
@@ -156,11 +159,17 @@ _DEFINED = re.compile(r"^(?:what|who) (?:is|are) (?!" + _DOING + r")(?:a |an |th
                       r"|^define\s+([\w\s'’-]+?)\s*\??$|\bmeaning of (?:a |an |the )?([\w\s'’-]+?)\s*\??$", re.I)
 
 
+# A phrase with one of these in it asks about something placed or owned ("ewan kings role at scie"), not a term
+_PLACING = re.compile(r"\b(?:at|in|on|for|with|from|by|within|under)\b", re.I)
+
+
 def defined_term(question: str) -> list[str]:
-    """The tokens of the term a 'What is X?' question asks to define, when X is a phrase of 2–5 words."""
+    """The tokens of the term a 'What is X?' question asks to define, when X is a phrase of 2–5 words without a
+    preposition (not "what is ewan king's role at scie": a who question in the shape of a definition)."""
     m = _DEFINED.search(question.strip())
-    found = tokens(next((g for g in m.groups() if g), "")) if m else []
-    return found if 2 <= len(found) <= 5 else []
+    phrase = next((g for g in m.groups() if g), "") if m else ""
+    found = tokens(phrase)
+    return found if 2 <= len(found) <= 5 and not _PLACING.search(phrase) else []
 
 
 _HOW_TO = re.compile(r"^how (?:do|can|should|could|would|might|will) (?:i|we|you|practitioners?|staff|workers?|"
@@ -240,7 +249,8 @@ def key_terms(question: str) -> set[str]:
 # of wellbeing", is a list the guidance would announce; a passage that never lists them does not answer it.)
 _HOW_MANY_KINDS = re.compile(r"\b(?:\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?=\s+(?:different\s+|main\s+|key\s+)?"
                              r"(?:kinds|types|sorts|categories|ways|forms)\s+(?:of|to|in)\b)"
-                             r"|(?<=\bthe )(?:2|two)(?=\s+[a-z]+s\b)", re.I)
+                             r"|(?<=\bthe )(?:2|two)(?=\s+[a-z]+s\b)"
+                             r"|\b(?:2|two)(?=\s+(?:different|separate|distinct)\b)", re.I)  # "two different things"
 
 
 

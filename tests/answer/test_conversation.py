@@ -350,3 +350,12 @@ def test_words_only_another_documents_title_has_start_a_new_topic_and_no_lead_in
         for i, line in enumerate(lines):
             if re.search(r":” \[\d+\]$", line):  # a lead-in: the next line is one of its items
                 assert i + 1 < len(lines) and lines[i + 1].startswith("- "), ans.answer
+
+
+def test_questions_with_a_spelt_out_count_a_para_or_someones_role_are_answered(real_assistant):
+    # "ten" is the guidance's "10"; "para" is shorthand for paragraph; "what is X's role at Y" asks who, not a term
+    for question, gold in [("what happened to the original ten actions in 2019", "10 broad commitments"),
+                           ("CA 2014 para 6.64 family and friends", "6.64"),
+                           ("what is ewan kings role at scie", "Director of Business Development")]:
+        a = real_assistant.ask(question, [])
+        assert not a.abstained and gold in a.answer, (question, a.answer)

@@ -159,3 +159,20 @@ def test_counts_in_the_case_notes_are_case_details_not_what_is_asked():
     # A number in the sentence that asks, or a year in the notes ("the 2017 paper"), is asked about.
     assert case_details("We have 3 teams. Is 3 teams enough for a strengths-based area?")[1] == set()
     assert case_details("We read the 2017 paper. What does it list?")[1] == set()
+
+
+def test_a_count_of_things_compared_and_a_placed_phrase_are_not_required_as_such():
+    from assistant.answer.cues import defined_term, key_terms
+
+    assert "two" not in key_terms("are strengths and assets two different things or the same")
+    assert "ten" in key_terms("what became of the original ten actions")  # a count that names the thing stays
+    assert defined_term("what is community led support?")  # a term: its words must be found side by side
+    assert defined_term("what is ewan kings role at scie") == []  # who someone is somewhere: not a term
+
+
+def test_a_number_word_is_had_as_its_figure_and_back():
+    from assistant.answer.abstain import with_figures
+
+    assert "ten" in with_figures({"origin", "10", "action"})
+    assert "10" in with_figures({"ten", "action"})
+    assert with_figures({"origin", "action"}) == set()
