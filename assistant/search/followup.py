@@ -350,9 +350,10 @@ def _audience_words(doc: Document) -> list[str]:
     return [w.lower() for label in doc.audience for w in re.findall(r"[A-Za-z]{3,}", label)]
 
 
-# Whom a message asks about: the word after "for / to / with / about" ("and for kids?", "the same for children and
-# families?", "does that apply to carers?"), not a subject ("what do children bring…") or "relying on family".
-_FOR_WHOM = re.compile(r"\b(?:for|to|with|about)\s+(?:the\s+|our\s+|their\s+|young\s+)?([A-Za-z]{3,})", re.I)
+# Whom a message asks about: the word after "for / to / with / about / in" ("and for kids?", "in childrens sc", "the
+# same for children and families?", "does that apply to carers?"), not a subject ("what do children bring…") or
+# "relying on family".
+_FOR_WHOM = re.compile(r"\b(?:for|to|with|about|in)\s+(?:the\s+|our\s+|their\s+|young\s+)?([A-Za-z]{3,})", re.I)
 # "what's the children's equivalent?", "the carers' version": whom, by the possessive before a word of likeness
 _WHOSE = re.compile(r"\b([A-Za-z]{3,})(?:['’]s|s['’])\s+(?:equivalents?|versions?|side)\b", re.I)
 

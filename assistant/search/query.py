@@ -20,10 +20,14 @@ def rewrite_query(question: str, history: list[Turn]) -> str:
     return read_followup(question, history).query
 
 
-_ASKING = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|can|could|should|would|"
-                     r"will|tell|explain|describe|define|and|but|give me|show me|list|summari[sz]e|outline)\b"
+_ASKING = re.compile(r"^(?:what|whats|wots?|which|who|whom|whose|whos|when|where|why|hows|how|is|are|does|do|did|can|could|should|would|"
+                     r"will|tell|explain|describe|define|and|but|give me|show me|list|summari[sz]e|outline|"
+                     r"anything|any|is there|are there)\b"
                      # a sentence with its own subject and verb ("… i should be mapping for someone") asks too
-                     r"|.*\b(?:i|we|you)\s+(?:should|must|need|have to|can|could|would|am|are|do|want)\b", re.I)
+                     r"|.*\b(?:i|we|you)\s+(?:should|must|need|have to|can|could|would|am|are|do|want)\b"
+                     # so does a question after a case note's statement ("the blog said… - does it say that's changing")
+                     r"|.*\b(?:does|do|did|is|are|can|could|should|will)\s+(?:it|they|this|that|he|she|the\s+\w+)\s+"
+                     r"(?:say|mention|cover|talk|suggest|recommend|mean|apply|work|help|need|have|include|still)\b", re.I)
 
 
 def keyword_style(retriever: Retriever, question: str) -> bool:

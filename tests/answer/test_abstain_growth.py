@@ -121,6 +121,11 @@ def test_a_request_with_its_own_subject_is_no_search_box_query(real_retriever):
     assert keyword_style(real_retriever, "munro 2011")
     assert not keyword_style(real_retriever, "give me a quick list of the community assets to map")
     assert not keyword_style(real_retriever, "the kinds of community assets i should be mapping for someone")
+    # a case note's question after its statement, "anything on…", "whats…" ask too: their words are not search terms
+    assert not keyword_style(real_retriever, "the blog said we were stuck in paperwork - does it say thats changing")
+    assert not keyword_style(real_retriever, "anything on stopping things getting worse")
+    assert not keyword_style(real_retriever, "whats the titel of the 2021 report")
+    assert keyword_style(real_retriever, "webinar date king blog")
 
 
 @pytest.mark.parametrize("question, gold", [

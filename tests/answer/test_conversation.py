@@ -359,3 +359,12 @@ def test_questions_with_a_spelt_out_count_a_para_or_someones_role_are_answered(r
                            ("what is ewan kings role at scie", "Director of Business Development")]:
         a = real_assistant.ask(question, [])
         assert not a.abstained and gold in a.answer, (question, a.answer)
+
+
+def test_a_case_note_then_its_question_is_answered_and_in_childrens_services_names_whom(real_assistant):
+    a = real_assistant.ask("Duty worker here. Dad says every SW just filled in forms. the gov blog said social work "
+                           "was bogged down in paperwork - does it say thats changing", [])
+    assert not a.abstained and a.citations[0].doc_id == BLOG
+    b = _talk(real_assistant, ["what did the 2017 asset based area paper describe",
+                               "does it say anything about developing professional expertise in childrens services"])
+    assert b[1].citations and b[1].citations[0].doc_id == KIDS and "professional expertise" in b[1].answer
