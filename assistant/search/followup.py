@@ -45,6 +45,7 @@ from assistant.search.naming import (  # which document a message names; re-expo
     initialisms,
     kind_document,
     named_document,
+    run_document,
 )
 from assistant.search.history import (  # what earlier turns hold; re-exported for the answerer and tests
     ORDINAL,
@@ -285,7 +286,7 @@ def read_followup(question: str, history: list[Turn], documents: Mapping[str, Do
             # "and what's the Munro review got to do with SBAs for kids?": a question of its own, asked of the
             # document written for them; only its opening word is the conversation's
             return FollowUp(asked, _without_likeness(asked), named=named, own=_without_likeness(asked))
-    if not named and documents and (run := _run_document(asked, documents)) and run not in prev_docs and \
+    if not named and documents and (run := run_document(asked, documents)) and run not in prev_docs and \
             _stands_apart(asked, documents[run], elliptical, similar):
         # "also does sba let people lead an ordinary life under the care act": words side by side that only another
         # document's details have, and a question of its own: a new topic, searched as typed (not in that document
@@ -326,12 +327,6 @@ def _stands_apart(asked: str, doc: Document, elliptical: bool, similar: Similar 
     return (not elliptical and len(own_terms(asked)) > SHORT + 1 or len(_besides_name(asked, doc)) > SHORT
             or _there_is_named(asked) and bool(_besides_description(asked, doc, similar))
             or bool(_besides_description(asked, doc, similar)) and not _points_back(asked))
-
-
-def _run_document(asked: str, documents: Mapping[str, Document]) -> str:
-    """The one document whose details alone have two of the message's words side by side ("under the care act")."""
-    ran = [d for d, doc in documents.items() if adjacent_run(asked, doc, list(documents.values()))]
-    return ran[0] if len(ran) == 1 else ""
 
 
 def _answered(users: list[int], history: list[Turn], documents: Mapping[str, Document]) -> int:

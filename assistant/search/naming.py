@@ -161,6 +161,32 @@ def adjacent_run(question: str, doc: Document, others: list[Document]) -> bool:
     return bool(mine - set().union(*(pairs(o) for o in others if o.doc_id != doc.doc_id)))
 
 
+@functools.lru_cache(maxsize=20_000)
+def _detail_pairs(phrases: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+    """Each pair of words side by side in a document's details (as tokens)."""
+    out = set()
+    for p in phrases:
+        flat = [t[0] for t in (tokens(w) for w in re.findall(r"[A-Za-z0-9]+", p.lower())) if t]
+        out |= {(flat[i], flat[i + 1]) for i in range(len(flat) - 1)}
+    return frozenset(out)
+
+
+def run_document(question: str, documents: Mapping[str, Document]) -> str:
+    """The one document whose details alone have two of the message's words side by side ("…an ordinary life under
+    the care act" of the "Care Act 2014 guidance"): adjacent_run against every other document, each document's
+    pairs worked out once. '' when none or several do."""
+    words = [t for w in re.findall(r"[A-Za-z0-9]+", question) for t in tokens(w)]
+    runs = {(words[i], words[i + 1]) for i in range(len(words) - 1)}
+    pairs = {d: _detail_pairs(tuple(p for p in (doc.title, doc.publisher, doc.author, *doc.aliases) if p))
+             for d, doc in documents.items()}
+    seen: dict[tuple[str, str], int] = {}
+    for found in pairs.values():
+        for r in found & runs:
+            seen[r] = seen.get(r, 0) + 1
+    own = [d for d, found in pairs.items() if any(seen[r] == 1 for r in found & runs)]
+    return own[0] if len(own) == 1 else ""
+
+
 def initialisms(doc: Document) -> set[str]:
     """Short forms a document's details can be written as: the initials of two to four words side by side in its
     title or an alias ("children, young people" -> "cyp", "Strengths-based approaches" -> "sba")."""

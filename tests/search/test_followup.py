@@ -541,3 +541,24 @@ def test_going_back_to_a_named_document_skips_an_unanswered_off_topic_turn():
     assert "rain" not in fu.query and "assessment" in fu.query, fu.query
     fu = read_followup("and tomorrow?", h, DOCS)  # names no document: it follows the last question, as asked
     assert "rain" in fu.query, fu.query
+
+
+def test_a_run_of_words_only_one_documents_details_have_names_it():
+    from assistant.search.naming import run_document
+
+    docs = {"act": Document(doc_id="act", title="Strengths-based approaches: Care Act guidance", text="x"),
+            "kids": Document(doc_id="kids", title="Strengths-based social care for children", text="x"),
+            "blog": Document(doc_id="blog", title="Looking for strengths in social care", text="x")}
+    assert run_document("can people lead an ordinary life under the care act", docs) == "act"
+    assert run_document("what is strengths based social care for children", docs) == "kids"
+    assert run_document("what does social care mean", docs) == ""  # two documents have "social care"
+    assert run_document("hello there", docs) == ""
+
+
+def test_a_named_run_with_a_question_of_its_own_is_a_new_topic_searched_as_typed():
+    docs = {"act": Document(doc_id="act", title="Strengths-based approaches: Care Act guidance", text="x"),
+            "kids": Document(doc_id="kids", title="Strengths-based social care for children", text="x")}
+    history = [Turn(role="user", content="what do SBAs put at the heart of social care for children"),
+               Turn(role="assistant", content="Strengths-based social care for children says: “…” [1]")]
+    fu = read_followup("also can people have an ordinary life under the care act", history, docs)
+    assert not fu.continues and fu.query == "also can people have an ordinary life under the care act"
