@@ -18,10 +18,10 @@ from assistant.textutil import stem, tokens
 
 CASE_DETAILS = REPO_DIR / "corpus" / "answer" / "case_details.yaml"
 
-_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty hundred".split())
 # Each number word with its figure: "the original ten actions" is answered by "the original 10 actions"
 NUMBER_FIGURES = {w: str(n) for n, w in enumerate("zero one two three four five six seven eight nine ten eleven "
                                                   "twelve".split())} | {"twenty": "20", "hundred": "100"}
+_NUMBER_WORDS = frozenset(NUMBER_FIGURES) - {"zero"}
 _ENTITY = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]+|[A-Z]{2,}s?)\b|\b(\d+(?:\.\d+)*)\b")
 _MONTHS = "january february march april may june july august september october november december"
 _HAS_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b|[£%]|\b(?:" + "|".join(_NUMBER_WORDS)
